@@ -1,0 +1,17 @@
+"""The two kinds of failure: the student's (Feedback) and the kit's own (GraderError)."""
+
+
+class Feedback(AssertionError):
+    """A test failed because of the submission; the message is meant for the student.
+
+    It subclasses AssertionError so pytest counts it as a failed test, and the plugin
+    prints only the message, never the kit's traceback.
+    """
+
+
+class GraderError(Exception):
+    """Something is wrong with the grading kit or its setup, not with the submission."""
+
+
+class ReferenceSolutionError(GraderError):
+    """The reference solution itself failed: the assignment's author must fix it."""

@@ -1,0 +1,56 @@
+"""nbclient's NotebookClient, with a cap on how much output one cell may produce.
+
+A cell that prints in a loop for minutes would otherwise fill the grader's memory.
+Probe replies (the grader's own mimetype) are never capped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+
+from grader.probing.agent import PROBE_MIMETYPE
+
+
+def _message_size(msg: dict[str, Any]) -> int:
+    content = msg.get("content", {})
+    if "text" in content:
+        return len(content["text"])
+    data = content.get("data", {})
+    return sum(len(str(value)) for value in data.values()) + len(str(content.get("traceback", "")))
+
+
+def _is_probe_reply(msg: dict[str, Any]) -> bool:
+    return PROBE_MIMETYPE in msg.get("content", {}).get("data", {})
+
+
+class GradingClient(NotebookClient):
+    """Executes cells one at a time; remembers each cell's execute_reply; caps output."""
+
+    def __init__(self, nb: NotebookNode, output_limit_bytes: int, **kwargs: Any) -> None:
+        super().__init__(nb, **kwargs)
+        self.output_limit_bytes = output_limit_bytes
+        self.output_used = 0
+        self.output_truncated = False
+        self.last_reply: dict[str, Any] | None = None
+        self.on_cell_executed = self._remember_reply
+
+    def _remember_reply(self, cell: NotebookNode, cell_index: int, execute_reply: Any) -> None:
+        self.last_reply = execute_reply
+
+    def start_cell(self) -> None:
+        self.output_used = 0
+        self.output_truncated = False
+        self.last_reply = None
+
+    def output(
+        self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
+    ) -> NotebookNode | None:
+        if not _is_probe_reply(msg):
+            self.output_used += _message_size(msg)
+            if self.output_used > self.output_limit_bytes:
+                self.output_truncated = True
+                return None
+        return super().output(outs, msg, display_id, cell_index)

@@ -1,0 +1,44 @@
+"""Read a notebook file and say in plain words why it cannot be graded, if it cannot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+
+class UnreadableNotebook(Exception):
+    """The file is missing, not JSON, or not a valid notebook. The message is for the student."""
+
+
+def load_notebook(path: Path) -> NotebookNode:
+    if not path.exists():
+        raise UnreadableNotebook(f"the notebook {path.name} was not found in {path.parent}")
+    if path.is_dir():
+        raise UnreadableNotebook(f"{path.name} is a folder, not a notebook file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableNotebook(f"{path.name} could not be read as text: {exc}") from None
+    if not text.strip():
+        raise UnreadableNotebook(f"{path.name} is an empty file, not a notebook")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UnreadableNotebook(
+            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
+            "Was it edited outside Jupyter, or saved half-way? Re-save it from Jupyter."
+        ) from None
+    try:
+        notebook = nbformat.reads(json.dumps(raw), as_version=4)
+        nbformat.validate(notebook)
+    except Exception as exc:  # nbformat raises several types for malformed notebooks
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UnreadableNotebook(
+            f"{path.name} is JSON but not a valid Jupyter notebook ({reason})"
+        ) from None
+    if not any(cell.cell_type == "code" for cell in notebook.cells):
+        raise UnreadableNotebook(f"{path.name} has no code cells: there is nothing to run")
+    return notebook

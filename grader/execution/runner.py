@@ -1,0 +1,216 @@
+"""Run a notebook top to bottom in a fresh kernel, one cell at a time, recording each cell.
+
+Errors are recorded and execution goes on, so one broken cell costs only the tests that
+need it. A time-out interrupts the kernel and goes on; a kernel that dies, or that will not
+stop when interrupted, ends the run and the remaining cells are recorded as not run.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nbclient.exceptions import DeadKernelError
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell
+
+from grader.errors import GraderError
+from grader.execution.client import GradingClient
+from grader.execution.kernel_spec import grading_kernel_manager
+from grader.execution.loading import UnreadableNotebook, load_notebook
+from grader.execution.result import CellResult, CellStatus, NotebookResult
+from grader.execution.settings import ExecutionSettings
+from grader.execution.setup_cell import setup_source
+
+INTERRUPT_GRACE = 10.0  # seconds a kernel gets to become responsive after an interrupt
+TIMEOUT_ENAME = "GraderCellTimeout"  # the error nbclient reports for a cell it had to interrupt
+DIED_NOTE = (
+    "the kernel process died (os._exit(), a crash, or more memory than the grader allows)"
+)
+
+
+@dataclass
+class CodeRun:
+    """The outcome of one piece of code run in the kernel (a cell or a probe)."""
+
+    status: CellStatus
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    error_name: str | None = None
+    error_message: str | None = None
+    note: str | None = None
+    seconds: float = 0.0
+
+
+class LiveNotebook:
+    """A notebook that has been run; its kernel stays alive so tests can probe it."""
+
+    def __init__(self, result: NotebookResult, client: GradingClient | None = None,
+                 workdir: Path | None = None, settings: ExecutionSettings | None = None) -> None:
+        self.result = result
+        self._client = client
+        self._workdir = workdir
+        self._settings = settings or ExecutionSettings()
+        self.stopped_because: str | None = None if client else result.problem
+
+    @property
+    def alive(self) -> bool:
+        return self._client is not None and self.stopped_because is None
+
+    def run_code(self, source: str, timeout: float, store_history: bool = False) -> CodeRun:
+        """Run code in the kernel after the notebook (used by probes)."""
+        if not self.alive:
+            return CodeRun(CellStatus.NOT_RUN, note=self.stopped_because)
+        assert self._client is not None
+        nb = self._client.nb
+        nb.cells.append(new_code_cell(source))
+        try:
+            return self._execute(nb.cells[-1], len(nb.cells) - 1, timeout, store_history)
+        finally:
+            nb.cells.pop()
+
+    def _execute(self, cell: NotebookNode, index: int, timeout: float,
+                 store_history: bool = True) -> CodeRun:
+        client = self._client
+        assert client is not None
+        client.start_cell()
+        client.timeout = max(1, math.ceil(timeout))
+        started = time.monotonic()
+        try:
+            client.execute_cell(cell, index, store_history=store_history)
+        except DeadKernelError:
+            self._stop(DIED_NOTE)
+            return CodeRun(CellStatus.KERNEL_DIED, note=DIED_NOTE,
+                           seconds=time.monotonic() - started)
+        content = (client.last_reply or {}).get("content", {})
+        if content.get("ename") == TIMEOUT_ENAME:
+            self._check_responsive()
+            return CodeRun(CellStatus.TIMEOUT, list(cell.get("outputs", [])),
+                           note=f"it was still running after {timeout:.0f} s and was interrupted",
+                           seconds=time.monotonic() - started)
+        seconds = time.monotonic() - started
+        outputs = list(cell.get("outputs", []))
+        note = "output was cut: it printed more than the grader keeps" if (
+            client.output_truncated) else None
+        if content.get("status") == "error":
+            return CodeRun(CellStatus.ERROR, outputs, content.get("ename"),
+                           content.get("evalue"), note, seconds)
+        return CodeRun(CellStatus.OK, outputs, note=note, seconds=seconds)
+
+    def _check_responsive(self) -> None:
+        """After a time-out (nbclient has interrupted the kernel): stop a kernel that stays busy."""
+        client = self._client
+        assert client is not None
+        probe = new_code_cell("pass")
+        client.nb.cells.append(probe)
+        client.start_cell()
+        client.timeout = math.ceil(INTERRUPT_GRACE)
+        try:
+            client.execute_cell(probe, len(client.nb.cells) - 1, store_history=False)
+        except DeadKernelError:
+            self._stop(DIED_NOTE)
+            return
+        finally:
+            client.nb.cells.pop()
+        if (client.last_reply or {}).get("content", {}).get("ename") == TIMEOUT_ENAME:
+            self._stop("an earlier cell timed out and the kernel did not stop when interrupted")
+
+    def _stop(self, reason: str) -> None:
+        self.stopped_because = reason
+        self._shutdown_kernel()
+
+    def _shutdown_kernel(self) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            client._cleanup_kernel()  # nbclient's own teardown: kill, then close channels
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        self._shutdown_kernel()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def __enter__(self) -> LiveNotebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_notebook(path: Path, settings: ExecutionSettings) -> LiveNotebook:
+    """Execute every code cell of `path` in a fresh kernel. Never raises for a bad notebook."""
+    result = NotebookResult(path=path)
+    started = time.monotonic()
+    try:
+        nb = load_notebook(path)
+    except UnreadableNotebook as exc:
+        result.problem = str(exc)
+        return LiveNotebook(result)
+
+    workdir = Path(tempfile.mkdtemp(prefix="grader-"))
+    client = GradingClient(
+        nb,
+        output_limit_bytes=settings.output_limit_kb * 1024,
+        km=grading_kernel_manager(settings),
+        timeout=math.ceil(settings.cell_timeout),
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "", "traceback": []},
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    live = LiveNotebook(result, client, workdir, settings)
+    try:
+        client.start_new_kernel(cwd=str(workdir))
+        client.start_new_kernel_client()
+    except Exception as exc:
+        live.close()
+        raise GraderError(f"could not start a Jupyter kernel: {exc}") from exc
+
+    setup = live.run_code(setup_source(settings), settings.cell_timeout)
+    if setup.status is not CellStatus.OK:
+        live.close()
+        raise GraderError(f"the grader's setup cell failed: {setup.error_name or setup.note}")
+
+    section = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            section = _heading(cell.source) or section
+        elif cell.cell_type == "code":
+            result.cells.append(_run_cell(live, cell, index, settings, started, section))
+    result.seconds = time.monotonic() - started
+    if live.stopped_because:
+        result.problem = live.stopped_because
+    return live
+
+
+def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
+              settings: ExecutionSettings, started: float, section: str | None) -> CellResult:
+    base = {"number": index + 1, "source": cell.source, "cell_id": cell.get("id"),
+            "section": section}
+    if not live.alive:
+        return CellResult(status=CellStatus.NOT_RUN, note=live.stopped_because, **base)
+    remaining = settings.notebook_budget - (time.monotonic() - started)
+    if remaining <= 0:
+        note = f"the notebook used up its time budget of {settings.notebook_budget:.0f} s"
+        return CellResult(status=CellStatus.NOT_RUN, note=note, **base)
+    if not cell.source.strip():
+        return CellResult(status=CellStatus.OK, **base)
+    run = live._execute(cell, index, min(settings.cell_timeout, remaining))
+    return CellResult(status=run.status, error_name=run.error_name,
+                      error_message=run.error_message, seconds=run.seconds, note=run.note, **base)
+
+
+def _heading(markdown: str) -> str | None:
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip() or None
+    return None

@@ -1,0 +1,87 @@
+"""A student's notebook after execution: values and calls, each failure explained."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from grader.errors import Feedback
+from grader.execution.result import NotebookResult
+from grader.execution.runner import LiveNotebook
+from grader.grading.call import Call, describe_call
+from grader.probing.diagnosis import NOT_IMPLEMENTED, Diagnosis
+from grader.probing.probe import ProbeReply, ProbeRequest, send
+
+
+class Submission:
+    def __init__(self, live: LiveNotebook, solution_cells: Mapping[str, str],
+                 probe_timeout: float) -> None:
+        self.live = live
+        self.diagnosis = Diagnosis(live.result, solution_cells)
+        self.probe_timeout = probe_timeout
+
+    @property
+    def result(self) -> NotebookResult:
+        return self.live.result
+
+    def value(self, name: str) -> Any:
+        """The value of `name` after the notebook ran; Feedback if it is missing or suspect."""
+        reply = self._ask(ProbeRequest.value(name), f"reading `{name}`")
+        if reply.status == "missing":
+            raise Feedback(self.diagnosis.missing(name))
+        self._expect_ok(reply, f"reading `{name}`")
+        failure = self.diagnosis.failed_definition(name)
+        if failure:
+            raise Feedback(failure)
+        return reply.value
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Call:
+        """Call the notebook's function `name` with the grader's inputs, in the kernel."""
+        what = f"calling {describe_call(name, args, kwargs)}"
+        reply = self._ask(ProbeRequest.call(name, args, kwargs), what)
+        if reply.status == "missing":
+            raise Feedback(self.diagnosis.missing(name))
+        if reply.status == "not_callable":
+            raise Feedback(f"`{name}` should be a function, but it is a {reply.note}.")
+        self._expect_ok(reply, what, name)
+        return Call(reply.value, reply.args, reply.kwargs)
+
+    def scenario(self, code: str, needs: Sequence[str], describe: str, **inputs: Any) -> Any:
+        """Run a short grader scenario that uses the notebook's `needs`; returns its `result`."""
+        reply = self._ask(ProbeRequest.scenario(code, needs, inputs), describe)
+        if reply.status == "missing":
+            raise Feedback(self.diagnosis.missing(reply.names[0]))
+        self._expect_ok(reply, describe, needs[0] if needs else "")
+        return reply.value
+
+    def _ask(self, request: ProbeRequest, what: str) -> ProbeReply:
+        if self.result.problem and not self.live.alive and not self.result.cells:
+            raise Feedback(f"the notebook could not be graded: {self.result.problem}")
+        reply, _ = send(self.live, request, self.probe_timeout)
+        return reply
+
+    def _expect_ok(self, reply: ProbeReply, what: str, function: str = "") -> None:
+        if reply.status == "ok":
+            return
+        if reply.status == "raised":
+            raise Feedback(self._raised(reply.error, what, function))
+        if reply.status == "timeout":
+            raise Feedback(f"{what} did not finish within {self.probe_timeout:.0f} s and was "
+                           "stopped. Is there a loop that never ends?")
+        if reply.status == "died":
+            raise Feedback(f"the kernel died while {what}: {reply.note}.")
+        if reply.status == "not_run":
+            raise Feedback(f"the grader could not go on with your notebook: {reply.note}.")
+        if reply.status == "unencodable":
+            raise Feedback(f"{what} gave a value the grader cannot read: "
+                           f"{reply.error.get('message', '')}")
+        raise Feedback(f"the grader got no usable answer while {what}: {reply.note}")
+
+    def _raised(self, error: dict[str, str], what: str, function: str) -> str:
+        name, message, line = error.get("name", "?"), error.get("message", ""), error.get("line")
+        where = f" at `{line}`" if line else ""
+        if name == "NotImplementedError":
+            cells = self.diagnosis.defining_cells(function) if function else []
+            place = f" in {cells[-1].label}" if cells else ""
+            return f"{NOT_IMPLEMENTED}: fill the blank in `{function}`{place}."
+        return f"{what} raised {name}: {message}{where}."

@@ -1,0 +1,99 @@
+"""The pytest plugin (entry point `grader`): grading options, fixtures, markers, points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.errors import Feedback, GraderError
+from grader.grading.reference import Reference
+from grader.grading.session import GradingSession
+from grader.grading.submission import Submission
+from grader.plugin.options import add_options, session_config
+from grader.plugin.score_reporter import ScoreReporter
+from grader.plugin.scoring import ASSIGNMENT_KEY, POINTS_KEY
+
+SESSION = pytest.StashKey[GradingSession]()
+KIT_ERROR = "GRADER ERROR (a problem of the grading kit or its setup, not of the notebook)"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "points(n): what the test is worth in the grade")
+    config.addinivalue_line(
+        "markers", "assignment(notebook): the notebook file a test module grades")
+    config.pluginmanager.register(ScoreReporter(config), "grader-scores")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Under pytest -n, keep each notebook's tests on one worker: it is executed once."""
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "loadgroup"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    seed = config.getoption("grader_seed")
+    return [f"grader: seed {seed} (pass --grader-seed={seed} to repeat)"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        assignment = _assignment(item)
+        if assignment is None:
+            continue
+        points = item.get_closest_marker("points")
+        item.user_properties.append((ASSIGNMENT_KEY, Path(assignment).stem))
+        item.user_properties.append((POINTS_KEY, float(points.args[0]) if points else 1.0))
+        item.add_marker(pytest.mark.xdist_group(Path(assignment).stem))
+
+
+def _assignment(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("assignment")
+    return str(marker.args[0]) if marker else None
+
+
+@pytest.fixture(scope="session")
+def grading_session(request: pytest.FixtureRequest) -> Iterator[GradingSession]:
+    session = GradingSession(session_config(request.config))
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def submission(request: pytest.FixtureRequest, grading_session: GradingSession) -> Submission:
+    """The student's notebook for this test module, executed once per session."""
+    return grading_session.submission(_required_assignment(request))
+
+
+@pytest.fixture
+def reference(request: pytest.FixtureRequest, grading_session: GradingSession) -> Reference:
+    """The reference solution of the same assignment (answers cached on disk)."""
+    return grading_session.reference(_required_assignment(request))
+
+
+def _required_assignment(request: pytest.FixtureRequest) -> str:
+    assignment = _assignment(request.node)
+    if assignment is None:
+        raise GraderError(
+            f"{request.node.nodeid} uses a notebook fixture but its module has no "
+            "`pytestmark = pytest.mark.assignment('NN_name.ipynb')`")
+    return assignment
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Iterator[None]:
+    report: pytest.TestReport = yield
+    excinfo = call.excinfo
+    if excinfo is not None and report.failed:
+        if isinstance(excinfo.value, Feedback):
+            report.longrepr = str(excinfo.value)
+        elif isinstance(excinfo.value, GraderError):
+            report.longrepr = f"{KIT_ERROR}: {excinfo.value}"
+    return report

@@ -1,0 +1,25 @@
+"""Collects every test report (also from xdist workers) and prints the grade at the end."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.plugin.scoring import ScoreBoard
+
+
+class ScoreReporter:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.board = ScoreBoard()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.board.record(report)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if hasattr(self.config, "workerinput"):
+            return
+        lines = self.board.lines()
+        if lines:
+            terminalreporter.write_sep("=", "grade")
+            for line in lines:
+                terminalreporter.write_line(line)

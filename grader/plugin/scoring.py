@@ -1,0 +1,64 @@
+"""Points per test, a score per assignment, and the table printed at the end of the run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+POINTS_KEY = "grader_points"
+ASSIGNMENT_KEY = "grader_assignment"
+
+
+@dataclass
+class TestScore:
+    assignment: str
+    points: float
+    passed: bool = False
+    failed: bool = False
+
+    @property
+    def earned(self) -> float:
+        return self.points if self.passed and not self.failed else 0.0
+
+
+@dataclass
+class ScoreBoard:
+    tests: dict[str, TestScore] = field(default_factory=dict)
+
+    def record(self, report: pytest.TestReport) -> None:
+        """Setup, call and teardown each report: a test earns its points only if none failed."""
+        properties = dict(report.user_properties)
+        if POINTS_KEY not in properties:
+            return
+        score = self.tests.setdefault(
+            report.nodeid, TestScore(properties[ASSIGNMENT_KEY], properties[POINTS_KEY]))
+        if report.failed:
+            score.failed = True
+        elif report.when == "call" and report.passed:
+            score.passed = True
+
+    def totals(self) -> dict[str, tuple[float, float]]:
+        """assignment -> (earned, possible)."""
+        result: dict[str, tuple[float, float]] = {}
+        for score in self.tests.values():
+            earned, possible = result.get(score.assignment, (0.0, 0.0))
+            result[score.assignment] = (earned + score.earned, possible + score.points)
+        return result
+
+    def lines(self) -> list[str]:
+        totals = self.totals()
+        if not totals:
+            return []
+        width = max(len(name) for name in totals) + 2
+        rows = [f"{'assignment':<{width}}{'points':>13}"]
+        for name in sorted(totals):
+            rows.append(f"{name:<{width}}{_fraction(*totals[name])}")
+        earned = sum(e for e, _ in totals.values())
+        possible = sum(p for _, p in totals.values())
+        rows.append(f"{'total':<{width}}{_fraction(earned, possible)}")
+        return rows
+
+
+def _fraction(earned: float, possible: float) -> str:
+    return f"{earned:>6g} / {possible:<6g}"

@@ -1,0 +1,98 @@
+"""Send one probe to a live kernel and read its reply back as plain data and tensors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.execution.result import CellStatus
+from grader.execution.runner import LiveNotebook
+from grader.probing import wire
+from grader.probing.agent import PROBE_MIMETYPE
+
+
+@dataclass(frozen=True)
+class ProbeRequest:
+    """What the grader asks of a kernel: a name's value, a call, or a short scenario."""
+
+    kind: str
+    name: str = ""
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    needs: tuple[str, ...] = ()
+
+    @classmethod
+    def value(cls, name: str) -> ProbeRequest:
+        return cls("value", name=name)
+
+    @classmethod
+    def call(cls, name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> ProbeRequest:
+        return cls("call", name=name, args=tuple(args), kwargs=dict(kwargs))
+
+    @classmethod
+    def scenario(cls, code: str, needs: Sequence[str], inputs: dict[str, Any]) -> ProbeRequest:
+        return cls("evaluate", code=code, needs=tuple(needs), inputs=dict(inputs))
+
+    def to_json(self) -> str:
+        body = {"kind": self.kind, "name": self.name, "args": list(self.args),
+                "kwargs": self.kwargs, "code": self.code, "inputs": self.inputs,
+                "needs": list(self.needs)}
+        return json.dumps(wire.encode(body), sort_keys=True)
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+
+@dataclass
+class ProbeReply:
+    """status: ok, missing, raised, not_callable, unencodable, timeout, died, not_run, garbled."""
+
+    status: str
+    value: Any = None
+    args: list[Any] = field(default_factory=list)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    error: dict[str, str] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @classmethod
+    def from_payload(cls, payload: str) -> ProbeReply:
+        try:
+            body = wire.decode(json.loads(payload))
+        except (ValueError, TypeError, KeyError) as exc:
+            return cls("garbled", note=f"the kernel's answer could not be read ({exc})")
+        if not isinstance(body, dict) or "status" not in body:
+            return cls("garbled", note="the kernel's answer had no status")
+        return cls(status=body["status"], value=body.get("value"), args=body.get("args", []),
+                   kwargs=body.get("kwargs", {}), error=body.get("error", {}),
+                   names=body.get("names", []), note=body.get("type", ""))
+
+
+def probe_source(request: ProbeRequest) -> str:
+    """The code run in the kernel to answer `request`."""
+    return (
+        "__import__('grader.probing.agent', fromlist=['answer'])"
+        f".answer({request.to_json()!r})"
+    )
+
+
+def send(live: LiveNotebook, request: ProbeRequest, timeout: float) -> tuple[ProbeReply, str]:
+    """Ask the kernel. Returns the reply and the raw payload (what a cache stores)."""
+    run = live.run_code(probe_source(request), timeout)
+    if run.status is CellStatus.TIMEOUT:
+        return ProbeReply("timeout", note=run.note or ""), ""
+    if run.status is CellStatus.KERNEL_DIED:
+        return ProbeReply("died", note=run.note or ""), ""
+    if run.status is CellStatus.NOT_RUN:
+        return ProbeReply("not_run", note=run.note or ""), ""
+    payloads = [o["data"][PROBE_MIMETYPE] for o in run.outputs
+                if o.get("output_type") == "display_data" and PROBE_MIMETYPE in o.get("data", {})]
+    if not payloads:
+        why = f"{run.error_name}: {run.error_message}" if run.error_name else "no answer"
+        return ProbeReply("garbled", note=f"the grader's probe got {why}"), ""
+    return ProbeReply.from_payload(payloads[-1]), payloads[-1]

@@ -1,0 +1,1 @@
+"""Reference solutions: executed and probed like a submission, their answers cached on disk."""

@@ -1,0 +1,48 @@
+"""A disk cache of the reference solution's probe answers.
+
+Keyed by the solution notebook's bytes, the seed, the torch version and the probe itself,
+so a second grading run does not execute the solutions again, and any change re-runs them.
+Writes are atomic (temp file, then rename): parallel workers may share the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+FORMAT_VERSION = "1"
+
+
+class ReferenceCache:
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    @staticmethod
+    def notebook_key(notebook: Path, seed: int, torch_version: str) -> str:
+        digest = hashlib.sha256(notebook.read_bytes())
+        digest.update(f"|{seed}|{torch_version}|{FORMAT_VERSION}".encode())
+        return digest.hexdigest()
+
+    def _path(self, notebook_key: str, probe_digest: str) -> Path | None:
+        if self.directory is None:
+            return None
+        key = hashlib.sha256(f"{notebook_key}|{probe_digest}".encode()).hexdigest()
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, notebook_key: str, probe_digest: str) -> str | None:
+        path = self._path(notebook_key, probe_digest)
+        if path is None or not path.exists():
+            return None
+        return path.read_text(encoding="utf-8")
+
+    def put(self, notebook_key: str, probe_digest: str, payload: str) -> None:
+        path = self._path(notebook_key, probe_digest)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(payload)
+        os.replace(temporary, path)
