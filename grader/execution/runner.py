@@ -7,6 +7,7 @@ stop when interrupted, ends the run and the remaining cells are recorded as not 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import shutil
 import tempfile
@@ -127,10 +128,9 @@ class LiveNotebook:
         client, self._client = self._client, None
         if client is None:
             return
-        try:
-            client._cleanup_kernel()  # nbclient's own teardown: kill, then close channels
-        except Exception:
-            pass
+        # nbclient's own teardown (kill, close channels); a kernel already gone is fine.
+        with contextlib.suppress(Exception):
+            client._cleanup_kernel()
 
     def close(self) -> None:
         self._shutdown_kernel()
