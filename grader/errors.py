@@ -12,6 +12,9 @@ class Feedback(AssertionError):
 class GraderError(Exception):
     """Something is wrong with the grading kit or its setup, not with the submission."""
 
+    def __str__(self) -> str:
+        return f"grader error (the grading kit or its setup, not the notebook): {self.args[0]}"
+
 
 class ReferenceSolutionError(GraderError):
     """The reference solution itself failed: the assignment's author must fix it."""

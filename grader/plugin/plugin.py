@@ -16,7 +16,6 @@ from grader.plugin.score_reporter import ScoreReporter
 from grader.plugin.scoring import ASSIGNMENT_KEY, POINTS_KEY
 
 SESSION = pytest.StashKey[GradingSession]()
-KIT_ERROR = "GRADER ERROR (a problem of the grading kit or its setup, not of the notebook)"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,6 +26,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): what the test is worth in the grade")
     config.addinivalue_line(
         "markers", "assignment(notebook): the notebook file a test module grades")
+    # Declared here too so that grading without pytest-xdist does not warn about it.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
 
 
@@ -91,9 +92,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
                               ) -> Iterator[None]:
     report: pytest.TestReport = yield
     excinfo = call.excinfo
-    if excinfo is not None and report.failed:
-        if isinstance(excinfo.value, Feedback):
-            report.longrepr = str(excinfo.value)
-        elif isinstance(excinfo.value, GraderError):
-            report.longrepr = f"{KIT_ERROR}: {excinfo.value}"
+    if excinfo is not None and report.failed and isinstance(excinfo.value, Feedback | GraderError):
+        # The message alone, as pytest.fail(pytrace=False) shows it: no traceback of the kit.
+        report.longrepr = item._repr_failure_py(excinfo, style="value")
     return report

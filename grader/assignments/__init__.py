@@ -1,0 +1,1 @@
+"""The course's graded tests: one module per notebook in assignments/ (and solutions/)."""

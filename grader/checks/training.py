@@ -1,0 +1,31 @@
+"""Did training converge? Finite, decreasing overall, and below a threshold."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from grader.errors import Feedback
+
+
+def expect_training_converged(losses: Sequence[float], threshold: float, name: str = "losses",
+                              epochs: int | None = None) -> None:
+    values = [float(v) for v in losses]
+    if not values:
+        raise Feedback(f"`{name}` is empty: append each epoch's loss (loss.item()) to it.")
+    if epochs is not None and len(values) != epochs:
+        raise Feedback(f"`{name}` has {len(values)} entries, expected one per epoch ({epochs}). "
+                       "Append loss.item() once per epoch; if it has twice as many, was the "
+                       "training cell run twice?")
+    for epoch, value in enumerate(values):
+        if not math.isfinite(value):
+            raise Feedback(f"training diverged at epoch {epoch}: the loss became {value}. "
+                           "Try a smaller learning rate.")
+    if values[-1] > values[0]:
+        raise Feedback(f"the loss grew from {values[0]:.4g} to {values[-1]:.4g}: training "
+                       "diverged. Try a smaller learning rate, and check the update's sign "
+                       "(p -= lr * p.grad).")
+    if values[-1] >= threshold:
+        raise Feedback(f"the final loss is {values[-1]:.4g}, expected below {threshold:g}. "
+                       "Train for the number of epochs asked, with the given learning rate, "
+                       "and reset the gradients every epoch (they accumulate otherwise).")

@@ -1,0 +1,30 @@
+"""The `grader` command. Each subcommand registers its own parser and a `run(args) -> int`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from grader.errors import GraderError
+from grader.release import command as release_command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="grader",
+                                     description="Grading kit for PyTorch course notebooks.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    release_command.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except GraderError as exc:
+        print(f"grader {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""`grader release`: the command-line face of the release step."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader.release.errors import ReleaseError
+from grader.release.writing import ReleaseOutcome, TemplateStatus, release
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "release",
+        help="write student templates from the solution notebooks",
+        description="Clear the solutions (### BEGIN SOLUTION ... ### END SOLUTION, or whole "
+                    "cells tagged `solution`) and the outputs of every solutions/*.ipynb, "
+                    "and write the result to assignments/ under the same name.",
+    )
+    parser.add_argument("--solutions", type=Path, default=Path("solutions"), metavar="DIR",
+                        help="folder of the solution notebooks (default: ./solutions)")
+    parser.add_argument("--assignments", type=Path, default=Path("assignments"), metavar="DIR",
+                        help="folder of the student templates (default: ./assignments)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a template is missing or out of date")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        outcomes = release(args.solutions, args.assignments, check=args.check)
+    except ReleaseError as exc:
+        print(f"grader release: error: {exc.message}\nNo template was written.", file=sys.stderr)
+        return 2
+    for outcome in outcomes:
+        print(describe(outcome))
+    return 0 if all(outcome.up_to_date for outcome in outcomes) else 1
+
+
+def describe(outcome: ReleaseOutcome) -> str:
+    template = outcome.template
+    cleared = f"{template.answer_cells} answer cell{'s' * (template.answer_cells != 1)}"
+    if outcome.status is TemplateStatus.WRITTEN:
+        return f"wrote {template.target} from {template.solution} ({cleared} cleared)"
+    if outcome.status is TemplateStatus.UNCHANGED:
+        return f"up to date: {template.target} ({cleared} cleared)"
+    if outcome.status is TemplateStatus.MISSING:
+        return f"missing: {template.target}; run `grader release` to write it"
+    return (f"out of date: {template.target} differs from the template of "
+            f"{template.solution}; run `grader release` to rewrite it")
