@@ -31,6 +31,8 @@ def add_options(parser: pytest.Parser) -> None:
                     metavar="MB", help="memory cap of each kernel (0: none)")
     group.addoption("--grader-cache-dir", metavar="DIR", default=None,
                     help="where reference answers are cached (default: in .pytest_cache)")
+    group.addoption("--grader-report", metavar="DIR", default=None,
+                    help="write results.json (Gradescope format) into DIR")
     group.addoption("--grader-no-cache", action="store_true",
                     help="always execute the reference solutions")
 

@@ -13,7 +13,7 @@ from grader.grading.session import GradingSession
 from grader.grading.submission import Submission
 from grader.plugin.options import add_options, session_config
 from grader.plugin.score_reporter import ScoreReporter
-from grader.plugin.scoring import ASSIGNMENT_KEY, POINTS_KEY
+from grader.plugin.scoring import ASSIGNMENT_KEY, MESSAGE_KEY, POINTS_KEY
 
 SESSION = pytest.StashKey[GradingSession]()
 
@@ -95,4 +95,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     if excinfo is not None and report.failed and isinstance(excinfo.value, Feedback | GraderError):
         # The message alone, as pytest.fail(pytrace=False) shows it: no traceback of the kit.
         report.longrepr = item._repr_failure_py(excinfo, style="value")
+        report.user_properties.append((MESSAGE_KEY, str(excinfo.value)))
     return report

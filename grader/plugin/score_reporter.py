@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
+from grader.plugin.results_file import write_results
 from grader.plugin.scoring import ScoreBoard
 
 
@@ -11,6 +15,7 @@ class ScoreReporter:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.board = ScoreBoard()
+        self.started = time.monotonic()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.board.record(report)
@@ -23,3 +28,8 @@ class ScoreReporter:
             terminalreporter.write_sep("=", "grade")
             for line in lines:
                 terminalreporter.write_line(line)
+
+    def pytest_sessionfinish(self) -> None:
+        folder = self.config.getoption("grader_report")
+        if folder and not hasattr(self.config, "workerinput"):
+            write_results(self.board, time.monotonic() - self.started, Path(folder))

@@ -8,14 +8,17 @@ import pytest
 
 POINTS_KEY = "grader_points"
 ASSIGNMENT_KEY = "grader_assignment"
+MESSAGE_KEY = "grader_message"  # the failure's message alone, without pytest's decorations
 
 
 @dataclass
 class TestScore:
     assignment: str
+    name: str
     points: float
     passed: bool = False
     failed: bool = False
+    message: str = ""
 
     @property
     def earned(self) -> float:
@@ -31,10 +34,12 @@ class ScoreBoard:
         properties = dict(report.user_properties)
         if POINTS_KEY not in properties:
             return
+        name = report.nodeid.rpartition("::")[2]
         score = self.tests.setdefault(
-            report.nodeid, TestScore(properties[ASSIGNMENT_KEY], properties[POINTS_KEY]))
+            report.nodeid, TestScore(properties[ASSIGNMENT_KEY], name, properties[POINTS_KEY]))
         if report.failed:
             score.failed = True
+            score.message = score.message or properties.get(MESSAGE_KEY, report.longreprtext)
         elif report.when == "call" and report.passed:
             score.passed = True
 

@@ -1,0 +1,63 @@
+"""Grade a folder of notebooks the way a TA does (`pytest grader ...` in a subprocess) and
+read back each test's verdict from results.json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "solutions"
+ASSIGNMENTS = ROOT / "assignments"
+GRADER_TESTS = ROOT / "grader" / "assignments"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    score: float
+    max_score: float
+    output: str
+
+
+@dataclass(frozen=True)
+class Graded:
+    verdicts: dict[str, Verdict]  # test function name -> verdict
+    exit_code: int
+    stdout: str
+
+    @property
+    def failed(self) -> set[str]:
+        return {name for name, v in self.verdicts.items() if v.status != "passed"}
+
+    @property
+    def score(self) -> tuple[float, float]:
+        return (sum(v.score for v in self.verdicts.values()),
+                sum(v.max_score for v in self.verdicts.values()))
+
+
+def test_module(notebook: str) -> Path:
+    return GRADER_TESTS / f"test_{Path(notebook).stem}.py"
+
+
+def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...] = ()) -> Graded:
+    """Grade `submissions` (only the given notebooks' tests, or all) against solutions/."""
+    report = submissions.parent / f"{submissions.name}-report"
+    targets = [str(test_module(n)) for n in notebooks] or [str(GRADER_TESTS)]
+    command = [
+        sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider",
+        "-p", "no:xdist", "-p", "no:randomly", f"--rootdir={ROOT}",
+        f"--grader-notebooks={submissions}", f"--grader-report={report}",
+        f"--grader-cache-dir={cache}", *extra,
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    results = json.loads((report / "results.json").read_text(encoding="utf-8"))
+    verdicts = {
+        test["name"].partition(": ")[2]: Verdict(test["status"], test["score"],
+                                                 test["max_score"], test["output"])
+        for test in results["tests"]
+    }
+    return Graded(verdicts, done.returncode, done.stdout + done.stderr)
