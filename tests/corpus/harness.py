@@ -4,8 +4,10 @@ read back each test's verdict from results.json."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +47,7 @@ def test_module(notebook: str) -> Path:
 
 def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...] = ()) -> Graded:
     """Grade `submissions` (only the given notebooks' tests, or all) against solutions/."""
-    report = submissions.parent / f"{submissions.name}-report"
+    report = Path(tempfile.mkdtemp(prefix="grader-report-"))
     targets = [str(test_module(n)) for n in notebooks] or [str(GRADER_TESTS)]
     command = [
         sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider",
@@ -53,7 +55,10 @@ def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...
         f"--grader-notebooks={submissions}", f"--grader-report={report}",
         f"--grader-cache-dir={cache}", *extra,
     ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    # A clean environment: no PYTEST_XDIST_WORKER etc. inherited from the outer test run.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=900)
     results = json.loads((report / "results.json").read_text(encoding="utf-8"))
     verdicts = {
         test["name"].partition(": ")[2]: Verdict(test["status"], test["score"],
