@@ -7,6 +7,7 @@ import sys
 
 from grader.errors import GraderError
 from grader.release import command as release_command
+from grader.selfcheck import command as check_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Grading kit for PyTorch course notebooks.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     release_command.register(commands)
+    check_command.register(commands)
     return parser
 
 

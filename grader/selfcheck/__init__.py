@@ -1,0 +1,1 @@
+"""`grader check NOTEBOOK`: a student grades one notebook and reads every test's verdict."""

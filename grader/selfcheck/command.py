@@ -1,0 +1,70 @@
+"""`grader check`: grade one notebook (fresh kernel, top to bottom) and print each verdict."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from grader.errors import GraderError
+from grader.selfcheck.locate import KIT_ROOT, assignment_for, test_module
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "check", help="grade one notebook and show every test's verdict",
+        description="Runs the notebook from top to bottom in a fresh kernel, exactly as the "
+                    "grader will, so results may differ from your live kernel if you ran cells "
+                    "out of order. Save the notebook first.")
+    parser.add_argument("notebook", type=Path, help="the notebook to check")
+    parser.add_argument("--solutions", type=Path, default=KIT_ROOT / "solutions", metavar="DIR",
+                        help="folder of the reference solutions")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    notebook: Path = args.notebook.resolve()
+    if not notebook.is_file():
+        raise GraderError(f"{args.notebook} does not exist")
+    assignment = assignment_for(notebook)
+    print(f"Checking {notebook.name} as {assignment}: running it from top to bottom in a fresh "
+          "kernel, as the grader will.", flush=True)
+    with tempfile.TemporaryDirectory(prefix="grader-check-") as scratch:
+        folder = Path(scratch) / "submission"
+        folder.mkdir()
+        shutil.copy(notebook, folder / assignment)
+        results = _grade(folder, assignment, args.solutions.resolve(), Path(scratch) / "report")
+    print(render(results))
+    return 0 if results["score"] == sum(t["max_score"] for t in results["tests"]) else 1
+
+
+def _grade(folder: Path, assignment: str, solutions: Path, report: Path) -> dict[str, Any]:
+    command = [sys.executable, "-m", "pytest", str(test_module(assignment)), "-q",
+               "--no-header", "-p", "no:randomly", f"--rootdir={KIT_ROOT}",
+               f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
+               f"--grader-report={report}"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    done = subprocess.run(command, cwd=KIT_ROOT, env=env, capture_output=True, text=True)
+    results_file = report / "results.json"
+    if not results_file.exists():
+        raise GraderError(f"grading did not finish:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return json.loads(results_file.read_text(encoding="utf-8"))
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = []
+    for test in results["tests"]:
+        mark = "passed" if test["status"] == "passed" else "FAILED"
+        name = test["name"].partition(": ")[2].removeprefix("test_").replace("_", " ")
+        lines.append(f"  {mark}  {test['score']:g}/{test['max_score']:g}  {name}")
+        if test["status"] != "passed" and test["output"]:
+            lines += [f"            {line}" for line in test["output"].splitlines()]
+    possible = sum(t["max_score"] for t in results["tests"])
+    lines.append(f"Score: {results['score']:g} / {possible:g}")
+    return "\n".join(lines)

@@ -1,0 +1,34 @@
+"""`grader check` grades one notebook from any working directory and prints every verdict."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.errors import GraderError
+from grader.selfcheck.locate import assignment_for
+from tests.corpus.harness import ASSIGNMENTS
+
+
+def test_a_notebook_is_matched_to_its_assignment_by_name_or_number() -> None:
+    assert assignment_for(Path("02_training_loop.ipynb")) == "02_training_loop.ipynb"
+    assert assignment_for(Path("02_training_loop (1).ipynb")) == "02_training_loop.ipynb"
+    with pytest.raises(GraderError, match="not one of the graded assignments"):
+        assignment_for(Path("homework.ipynb"))
+
+
+def test_grader_check_prints_each_test_with_points_and_message_from_any_folder(
+        tmp_path: Path) -> None:
+    notebook = tmp_path / "02_training_loop.ipynb"
+    shutil.copy(ASSIGNMENTS / notebook.name, notebook)
+    done = subprocess.run([sys.executable, "-m", "grader.cli", "check", notebook.name],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "fresh kernel" in done.stdout
+    assert "FAILED  0/2  train step resets gradients between calls" in done.stdout
+    assert "not implemented yet: fill the blank in `train_step`" in done.stdout
+    assert "Score: 0 / 8" in done.stdout
