@@ -11,7 +11,7 @@ import pytest
 from nbformat.v4 import new_notebook
 
 from tests.corpus.case import Case, Edit
-from tests.corpus.harness import SOLUTIONS, Graded, grade, test_module
+from tests.corpus.harness import SOLUTIONS, Graded, grade, graded_tests_for
 
 BAD = "01_tensors_and_loss.ipynb"
 GOOD = "02_training_loop.ipynb"
@@ -69,7 +69,7 @@ def _assert_graded(graded: Graded, must_fail: set[str] | None, phrase: str) -> N
 
 
 def _tests_of(notebook: str, graded: Graded) -> set[str]:
-    module = test_module(notebook).read_text(encoding="utf-8")
+    module = graded_tests_for(notebook).read_text(encoding="utf-8")
     return {name for name in graded.verdicts if f"def {name}(" in module}
 
 

@@ -28,6 +28,7 @@ from grader.execution.result import CellResult, CellStatus, NotebookResult
 from grader.execution.settings import ExecutionSettings
 from grader.execution.setup_cell import setup_source
 
+SETUP_TIMEOUT = 120.0  # importing torch in the setup cell takes seconds on a busy machine
 INTERRUPT_GRACE = 10.0  # seconds a kernel gets to become responsive after an interrupt
 TIMEOUT_ENAME = "GraderCellTimeout"  # the error nbclient reports for a cell it had to interrupt
 DIED_NOTE = (
@@ -97,6 +98,10 @@ class LiveNotebook:
         outputs = list(cell.get("outputs", []))
         note = "output was cut: it printed more than the grader keeps" if (
             client.output_truncated) else None
+        if _asked_to_exit(content):
+            note = "it called exit() or quit(), which shuts the kernel down: remove the call"
+            self._stop("an earlier cell called exit() or quit() and shut the kernel down")
+            return CodeRun(CellStatus.ERROR, outputs, "SystemExit", note, note, seconds)
         if content.get("status") == "error":
             return CodeRun(CellStatus.ERROR, outputs, content.get("ename"),
                            content.get("evalue"), note, seconds)
@@ -175,7 +180,7 @@ def run_notebook(path: Path, settings: ExecutionSettings) -> LiveNotebook:
         live.close()
         raise GraderError(f"could not start a Jupyter kernel: {exc}") from exc
 
-    setup = live.run_code(setup_source(settings), settings.cell_timeout)
+    setup = live.run_code(setup_source(settings), max(settings.cell_timeout, SETUP_TIMEOUT))
     if setup.status is not CellStatus.OK:
         live.close()
         raise GraderError(f"the grader's setup cell failed: {setup.error_name or setup.note}")
@@ -207,6 +212,11 @@ def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
     run = live._execute(cell, index, min(settings.cell_timeout, remaining))
     return CellResult(status=run.status, error_name=run.error_name,
                       error_message=run.error_message, seconds=run.seconds, note=run.note, **base)
+
+
+def _asked_to_exit(reply_content: dict[str, Any]) -> bool:
+    """IPython's exit()/quit() succeed, then ask the kernel to shut down (an 'ask_exit' payload)."""
+    return any(p.get("source") == "ask_exit" for p in reply_content.get("payload", []))
 
 
 def _heading(markdown: str) -> str | None:

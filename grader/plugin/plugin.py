@@ -31,10 +31,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """Under pytest -n, keep each notebook's tests on one worker: it is executed once."""
-    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+    """Under pytest -n, keep each notebook's tests on one worker: it is executed once.
+
+    Runs after xdist's own hook, which turns an unset --dist into "load"."""
+    explicit = any(arg.startswith(("--dist", "-d")) for arg in config.invocation_params.args)
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "load" \
+            and not explicit:
         config.option.dist = "loadgroup"
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_DEPTH = 8
-MAX_ITEMS = 10_000
+MAX_ITEMS = 1_000_000  # a loss history of many epochs must come back whole
 REPR_LIMIT = 300
 
 
@@ -113,7 +113,8 @@ def decode(data: Any) -> Any:
     if tag == "__series__":
         import pandas as pd
 
-        return pd.Series(decode(body["values"]), index=decode(body["index"]), name=body["name"])
+        return pd.Series(decode(body["values"]), index=decode(body["index"]),
+                         name=decode(body["name"]))
     if tag == "__opaque__":
         return OpaqueValue(body["type"], body["text"])
     raise ValueError(f"malformed value: unknown tag {tag!r}")
@@ -164,15 +165,21 @@ def _decode_tensor(body: dict[str, Any]) -> Any:
     if not isinstance(dtype, torch.dtype):
         raise ValueError(f"malformed tensor: unknown dtype {body['dtype']!r}")
     raw = base64.b64decode(body["data"])
+    shape = [int(size) for size in body["shape"]]
+    if len(raw) != math.prod(shape) * dtype.itemsize:
+        raise ValueError(f"malformed tensor: {len(raw)} bytes do not fill shape {shape}")
     if raw:
         flat = torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(dtype)
     else:
         flat = torch.empty(0, dtype=dtype)
-    tensor = flat.reshape(body["shape"]).clone()
+    tensor = flat.reshape(shape).clone()
     if body.get("requires_grad") and (tensor.is_floating_point() or tensor.is_complex()):
         tensor.requires_grad_(True)
     if "grad" in body and tensor.requires_grad:
-        tensor.grad = decode(body["grad"])
+        grad = decode(body["grad"])
+        if not isinstance(grad, torch.Tensor) or grad.shape != tensor.shape:
+            raise ValueError("malformed tensor: its grad does not match its shape")
+        tensor.grad = grad.to(tensor.dtype)
     return tensor
 
 
@@ -189,9 +196,9 @@ def _encode_numpy(value: Any, depth: int) -> Any:
         return encode(value.item(), depth)
     if value.dtype.kind not in "biuf":
         return encode(value.tolist(), depth)
-    array = numpy.ascontiguousarray(value)
-    return {"__ndarray__": {"dtype": array.dtype.str, "shape": list(array.shape),
-                            "data": base64.b64encode(array.tobytes()).decode("ascii")}}
+    data = numpy.ascontiguousarray(value).tobytes()  # (ascontiguousarray makes 0-d arrays 1-d)
+    return {"__ndarray__": {"dtype": value.dtype.str, "shape": list(value.shape),
+                            "data": base64.b64encode(data).decode("ascii")}}
 
 
 def _decode_ndarray(body: dict[str, Any]) -> Any:
@@ -201,6 +208,8 @@ def _decode_ndarray(body: dict[str, Any]) -> Any:
     if dtype.kind not in "biuf":
         raise ValueError(f"malformed array: dtype {dtype} is not numeric")
     raw = base64.b64decode(body["data"])
+    if len(raw) != math.prod(body["shape"]) * dtype.itemsize:
+        raise ValueError("malformed array: its bytes do not fill its shape")
     return numpy.frombuffer(raw, dtype=dtype).reshape(body["shape"]).copy()
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import GraderError
-from grader.selfcheck.locate import KIT_ROOT, assignment_for, test_module
+from grader.selfcheck.locate import KIT_ROOT, assignment_for, graded_tests_for
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _grade(folder: Path, assignment: str, solutions: Path, report: Path) -> dict[str, Any]:
-    command = [sys.executable, "-m", "pytest", str(test_module(assignment)), "-q",
+    command = [sys.executable, "-m", "pytest", str(graded_tests_for(assignment)), "-q",
                "--no-header", "-p", "no:randomly", f"--rootdir={KIT_ROOT}",
                f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
                f"--grader-report={report}"]

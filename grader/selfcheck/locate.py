@@ -27,5 +27,5 @@ def assignment_for(notebook: Path) -> str:
                       f"({', '.join(known)}); rename it to match one of them")
 
 
-def test_module(assignment: str) -> Path:
+def graded_tests_for(assignment: str) -> Path:
     return TESTS / f"test_{Path(assignment).stem}.py"

@@ -41,14 +41,14 @@ class Graded:
                 sum(v.max_score for v in self.verdicts.values()))
 
 
-def test_module(notebook: str) -> Path:
+def graded_tests_for(notebook: str) -> Path:
     return GRADER_TESTS / f"test_{Path(notebook).stem}.py"
 
 
 def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...] = ()) -> Graded:
     """Grade `submissions` (only the given notebooks' tests, or all) against solutions/."""
     report = Path(tempfile.mkdtemp(prefix="grader-report-"))
-    targets = [str(test_module(n)) for n in notebooks] or [str(GRADER_TESTS)]
+    targets = [str(graded_tests_for(n)) for n in notebooks] or [str(GRADER_TESTS)]
     command = [
         sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider",
         "-p", "no:xdist", "-p", "no:randomly", f"--rootdir={ROOT}",
