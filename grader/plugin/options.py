@@ -33,6 +33,8 @@ def add_options(parser: pytest.Parser) -> None:
                     help="where reference answers are cached (default: in .pytest_cache)")
     group.addoption("--grader-report", metavar="DIR", default=None,
                     help="write results.json (Gradescope format) into DIR")
+    group.addoption("--grader-student", action="store_true",
+                    help="a student-facing run: hidden tests are counted, not run or shown")
     group.addoption("--grader-no-cache", action="store_true",
                     help="always execute the reference solutions")
 

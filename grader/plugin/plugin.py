@@ -13,7 +13,13 @@ from grader.grading.session import GradingSession
 from grader.grading.submission import Submission
 from grader.plugin.options import add_options, session_config
 from grader.plugin.score_reporter import ScoreReporter
-from grader.plugin.scoring import ASSIGNMENT_KEY, MESSAGE_KEY, POINTS_KEY
+from grader.plugin.scoring import (
+    ASSIGNMENT_KEY,
+    HIDDEN_KEY,
+    HIDDEN_REASON,
+    MESSAGE_KEY,
+    POINTS_KEY,
+)
 
 SESSION = pytest.StashKey[GradingSession]()
 
@@ -28,6 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "assignment(notebook): the notebook file a test module grades")
     # Declared here too so that grading without pytest-xdist does not warn about it.
     config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
+    config.addinivalue_line(
+        "markers", "hidden: run by the TA and CI, never shown to students (--grader-student)")
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
 
 
@@ -47,7 +55,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"grader: seed {seed} (pass --grader-seed={seed} to repeat)"]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    student_run = config.getoption("grader_student")
     for item in items:
         assignment = _assignment(item)
         if assignment is None:
@@ -56,6 +65,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.user_properties.append((ASSIGNMENT_KEY, Path(assignment).stem))
         item.user_properties.append((POINTS_KEY, float(points.args[0]) if points else 1.0))
         item.add_marker(pytest.mark.xdist_group(Path(assignment).stem))
+        if item.get_closest_marker("hidden"):
+            item.user_properties.append((HIDDEN_KEY, True))
+            if student_run:
+                item.add_marker(pytest.mark.skip(reason=HIDDEN_REASON))
 
 
 def _assignment(item: pytest.Item) -> str | None:

@@ -17,22 +17,32 @@ def results(board: ScoreBoard, seconds: float) -> dict[str, Any]:
             "max_score": score.points,
             "status": "passed" if score.earned == score.points else "failed",
             "output": score.message,
-            "visibility": "visible",
+            "visibility": "after_published" if score.hidden else "visible",
         }
-        for score in board.tests.values()
+        for score in board.counted()
     ]
     totals = board.totals()
+    hidden = board.not_run()
+    note = (f" ({len(hidden)} hidden tests, {sum(s.points for s in hidden):g} points, not run)"
+            if hidden else "")
     return {
         "score": sum(earned for earned, _ in totals.values()),
         "execution_time": round(seconds, 2),
         "output": "; ".join(f"{name}: {earned:g}/{possible:g}"
-                            for name, (earned, possible) in sorted(totals.items())),
+                            for name, (earned, possible) in sorted(totals.items())) + note,
         "tests": tests,
+        "extra_data": {"hidden_tests_not_run": len(hidden),
+                       "hidden_points_not_run": sum(s.points for s in hidden)},
     }
 
 
 def write_results(board: ScoreBoard, seconds: float, folder: Path) -> Path:
+    """Write DIR/results.json and, from the same dict, DIR/summary.md (Markdown for people)."""
+    from grader.reports.markdown import markdown_summary
+
     folder.mkdir(parents=True, exist_ok=True)
+    report = results(board, seconds)
     path = folder / "results.json"
-    path.write_text(json.dumps(results(board, seconds), indent=2), encoding="utf-8")
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    (folder / "summary.md").write_text(markdown_summary(report), encoding="utf-8")
     return path

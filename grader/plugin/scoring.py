@@ -9,6 +9,8 @@ import pytest
 POINTS_KEY = "grader_points"
 ASSIGNMENT_KEY = "grader_assignment"
 MESSAGE_KEY = "grader_message"  # the failure's message alone, without pytest's decorations
+HIDDEN_KEY = "grader_hidden"
+HIDDEN_REASON = "hidden test: the grader runs it after you submit"
 
 
 @dataclass
@@ -19,6 +21,12 @@ class TestScore:
     passed: bool = False
     failed: bool = False
     message: str = ""
+    hidden: bool = False
+    not_run: bool = False  # a hidden test in a student-facing run
+
+    @property
+    def counted(self) -> bool:
+        return not self.not_run
 
     @property
     def earned(self) -> float:
@@ -36,17 +44,26 @@ class ScoreBoard:
             return
         name = report.nodeid.rpartition("::")[2]
         score = self.tests.setdefault(
-            report.nodeid, TestScore(properties[ASSIGNMENT_KEY], name, properties[POINTS_KEY]))
-        if report.failed:
+            report.nodeid, TestScore(properties[ASSIGNMENT_KEY], name, properties[POINTS_KEY],
+                                     hidden=bool(properties.get(HIDDEN_KEY))))
+        if report.skipped and score.hidden:
+            score.not_run = True
+        elif report.failed:
             score.failed = True
             score.message = score.message or properties.get(MESSAGE_KEY, report.longreprtext)
         elif report.when == "call" and report.passed:
             score.passed = True
 
+    def counted(self) -> list[TestScore]:
+        return [score for score in self.tests.values() if score.counted]
+
+    def not_run(self) -> list[TestScore]:
+        return [score for score in self.tests.values() if not score.counted]
+
     def totals(self) -> dict[str, tuple[float, float]]:
         """assignment -> (earned, possible)."""
         result: dict[str, tuple[float, float]] = {}
-        for score in self.tests.values():
+        for score in self.counted():
             earned, possible = result.get(score.assignment, (0.0, 0.0))
             result[score.assignment] = (earned + score.earned, possible + score.points)
         return result
@@ -62,6 +79,11 @@ class ScoreBoard:
         earned = sum(e for e, _ in totals.values())
         possible = sum(p for _, p in totals.values())
         rows.append(f"{'total':<{width}}{_fraction(earned, possible)}")
+        hidden = self.not_run()
+        if hidden:
+            points = sum(score.points for score in hidden)
+            rows.append(f"{len(hidden)} hidden test{'s' * (len(hidden) != 1)} ({points:g} points) "
+                        "not run here: the grader runs them after you submit.")
         return rows
 
 

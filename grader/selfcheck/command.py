@@ -48,7 +48,7 @@ def _grade(folder: Path, assignment: str, solutions: Path, report: Path) -> dict
     command = [sys.executable, "-m", "pytest", str(graded_tests_for(assignment)), "-q",
                "--no-header", "-p", "no:randomly", f"--rootdir={KIT_ROOT}",
                f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
-               f"--grader-report={report}"]
+               f"--grader-report={report}", "--grader-student"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     done = subprocess.run(command, cwd=KIT_ROOT, env=env, capture_output=True, text=True)
     results_file = report / "results.json"
@@ -67,4 +67,9 @@ def render(results: dict[str, Any]) -> str:
             lines += [f"            {line}" for line in test["output"].splitlines()]
     possible = sum(t["max_score"] for t in results["tests"])
     lines.append(f"Score: {results['score']:g} / {possible:g}")
+    hidden = results.get("extra_data", {})
+    if hidden.get("hidden_tests_not_run"):
+        lines.append(f"Not run here: {hidden['hidden_tests_not_run']} hidden test(s) worth "
+                     f"{hidden['hidden_points_not_run']:g} points; the grader runs them after "
+                     "you submit.")
     return "\n".join(lines)
