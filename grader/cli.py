@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from grader.batch import command as grade_command
+from grader.ci import command as autograde_pr_command
 from grader.errors import GraderError
 from grader.release import command as release_command
 from grader.selfcheck import command as check_command
@@ -16,6 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     release_command.register(commands)
     check_command.register(commands)
+    grade_command.register(commands)
+    autograde_pr_command.register(commands)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""`grader grade`: a whole class, in parallel, resumable, into one gradebook."""

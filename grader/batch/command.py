@@ -1,0 +1,47 @@
+"""`grader grade SUBMISSIONS --out OUT`: the class gradebook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from grader.batch.one_student import BatchSettings
+from grader.batch.run import grade_class
+from grader.errors import GraderError
+from grader.selfcheck.locate import KIT_ROOT
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "grade", help="grade a whole class into OUT/gradebook.csv",
+        description="SUBMISSIONS holds one folder per student: the notebooks directly, or a "
+                    "cloned repository with assignments/ inside. Each finished student is kept: "
+                    "run again after an interruption to grade the rest.")
+    parser.add_argument("submissions", type=Path)
+    parser.add_argument("--out", type=Path, required=True, metavar="OUT")
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="students graded at once (default: the machine's cores)")
+    parser.add_argument("--budget", type=float, default=900.0, metavar="SECONDS",
+                        help="time limit for one student (default 900)")
+    parser.add_argument("--force", action="store_true", help="regrade students already graded")
+    parser.add_argument("--solutions", type=Path, default=KIT_ROOT / "solutions", metavar="DIR")
+    parser.add_argument("--assignment", action="append", default=[], metavar="NAME",
+                        help="grade only this assignment (repeatable), e.g. 01_tensors_and_loss")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.submissions.is_dir():
+        raise GraderError(f"{args.submissions} is not a folder of student submissions")
+    out = args.out.resolve()
+    settings = BatchSettings(out=out, solutions=args.solutions.resolve(), budget=args.budget,
+                             cache=out / "reference-cache",
+                             assignments=tuple(args.assignment))
+    try:
+        records = grade_class(args.submissions.resolve(), settings, args.jobs, args.force)
+    except KeyboardInterrupt:
+        return 130
+    failed = sum(1 for record in records if record["reason"])
+    print(f"graded {len(records)} students into {out / 'gradebook.csv'}"
+          + (f" ({failed} with a reason instead of a grade)" if failed else ""))
+    return 0

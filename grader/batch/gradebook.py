@@ -1,0 +1,46 @@
+"""gradebook.csv: one row per student, a column per assignment and per test, totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+def gradebook(records: list[dict[str, Any]]) -> pd.DataFrame:
+    columns = _test_columns(records)
+    rows = []
+    for record in records:
+        row: dict[str, Any] = {"student": record["student"]}
+        results = record.get("results") or {"tests": []}
+        scores = {test["name"]: test["score"] for test in results["tests"]}
+        for assignment, tests in columns.items():
+            for test in tests:
+                row[f"{assignment}: {test}"] = scores.get(f"{assignment}: {test}", 0.0)
+            row[assignment] = sum(row[f"{assignment}: {t}"] for t in tests)
+        row["total"] = sum(row[a] for a in columns)
+        row["reason"] = record.get("reason") or ""
+        row["seconds"] = record.get("seconds", 0.0)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    ordered = ["student", "total", *columns,
+               *(f"{a}: {t}" for a, tests in columns.items() for t in tests), "reason", "seconds"]
+    return frame.reindex(columns=ordered).sort_values("student", ignore_index=True)
+
+
+def _test_columns(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """assignment -> its test names, from every student graded (a crashed one has none)."""
+    columns: dict[str, list[str]] = {}
+    for record in records:
+        for test in (record.get("results") or {"tests": []})["tests"]:
+            assignment, _, name = test["name"].partition(": ")
+            if name not in columns.setdefault(assignment, []):
+                columns[assignment].append(name)
+    return dict(sorted(columns.items()))
+
+
+def write_gradebook(records: list[dict[str, Any]], path: Path) -> None:
+    temporary = path.with_suffix(".tmp")
+    gradebook(records).to_csv(temporary, index=False)
+    temporary.replace(path)

@@ -1,0 +1,60 @@
+"""Grade every student: up to `jobs` at a time, resuming where an earlier run stopped."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from grader.batch.gradebook import write_gradebook
+from grader.batch.one_student import BatchSettings, GradingRun, is_done, read_record
+from grader.batch.progress import Progress
+from grader.batch.students import Student, find_students
+
+POLL_SECONDS = 0.2
+
+
+def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
+                force: bool = False) -> list[dict[str, Any]]:
+    students = find_students(submissions)
+    jobs = jobs or os.cpu_count() or 1
+    todo = [s for s in students if force or not is_done(settings, s)]
+    progress = Progress(len(students), len(students) - len(todo))
+    if len(todo) < len(students):
+        print(f"resuming: {len(students) - len(todo)} of {len(students)} students already "
+              "graded (--force regrades them)", file=sys.stderr)
+    running: list[GradingRun] = []
+    try:
+        while todo or running:
+            while todo and len(running) < jobs:
+                running.append(GradingRun(settings, todo.pop(0)))
+            time.sleep(POLL_SECONDS)
+            for run in list(running):
+                record = run.poll()
+                if record is not None:
+                    running.remove(run)
+                    progress.advance(run.student.name, _summary(record))
+                    _write_book(settings, students)
+    except KeyboardInterrupt:
+        for run in running:
+            run.stop()
+        print(f"\ninterrupted: {progress.done} of {len(students)} students graded and kept; "
+              "run the same command again to grade the rest", file=sys.stderr)
+        raise
+    return _write_book(settings, students)
+
+
+def _write_book(settings: BatchSettings, students: list[Student]) -> list[dict[str, Any]]:
+    records = [read_record(settings, s) for s in students if is_done(settings, s)]
+    write_gradebook(records, settings.out / "gradebook.csv")
+    return records
+
+
+def _summary(record: dict[str, Any]) -> str:
+    if record["reason"]:
+        return f"0 points: {record['reason']}"
+    tests = record["results"]["tests"]
+    possible = sum(t["max_score"] for t in tests)
+    return f"{record['results']['score']:g}/{possible:g} in {record['seconds']:.1f} s"

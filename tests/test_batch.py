@@ -1,0 +1,92 @@
+"""`grader grade`: a class of 20+ students, broken and malicious ones included, gets one row
+per student; killed with kill -9 half-way and started again, it loses no finished grade."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
+
+NOTEBOOK = "01_tensors_and_loss.ipynb"
+MALICIOUS = ("import os\nos._exit(1)",
+             "import torch\ntorch.allclose = lambda *a, **k: True\ntorch.equal = torch.allclose")
+
+
+def _template_with_first_cell(source: str) -> str:
+    notebook = json.loads((ASSIGNMENTS / NOTEBOOK).read_text(encoding="utf-8"))
+    first_code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    first_code["source"] = source
+    return json.dumps(notebook)
+
+
+def _make_class(root: Path, size: int) -> Path:
+    submissions = root / "submissions"
+    for index in range(size):
+        student = submissions / f"student{index:02d}"
+        kind = index % 5
+        if kind == 3:  # a cloned repository with assignments/ inside
+            student = student / "assignments"
+        student.mkdir(parents=True)
+        if kind in (0, 3):
+            shutil.copy(SOLUTIONS / NOTEBOOK, student / NOTEBOOK)
+        elif kind == 1:
+            shutil.copy(ASSIGNMENTS / NOTEBOOK, student / NOTEBOOK)
+        elif kind == 2:
+            (student / NOTEBOOK).write_text("{ broken", encoding="utf-8")
+        else:
+            malicious = MALICIOUS[index % 2]
+            (student / NOTEBOOK).write_text(_template_with_first_cell(malicious),
+                                            encoding="utf-8")
+    (submissions / "student_without_notebooks").mkdir()
+    return submissions
+
+
+def _grade_command(submissions: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "grader.cli", "grade", str(submissions), "--out", str(out),
+            "-j", "2", "--assignment", "01_tensors_and_loss", "--budget", "120"]
+
+
+def test_a_class_survives_kill_9_and_every_student_gets_a_row(tmp_path: Path) -> None:
+    submissions = _make_class(tmp_path, 20)
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+
+    batch = subprocess.Popen(_grade_command(submissions, out), env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    records = out / "students"
+    deadline = time.monotonic() + 240
+    while len(list(records.glob("*/grade.json"))) < 4 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    batch.send_signal(signal.SIGKILL)
+    batch.wait()
+    finished_before = {p: p.read_bytes() for p in records.glob("*/grade.json")}
+    assert len(finished_before) >= 4
+
+    rerun = subprocess.run(_grade_command(submissions, out), env=env, capture_output=True,
+                           text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "resuming" in rerun.stderr
+    for path, content in finished_before.items():
+        assert path.read_bytes() == content, f"{path} was graded again"
+
+    book = pd.read_csv(out / "gradebook.csv")
+    assert len(book) == 21 and book["student"].is_unique
+    by_student = book.set_index("student")
+    full = by_student.loc["student00", "total"]
+    assert full == by_student.loc["student03", "total"] > 0  # notebooks or a cloned repo
+    for student in ("student01", "student02", "student04", "student09",
+                    "student_without_notebooks"):
+        assert by_student.loc[student, "total"] < full, student
+    feedback = (records / "student02" / "summary.md")
+    results = json.loads((records / "student02" / "results.json").read_text(encoding="utf-8"))
+    assert "not valid JSON" in results["tests"][0]["output"]
+    assert feedback.exists() or results  # the Markdown feedback, once the report writes it
