@@ -100,8 +100,9 @@ class GradingRun:
 
 
 def _command(settings: BatchSettings, student: Student, folder: Path) -> list[str]:
-    tests = [str(graded_tests_for(f"{name.removesuffix('.ipynb')}.ipynb"))
-             for name in settings.assignments] or [str(KIT_ROOT / "grader" / "assignments")]
+    tests = [str(path) for name in settings.assignments
+             for path in graded_tests_for(f"{name.removesuffix('.ipynb')}.ipynb")]
+    tests = tests or [str(KIT_ROOT / "grader" / "assignments")]
     return [
         sys.executable, "-m", "pytest", *tests, "-q",
         "-p", "no:xdist", "-p", "no:cacheprovider", "-p", "no:randomly", f"--rootdir={KIT_ROOT}",

@@ -2,16 +2,44 @@
 and what to try. Every check compares values in the grader's process.
 """
 
+from grader.checks.accumulation import expect_converged_without_accumulation
+from grader.checks.broadcasting import expect_matching_shapes_loss, expect_not_broadcast
+from grader.checks.classification import (
+    expect_accuracy,
+    expect_class_predictions,
+    expect_cross_entropy_below,
+    expect_probabilities,
+)
 from grader.checks.closeness import expect_close, expect_same_values
+from grader.checks.dataframes import expect_dataframe, frame_values
+from grader.checks.design_matrix import expect_design_matrix
 from grader.checks.gradients import expect_reset_between_steps
+from grader.checks.reproducibility import (
+    expect_different_for_different_seeds,
+    expect_same_for_same_seed,
+    expect_seeded_like_reference,
+)
 from grader.checks.tensors import expect_requires_grad, expect_tensor_like
 from grader.checks.training import expect_training_converged
 
 __all__ = [
+    "expect_accuracy",
+    "expect_class_predictions",
     "expect_close",
+    "expect_converged_without_accumulation",
+    "expect_cross_entropy_below",
+    "expect_dataframe",
+    "expect_design_matrix",
+    "expect_different_for_different_seeds",
+    "expect_matching_shapes_loss",
+    "expect_not_broadcast",
+    "expect_probabilities",
     "expect_requires_grad",
     "expect_reset_between_steps",
+    "expect_same_for_same_seed",
     "expect_same_values",
+    "expect_seeded_like_reference",
     "expect_tensor_like",
     "expect_training_converged",
+    "frame_values",
 ]

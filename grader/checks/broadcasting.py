@@ -16,21 +16,19 @@ from grader.errors import Feedback
 
 
 def broadcast_mse(y_hat: torch.Tensor, y: torch.Tensor) -> float:
-    """What ((y_hat - y) ** 2).mean() gives when the shapes are left as they are."""
-    return float(((y_hat.detach().double() - y.detach().double()) ** 2).mean())
+    """The mean squared error over every (prediction, target) pair: what (N, 1) against (N,)
+    gives, whichever of the two was flattened."""
+    column = y_hat.detach().double().reshape(-1, 1)
+    row = y.detach().double().reshape(1, -1)
+    return float(((column - row) ** 2).mean())
 
 
-def broadcast_shapes(y_hat_shape: tuple[int, ...], y_shape: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(torch.broadcast_shapes(tuple(y_hat_shape), tuple(y_shape)))
-
-
-def expect_not_broadcast(found: Any, mismatched: Any, name: str, *,
-                         shapes: tuple[tuple[int, ...], tuple[int, ...]],
+def expect_not_broadcast(found: Any, mismatched: Any, name: str, *, rows: int,
                          rtol: float = RTOL, atol: float = ATOL) -> None:
     """Fail, naming the shapes, if `found` is the value a mismatched-shape loss leads to.
 
-    `mismatched`: that value (a loss, or what training on it ends at); `shapes`: the
-    predictions' and the targets' shapes, e.g. ((100, 1), (100,)).
+    `mismatched`: that value (a loss, or what training on it ends at); `rows`: N, the number
+    of predictions and targets.
     """
     found_values = torch.as_tensor(_detached(found)).double().reshape(-1)
     wrong_values = torch.as_tensor(_detached(mismatched)).double().reshape(-1)
@@ -38,26 +36,25 @@ def expect_not_broadcast(found: Any, mismatched: Any, name: str, *,
         return
     if not torch.allclose(found_values, wrong_values, rtol=rtol, atol=atol):
         return
-    y_hat_shape, y_shape = (tuple(s) for s in shapes)
-    table = broadcast_shapes(y_hat_shape, y_shape)
     raise Feedback(
-        f"`{name}` is {_show(found_values)}: the value of a loss computed on mismatched shapes. "
-        f"Targets of shape {y_shape} against predictions of shape {y_hat_shape} (the (N,) vs "
-        f"(N, 1) mix-up) silently broadcast to {table}: every prediction is compared with "
+        f"`{name}` is {_show(found_values)}, which is what a loss computed on mismatched "
+        "shapes leads to. "
+        f"A vector of shape ({rows},) against a column of shape ({rows}, 1) (the (N,) vs (N, 1) "
+        f"mix-up) silently broadcasts to ({rows}, {rows}): every prediction is compared with "
         "every target, and no error is raised. Make the shapes match before subtracting: "
         "y.reshape(-1, 1), or y_hat.reshape(-1) (y_hat.squeeze(1))."
     )
 
 
 def expect_matching_shapes_loss(found: Any, expected: Any, mismatched: Any, name: str, *,
-                                shapes: tuple[tuple[int, ...], tuple[int, ...]],
-                                rtol: float = RTOL, atol: float = ATOL, hint: str = "") -> None:
+                                rows: int, rtol: float = RTOL, atol: float = ATOL,
+                                hint: str = "") -> None:
     """`found` equals the loss on matching shapes (`expected`), and is not the broadcast one."""
     wanted = torch.as_tensor(_detached(expected)).double()
     got = torch.as_tensor(_detached(found)).double()
     if got.shape == wanted.shape and torch.allclose(got, wanted, rtol=rtol, atol=atol):
         return
-    expect_not_broadcast(found, mismatched, name, shapes=shapes, rtol=rtol, atol=atol)
+    expect_not_broadcast(found, mismatched, name, rows=rows, rtol=rtol, atol=atol)
     expect_close(found, expected, name, rtol=rtol, atol=atol, hint=hint)
 
 

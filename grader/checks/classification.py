@@ -30,8 +30,11 @@ def expect_probabilities(values: Any, name: str) -> torch.Tensor:
 
 
 def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: torch.Tensor,
-                             name: str) -> None:
-    """0/1 classes (float, int or bool) for `probabilities`, equal to the reference's."""
+                             name: str, hint: str = "") -> None:
+    """0/1 classes (float, int or bool) for `probabilities`, equal to the reference's.
+
+    `hint` is for classes that follow from `probabilities` correctly but still differ from
+    the reference's: then the probabilities (the model) are wrong, not the threshold."""
     tensor = expect_tensor(found, name)
     expect_shape(tensor, tuple(expected.shape), name)
     values = tensor.detach().double()
@@ -49,6 +52,11 @@ def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: 
                        f"at least {THRESHOLD}, class 0 for those below.")
     index = int(wrong.nonzero()[0])
     probability = probabilities.detach().double().reshape(-1)[index].item()
+    if values.reshape(-1)[index].item() == float(probability >= THRESHOLD):
+        raise Feedback(
+            f"`{name}` has class {values.reshape(-1)[index].item():g} at index {index}, "
+            f"expected {wanted.reshape(-1)[index].item():g}: the probability there is "
+            f"{probability:.4g}, so the model itself gives the wrong answer. {hint}".strip())
     raise Feedback(
         f"`{name}` gives class {values.reshape(-1)[index].item():g} for the probability "
         f"{probability:.4g}, expected {wanted.reshape(-1)[index].item():g}. Threshold at "

@@ -30,5 +30,5 @@ def expect_design_matrix(found: Any, expected: torch.Tensor, name: str, hint: st
         raise Feedback(
             f"the first column of `{name}` should be all ones: it multiplies w0, the intercept "
             f"(the bias).{where} Build it with torch.ones(...) and put it before x.")
-    expect_close(tensor[:, 1:], expected[:, 1:], f"the columns of `{name}` after the ones",
+    expect_close(tensor[:, 1:], expected[:, 1:], f"{name}[:, 1:]",
                  hint=hint)

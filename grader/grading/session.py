@@ -42,7 +42,11 @@ class GradingSession:
             import torch
 
             path = self.config.solutions / notebook
-            key = ReferenceCache.notebook_key(path, self.config.settings.seed, torch.__version__)
+            if path.exists():
+                key = ReferenceCache.notebook_key(path, self.config.settings.seed,
+                                                  torch.__version__)
+            else:
+                key = self.config.cache.shipped_key(notebook, self.config.settings.seed)
             self._references[notebook] = Reference(
                 path, key, self.config.cache, self._run, self.config.probe_timeout)
         return self._references[notebook]

@@ -84,4 +84,4 @@ class Submission:
             cells = self.diagnosis.defining_cells(function) if function else []
             place = f" in {cells[-1].label}" if cells else ""
             return f"{NOT_IMPLEMENTED}: fill the blank in `{function}`{place}."
-        return f"{what} raised {name}: {message}{where}."
+        return f"{what} raised {name}: {message.rstrip().rstrip('.')}{where}."

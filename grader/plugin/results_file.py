@@ -22,17 +22,17 @@ def results(board: ScoreBoard, seconds: float) -> dict[str, Any]:
         for score in board.counted()
     ]
     totals = board.totals()
-    hidden = board.not_run()
-    note = (f" ({len(hidden)} hidden tests, {sum(s.points for s in hidden):g} points, not run)"
-            if hidden else "")
+    hidden_tests, hidden_points = board.hidden_not_run()
+    note = (f" ({hidden_tests:g} hidden tests, {hidden_points:g} points, not run)"
+            if hidden_tests else "")
     return {
         "score": sum(earned for earned, _ in totals.values()),
         "execution_time": round(seconds, 2),
         "output": "; ".join(f"{name}: {earned:g}/{possible:g}"
                             for name, (earned, possible) in sorted(totals.items())) + note,
         "tests": tests,
-        "extra_data": {"hidden_tests_not_run": len(hidden),
-                       "hidden_points_not_run": sum(s.points for s in hidden)},
+        "extra_data": {"hidden_tests_not_run": hidden_tests,
+                       "hidden_points_not_run": hidden_points},
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -14,7 +15,10 @@ from grader.plugin.scoring import ScoreBoard
 class ScoreReporter:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.board = ScoreBoard()
+        manifest = Path(config.rootpath) / "grader" / "assignments" / "hidden_tests.json"
+        self.board = ScoreBoard(
+            shipped_without=json.loads(manifest.read_text(encoding="utf-8"))
+            if manifest.exists() else {})
         self.started = time.monotonic()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -36,6 +36,8 @@ class TestScore:
 @dataclass
 class ScoreBoard:
     tests: dict[str, TestScore] = field(default_factory=dict)
+    # A student kit ships no hidden tests, only their count and points per assignment.
+    shipped_without: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def record(self, report: pytest.TestReport) -> None:
         """Setup, call and teardown each report: a test earns its points only if none failed."""
@@ -79,12 +81,19 @@ class ScoreBoard:
         earned = sum(e for e, _ in totals.values())
         possible = sum(p for _, p in totals.values())
         rows.append(f"{'total':<{width}}{_fraction(earned, possible)}")
-        hidden = self.not_run()
-        if hidden:
-            points = sum(score.points for score in hidden)
-            rows.append(f"{len(hidden)} hidden test{'s' * (len(hidden) != 1)} ({points:g} points) "
+        count, points = self.hidden_not_run()
+        if count:
+            rows.append(f"{count:g} hidden test{'s' * (count != 1)} ({points:g} points) "
                         "not run here: the grader runs them after you submit.")
         return rows
+
+    def hidden_not_run(self) -> tuple[float, float]:
+        """(tests, points) of hidden tests not run: skipped here, or not shipped at all."""
+        skipped = self.not_run()
+        graded = {score.assignment for score in self.tests.values()}
+        absent = [v for name, v in self.shipped_without.items() if name in graded]
+        return (len(skipped) + sum(v["tests"] for v in absent),
+                sum(s.points for s in skipped) + sum(v["points"] for v in absent))
 
 
 def _fraction(earned: float, possible: float) -> str:

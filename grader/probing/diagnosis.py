@@ -64,8 +64,8 @@ class Diagnosis:
         if cell.status is CellStatus.ERROR:
             hint = _HINTS.get(cell.error_name or "", "")
             return (f"{cell.label}, which defines `{name}`, stopped with "
-                    f"{cell.error_name}: {cell.error_message}.{hint}")
-        return f"{cell.label}, which defines `{name}`, {cell.status.value}: {cell.note}."
+                    f"{cell.error_name}: {_sentence(cell.error_message)}{hint}")
+        return f"{cell.label}, which defines `{name}`, {cell.status.value}: {_sentence(cell.note)}"
 
 
 _HINTS = {
@@ -73,6 +73,11 @@ _HINTS = {
     "MemoryError": " It used more memory than the grader allows: use smaller tensors.",
     "ModuleNotFoundError": " The grader has torch, numpy and pandas; remove other imports.",
 }
+
+
+def _sentence(text: str | None) -> str:
+    """`text` ending with exactly one full stop."""
+    return (text or "").rstrip().rstrip(".") + "."
 
 
 def _section(cell: CellResult) -> str:

@@ -8,11 +8,15 @@ Writes are atomic (temp file, then rename): parallel workers may share the folde
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
 
+from grader.errors import GraderError
+
 FORMAT_VERSION = "1"
+SHIPPED_KEYS = "keys.json"  # in a student kit: the keys of solutions that are not shipped
 
 
 class ReferenceCache:
@@ -24,6 +28,19 @@ class ReferenceCache:
         digest = hashlib.sha256(notebook.read_bytes())
         digest.update(f"|{seed}|{torch_version}|{FORMAT_VERSION}".encode())
         return digest.hexdigest()
+
+    def shipped_key(self, notebook: str, seed: int) -> str:
+        """The key of a solution shipped only as its answers (a student kit)."""
+        keys_file = self.directory / SHIPPED_KEYS if self.directory else None
+        if keys_file is None or not keys_file.exists():
+            raise GraderError(f"no reference solution {notebook}, and no shipped reference "
+                              "answers: pass --grader-solutions DIR")
+        shipped = json.loads(keys_file.read_text(encoding="utf-8"))
+        if shipped["seed"] != seed or notebook not in shipped["notebooks"]:
+            raise GraderError(f"the shipped reference answers are for seed {shipped['seed']} "
+                              f"and {', '.join(shipped['notebooks'])}, not {notebook} with "
+                              f"seed {seed}")
+        return str(shipped["notebooks"][notebook])
 
     def _path(self, notebook_key: str, probe_digest: str) -> Path | None:
         if self.directory is None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from grader.release.errors import ReleaseError
+from grader.release.student_kit import build_student_kit
 from grader.release.writing import ReleaseOutcome, TemplateStatus, release
 
 
@@ -24,6 +25,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="folder of the student templates (default: ./assignments)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a template is missing or out of date")
+    parser.add_argument("--student-kit", type=Path, default=None, metavar="DIR",
+                        help="also write a copy of the kit for students to DIR: templates and "
+                             "public tests with their reference answers; no solutions, no "
+                             "hidden tests")
     parser.set_defaults(run=run)
 
 
@@ -35,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for outcome in outcomes:
         print(describe(outcome))
+    if args.student_kit and not args.check:
+        kit = build_student_kit(args.student_kit, args.solutions.resolve())
+        print(f"wrote the student kit to {kit}: push it as the course's template repository")
     return 0 if all(outcome.up_to_date for outcome in outcomes) else 1
 
 

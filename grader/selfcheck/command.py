@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _grade(folder: Path, assignment: str, solutions: Path, report: Path) -> dict[str, Any]:
-    command = [sys.executable, "-m", "pytest", str(graded_tests_for(assignment)), "-q",
+    tests = [str(path) for path in graded_tests_for(assignment)]
+    command = [sys.executable, "-m", "pytest", *tests, "-q",
                "--no-header", "-p", "no:randomly", f"--rootdir={KIT_ROOT}",
                f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
                f"--grader-report={report}", "--grader-student"]

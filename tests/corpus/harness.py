@@ -11,6 +11,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.selfcheck.locate import graded_tests_for
+
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
 ASSIGNMENTS = ROOT / "assignments"
@@ -41,14 +43,12 @@ class Graded:
                 sum(v.max_score for v in self.verdicts.values()))
 
 
-def graded_tests_for(notebook: str) -> Path:
-    return GRADER_TESTS / f"test_{Path(notebook).stem}.py"
 
 
 def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...] = ()) -> Graded:
     """Grade `submissions` (only the given notebooks' tests, or all) against solutions/."""
     report = Path(tempfile.mkdtemp(prefix="grader-report-"))
-    targets = [str(graded_tests_for(n)) for n in notebooks] or [str(GRADER_TESTS)]
+    targets = [str(p) for n in notebooks for p in graded_tests_for(n)] or [str(GRADER_TESTS)]
     command = [
         sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider",
         "-p", "no:xdist", "-p", "no:randomly", f"--rootdir={ROOT}",

@@ -1,0 +1,105 @@
+"""`grader release --student-kit DIR`: a copy of the kit to give students.
+
+It holds the templates and the public grader: no solutions, no hidden tests (their modules,
+`test_*_hidden.py`, are left out whole; only their number and points are listed, so a run can
+say they exist). Public tests still compare with the reference: its answers to the public
+probes are shipped instead of the solutions, keyed as the grader's own cache keys them.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import torch
+
+from grader.errors import GraderError
+from grader.execution.settings import DEFAULT_SEED
+from grader.reference.cache import ReferenceCache
+from grader.release.writing import release
+from grader.selfcheck.locate import HIDDEN_SUFFIX, KIT_ROOT
+
+ANSWERS = Path("grader") / "reference_answers"
+KEYS_FILE = "keys.json"
+HIDDEN_MANIFEST = Path("grader") / "assignments" / "hidden_tests.json"
+KIT_FILES = ("pyproject.toml", ".gitignore")
+STUDENT_README = """\
+# Assignments
+
+Fill the blanks (`# YOUR CODE HERE`) of the notebooks in `assignments/`.
+
+Check a notebook before you submit it (it runs from top to bottom in a fresh kernel, exactly
+as the grader will):
+
+    pip install -e .
+    grader check assignments/01_tensors_and_loss.ipynb
+
+Some tests are hidden: the grader runs them after you submit.
+"""
+
+
+def build_student_kit(target: Path, solutions: Path = KIT_ROOT / "solutions") -> Path:
+    """Write the student kit to `target` (which must not exist yet); all or nothing."""
+    if target.exists():
+        raise GraderError(f"{target} already exists: choose a new folder for the student kit")
+    with tempfile.TemporaryDirectory(prefix="student-kit-") as scratch:
+        staging = Path(scratch) / "kit"
+        _copy_public_kit(staging)
+        release(solutions, staging / "assignments")
+        _write_hidden_manifest(staging)
+        _ship_reference_answers(staging, solutions)
+        (staging / "README.md").write_text(STUDENT_README, encoding="utf-8")
+        shutil.copytree(staging, target)
+    return target
+
+
+def _copy_public_kit(staging: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", f"*{HIDDEN_SUFFIX}.py", "reference_answers")
+    shutil.copytree(KIT_ROOT / "grader", staging / "grader", ignore=ignore)
+    for name in KIT_FILES:
+        if (KIT_ROOT / name).exists():
+            shutil.copy(KIT_ROOT / name, staging / name)
+
+
+def _write_hidden_manifest(staging: Path) -> None:
+    manifest: dict[str, dict[str, float]] = {}
+    for module in sorted((KIT_ROOT / "grader" / "assignments").glob(f"test_*{HIDDEN_SUFFIX}.py")):
+        assignment = module.stem.removeprefix("test_").removesuffix(HIDDEN_SUFFIX)
+        points = _points_of_tests(module.read_text(encoding="utf-8"))
+        manifest[assignment] = {"tests": len(points), "points": sum(points)}
+    (staging / HIDDEN_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _points_of_tests(source: str) -> list[float]:
+    """The points of each test function in a module (1 when not marked)."""
+    points = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            marked = [d for d in node.decorator_list if isinstance(d, ast.Call)
+                      and isinstance(d.func, ast.Attribute) and d.func.attr == "points"]
+            points.append(float(ast.literal_eval(marked[0].args[0])) if marked else 1.0)
+    return points
+
+
+def _ship_reference_answers(staging: Path, solutions: Path) -> None:
+    """Grade the solutions with the public tests only, caching the answers into the kit."""
+    answers = staging / ANSWERS
+    command = [sys.executable, "-m", "pytest", str(staging / "grader" / "assignments"), "-q",
+               "-p", "no:xdist", "-p", "no:cacheprovider", f"--rootdir={staging}",
+               f"--grader-notebooks={solutions}", f"--grader-solutions={solutions}",
+               f"--grader-cache-dir={answers}", f"--grader-seed={DEFAULT_SEED}"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = str(staging)  # the kit's copy of grader, not the installed one
+    done = subprocess.run(command, cwd=staging, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise GraderError(f"the solutions do not pass the public tests:\n{done.stdout[-3000:]}")
+    keys = {path.name: ReferenceCache.notebook_key(path, DEFAULT_SEED, torch.__version__)
+            for path in sorted(solutions.glob("*.ipynb"))}
+    (answers / KEYS_FILE).write_text(
+        json.dumps({"seed": DEFAULT_SEED, "notebooks": keys}, indent=2), encoding="utf-8")
