@@ -8,6 +8,7 @@ of the grader's own mimetype. Every comparison happens later, in the grader's pr
 from __future__ import annotations
 
 import json
+import sys
 import traceback
 from typing import Any
 
@@ -36,15 +37,22 @@ def answer(request_text: str) -> None:
 
 
 def describe_exception(exc: BaseException) -> dict[str, Any]:
-    """Name, message and the student's own line where it happened (not the grader's frames)."""
+    """Name, message and the student's own line where it happened: the last frame in a
+    notebook cell, not in torch, the standard library or the grader."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename not in _OWN_FILES]
-    where = frames[-1] if frames else None
+    own = [f for f in frames if not _is_library(f.filename)]
+    where = (own or frames or [None])[-1]
     return {
         "name": type(exc).__name__,
         "message": str(exc)[:1000],
         "line": (where.line or "").strip() if where else "",
         "function": where.name if where else "",
     }
+
+
+def _is_library(filename: str) -> bool:
+    return "site-packages" in filename or filename.startswith(sys.prefix) or \
+        filename.startswith(sys.base_prefix)
 
 
 def _value(request: dict[str, Any], namespace: dict[str, Any]) -> dict[str, Any]:
