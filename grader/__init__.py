@@ -9,4 +9,12 @@ This module must stay cheap to import: kernels import ``grader.probing.agent``.
 
 from grader.errors import Feedback, GraderError
 
-__all__ = ["Feedback", "GraderError"]
+
+def check(notebook: str | None = None) -> None:
+    """From a notebook cell: grade the saved notebook fresh, and note where this kernel differs."""
+    from grader.selfcheck.inline import check as check_inline
+
+    check_inline(notebook)
+
+
+__all__ = ["Feedback", "GraderError", "check"]
