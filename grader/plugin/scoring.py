@@ -14,7 +14,7 @@ HIDDEN_REASON = "hidden test: the grader runs it after you submit"
 
 
 @dataclass
-class TestScore:
+class ScoredTest:
     assignment: str
     name: str
     points: float
@@ -35,7 +35,7 @@ class TestScore:
 
 @dataclass
 class ScoreBoard:
-    tests: dict[str, TestScore] = field(default_factory=dict)
+    tests: dict[str, ScoredTest] = field(default_factory=dict)
     # A student kit ships no hidden tests, only their count and points per assignment.
     shipped_without: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -46,7 +46,7 @@ class ScoreBoard:
             return
         name = report.nodeid.rpartition("::")[2]
         score = self.tests.setdefault(
-            report.nodeid, TestScore(properties[ASSIGNMENT_KEY], name, properties[POINTS_KEY],
+            report.nodeid, ScoredTest(properties[ASSIGNMENT_KEY], name, properties[POINTS_KEY],
                                      hidden=bool(properties.get(HIDDEN_KEY))))
         if report.skipped and score.hidden:
             score.not_run = True
@@ -56,10 +56,10 @@ class ScoreBoard:
         elif report.when == "call" and report.passed:
             score.passed = True
 
-    def counted(self) -> list[TestScore]:
+    def counted(self) -> list[ScoredTest]:
         return [score for score in self.tests.values() if score.counted]
 
-    def not_run(self) -> list[TestScore]:
+    def not_run(self) -> list[ScoredTest]:
         return [score for score in self.tests.values() if not score.counted]
 
     def totals(self) -> dict[str, tuple[float, float]]:
