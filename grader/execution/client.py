@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from jupyter_client.client import KernelClient
 from nbclient import NotebookClient
+from nbclient.util import ensure_async, run_hook, run_sync
 from nbformat import NotebookNode
 
+from grader.execution.ready import wait_until_ready
 from grader.probing.agent import PROBE_MIMETYPE
 
 
@@ -36,6 +39,22 @@ class GradingClient(NotebookClient):
         self.output_truncated = False
         self.last_reply: dict[str, Any] | None = None
         self.on_cell_executed = self._remember_reply
+
+    async def async_start_new_kernel_client(self) -> KernelClient:
+        """nbclient's, with a start-up wait that does not idle (see ready.py)."""
+        assert self.km is not None
+        try:
+            self.kc = self.km.client()
+            await ensure_async(self.kc.start_channels())
+            await wait_until_ready(self.kc, self.startup_timeout)
+        except Exception:
+            await self._async_cleanup_kernel()
+            raise
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def _remember_reply(self, cell: NotebookNode, cell_index: int, execute_reply: Any) -> None:
         self.last_reply = execute_reply

@@ -20,11 +20,13 @@ def cap_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Start the kernel. A cold kernel runs this as its program; a warm one, forked from the
+    fork server (grader/execution/warm/), calls it with the same arguments."""
     cap_memory()
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance()
+    kernelapp.launch_new_instance(argv=argv)
 
 
 if __name__ == "__main__":

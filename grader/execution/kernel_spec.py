@@ -7,12 +7,14 @@ the interpreter running the grader, so student and reference see the same packag
 from __future__ import annotations
 
 import sys
+import uuid
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import KernelManager
 
 from grader.execution.kernel_main import MEMORY_ENV
 from grader.execution.settings import ExecutionSettings
+from grader.execution.warm import warm_kernels_possible
 
 KERNEL_NAME = "grader-python"
 
@@ -50,7 +52,16 @@ class _FixedSpecManager(KernelSpecManager):
 
 
 def grading_kernel_manager(settings: ExecutionSettings) -> KernelManager:
+    """A manager for one fresh kernel: forked warm from the fork server, or started cold."""
     from jupyter_client.manager import AsyncKernelManager
 
-    specs = _FixedSpecManager(grading_kernel_spec(settings))
-    return AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+    spec = grading_kernel_spec(settings)
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME,
+                                 kernel_spec_manager=_FixedSpecManager(spec))
+    if warm_kernels_possible(settings):
+        from grader.execution.warm.provisioner import ForkProvisioner
+
+        manager.kernel_id = str(uuid.uuid4())
+        manager.provisioner = ForkProvisioner(kernel_id=manager.kernel_id, kernel_spec=spec,
+                                              parent=manager)
+    return manager

@@ -80,7 +80,9 @@ class LiveNotebook:
         client = self._client
         assert client is not None
         client.start_cell()
-        client.timeout = max(1, math.ceil(timeout))
+        # nbclient counts whole seconds: round down, so a cell cut short by the notebook's
+        # budget never runs past it.
+        client.timeout = max(1, math.floor(timeout))
         started = time.monotonic()
         try:
             client.execute_cell(cell, index, store_history=store_history)
@@ -204,7 +206,7 @@ def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
     if not live.alive:
         return CellResult(status=CellStatus.NOT_RUN, note=live.stopped_because, **base)
     remaining = settings.notebook_budget - (time.monotonic() - started)
-    if remaining <= 0:
+    if remaining < 1:  # nbclient's time limits are whole seconds: less is no time at all
         note = f"the notebook used up its time budget of {settings.notebook_budget:.0f} s"
         return CellResult(status=CellStatus.NOT_RUN, note=note, **base)
     if not cell.source.strip():

@@ -15,3 +15,4 @@ class ExecutionSettings:
     memory_limit_mb: int | None = 6144  # address-space cap of the kernel process
     output_limit_kb: int = 1024  # per cell; the rest is dropped with a note
     threads: int = 1  # torch intra-op threads per kernel: kernels run side by side
+    warm_kernels: bool = True  # fork kernels from a pre-imported server (see execution/warm/)

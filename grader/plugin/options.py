@@ -37,6 +37,9 @@ def add_options(parser: pytest.Parser) -> None:
                     help="a student-facing run: hidden tests are counted, not run or shown")
     group.addoption("--grader-no-cache", action="store_true",
                     help="always execute the reference solutions")
+    group.addoption("--grader-cold-kernels", action="store_true",
+                    help="start every kernel from scratch instead of forking it from a "
+                         "pre-imported fork server (slower; for comparison)")
 
 
 def session_config(config: pytest.Config) -> SessionConfig:
@@ -47,6 +50,7 @@ def session_config(config: pytest.Config) -> SessionConfig:
         cell_timeout=option("grader_timeout"),
         notebook_budget=option("grader_notebook_budget"),
         memory_limit_mb=option("grader_memory_limit") or None,
+        warm_kernels=not option("grader_cold_kernels"),
     )
     return SessionConfig(
         submissions=_folder(option("grader_notebooks"), root / "assignments"),

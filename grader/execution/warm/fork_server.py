@@ -1,0 +1,321 @@
+"""The fork server: one Python that has imported torch & co. once and forks a fresh kernel per
+request. Run by the grader (see `server.py`) as `python -m grader.execution.warm.fork_server`,
+with a listening unix socket and the write end of a "ready" pipe inherited as the fds named by
+its arguments, and a pipe from the grader as stdin.
+
+Why forking torch is safe here
+------------------------------
+fork() copies only the calling thread. Had the server other threads (torch's OpenMP intra-op
+pool, OpenBLAS's pool, autograd's device threads, zmq's I/O threads, a logging or asyncio
+thread), the child would inherit their memory but not the threads: a lock one of them held
+stays locked forever, and a pool believes its workers still exist. So the server never starts
+one: the kernel spec's OMP_NUM_THREADS=MKL_NUM_THREADS=1 (it is launched with that
+environment) keeps numpy's OpenBLAS from starting a pool at import; it never runs a parallel
+op nor calls torch.set_num_threads (its warm-up touches one-element tensors, far below the
+parallel grain size), so no OpenMP pool exists; it never runs backward(), creates no zmq
+context, starts no kernel and no event loop. Before every fork it checks /proc/self/task:
+with any thread besides its own it refuses to fork, and the grader starts that kernel cold.
+A child starts its pools lazily, as a fresh process does (the setup cell sets the threads).
+
+What each kernel gets, as a cold one would
+------------------------------------------
+A process of its own (a new session, so interrupts and kills reach it and its children, like
+jupyter_client's `start_new_session`), its scratch directory as working directory and
+sys.path[0], the environment the kernel manager computed, the memory cap, and then IPKernelApp
+started by `kernel_main.main`, exactly as a cold kernel. The server runs no notebook code, so
+every kernel is forked from the same state, the server's right after its imports: nothing one
+notebook does is seen by the next. (Kernels run as the grader's user, as cold ones do: this is
+isolation between submissions, not a sandbox.) Settings read once at interpreter start
+(PYTHONHASHSEED, thread counts) are the server's own: `server.py` keeps one server per value,
+and the server refuses a request whose values differ.
+
+Kernels prepared ahead
+----------------------
+The server keeps one child forked in advance (the spare), blocked on a pipe until a request
+names its connection file. It has run nothing since the fork: taking it is the same as forking
+at that moment, minus the fork. When the second stage of imports is done, the spare (forked
+without them) is replaced by one that has them.
+
+Protocol (JSON lines on one unix-socket connection per kernel)
+--------------------------------------------------------------
+grader -> server: {"cwd": ..., "env": {...}, "argv": [...], "startup": [[name, value], ...]}
+server -> grader: {"pid": N} with a pidfd of the child attached (SCM_RIGHTS), or {"error": ...}
+server -> grader: {"exit": code} when the child has exited and been reaped; then EOF.
+The server reaps its children. If the grader closes a connection, its kernel is killed; if
+the grader's pipe closes, every kernel is killed and the server exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import selectors
+import signal
+import socket
+import sys
+import traceback
+from dataclasses import dataclass
+
+from grader.execution.warm.preload import later_steps, preload_first, startup_env, thread_count
+
+MAX_REQUEST = 1 << 20
+# The second stage of imports starts once this many kernels were asked for: a grading run that
+# needs one kernel (`grader check`, reference answers cached) would only lose CPU to it.
+LATER_AFTER_KERNELS = 2
+
+
+@dataclass
+class Child:
+    pid: int
+    pidfd: int
+    request_fd: int | None  # write end of the spare's request pipe; None once it has a request
+    conn: socket.socket | None = None
+
+
+class ForkServer:
+    def __init__(self, listener: socket.socket, started_with: dict[str, str]) -> None:
+        self.listener = listener
+        self.startup = startup_env(started_with)  # what every child inherits from us
+        # Variables the preloaded modules set when imported (pydevd, torch._inductor): a cold
+        # kernel sets them itself when it imports those modules.
+        self.set_by_imports = {k: v for k, v in os.environ.items() if started_with.get(k) != v}
+        self.selector = selectors.DefaultSelector()
+        self.children: dict[int, Child] = {}  # by pidfd
+        self.spare: Child | None = None
+        self.running = True
+        self.later = later_steps()
+        self.served = 0
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def serve(self) -> None:
+        self.selector.register(self.listener, selectors.EVENT_READ, "accept")
+        self.selector.register(sys.stdin.fileno(), selectors.EVENT_READ, "grader")
+        self._prepare_spare()
+        while self.running:
+            preloading = bool(self.later) and self.served >= LATER_AFTER_KERNELS
+            events = self.selector.select(0 if preloading else None)
+            if not events and preloading:
+                self._preload_one_more()
+            for key, _ in events:
+                what = key.data
+                if what == "accept":
+                    self._accept()
+                elif what == "grader":
+                    if not os.read(key.fd, 4096):
+                        self.running = False
+                # One batch may hold both a kernel's exit and its connection's close: an event
+                # whose descriptor was closed by an earlier one of the batch is stale.
+                elif self.children.get(key.fd) is what:
+                    self._reap(what)
+                elif isinstance(what, Child) and what.conn is not None:
+                    self._client_gone(what)
+        self._shutdown()
+
+    def _accept(self) -> None:
+        conn, _ = self.listener.accept()
+        try:
+            request = _read_line(conn)
+            child = self._start_kernel(request)
+        except Exception as exc:  # report to the grader, which then starts the kernel cold
+            with contextlib.suppress(OSError):
+                conn.sendall(_line({"error": f"{type(exc).__name__}: {exc}"}))
+            conn.close()
+            return
+        child.conn = conn
+        self.served += 1
+        self.selector.register(conn, selectors.EVENT_READ, child)
+        with contextlib.suppress(OSError):  # a grader gone already: _client_gone kills it
+            socket.send_fds(conn, [_line({"pid": child.pid})], [child.pidfd])
+        self._prepare_spare()
+
+    def _start_kernel(self, request: bytes) -> Child:
+        wanted = [tuple(pair) for pair in json.loads(request)["startup"]]
+        if wanted != list(self.startup):
+            raise ForkRefused("the kernel's start-up settings differ from the fork server's")
+        child = self.spare or self._fork()
+        self.spare = None
+        request_fd, child.request_fd = child.request_fd, None
+        assert request_fd is not None
+        with os.fdopen(request_fd, "wb") as pipe:
+            pipe.write(request)
+        return child
+
+    def _reap(self, child: Child) -> None:
+        _, status = os.waitpid(child.pid, 0)
+        self.selector.unregister(child.pidfd)
+        os.close(child.pidfd)
+        del self.children[child.pidfd]
+        if child is self.spare:  # killed from outside before it was used
+            self.spare = None
+        if child.request_fd is not None:
+            os.close(child.request_fd)
+            child.request_fd = None
+        if child.conn is not None:
+            with contextlib.suppress(OSError):
+                child.conn.sendall(_line({"exit": os.waitstatus_to_exitcode(status)}))
+            self._close_conn(child)
+
+    def _client_gone(self, child: Child) -> None:
+        """The grader closed the connection (or wrote to it): its kernel must not outlive it."""
+        _kill_group(child)
+        self._close_conn(child)
+
+    def _close_conn(self, child: Child) -> None:
+        assert child.conn is not None
+        self.selector.unregister(child.conn)
+        child.conn.close()
+        child.conn = None
+
+    def _shutdown(self) -> None:
+        for child in list(self.children.values()):
+            if child.request_fd is not None:  # the spare: an empty request makes it exit
+                os.close(child.request_fd)
+                child.request_fd = None
+            _kill_group(child)
+        for child in list(self.children.values()):
+            self._reap(child)
+
+    def _preload_one_more(self) -> None:
+        """One more import, while no request waits. Once all are in, the spare (forked
+        without them) is replaced, so that the next kernels inherit them too."""
+        self.later.pop(0)()
+        if not self.later and self.spare is not None:
+            spare, self.spare = self.spare, None
+            if spare.request_fd is not None:  # it has run nothing: nobody ever asked for it
+                os.close(spare.request_fd)  # an empty request: it exits
+                spare.request_fd = None
+            _kill_group(spare)
+            self._prepare_spare()
+
+    # --- forking ----------------------------------------------------------------------------
+
+    def _prepare_spare(self) -> None:
+        if self.spare is None:
+            try:
+                self.spare = self._fork()
+            except ForkRefused:
+                self.spare = None  # each request will say why
+
+    def _fork(self) -> Child:
+        threads = thread_count()
+        if threads != 1:
+            raise ForkRefused(f"the fork server has {threads} threads; forking it is unsafe")
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the server's loop
+            code = 1
+            try:
+                os.close(write_fd)
+                self._forget_in_child()
+                code = become_kernel(read_fd, self.set_by_imports)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                _exit_child(code)
+        os.close(read_fd)
+        child = Child(pid, os.pidfd_open(pid), write_fd)
+        self.children[child.pidfd] = child
+        self.selector.register(child.pidfd, selectors.EVENT_READ, child)
+        return child
+
+    def _forget_in_child(self) -> None:
+        """Close every descriptor of the server's: a kernel must not hold its socket, the
+        grader's pipe, other kernels' connections, or their spare's request pipe."""
+        self.selector.close()
+        self.listener.close()
+        for child in self.children.values():
+            os.close(child.pidfd)
+            if child.request_fd is not None:
+                os.close(child.request_fd)
+            if child.conn is not None:
+                child.conn.close()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)  # a cold kernel's stdin is a closed pipe: reads give EOF
+        os.close(devnull)
+
+
+class ForkRefused(Exception):
+    """Forking now would be unsafe or give the kernel other settings than asked for."""
+
+
+def become_kernel(request_fd: int, set_by_imports: dict[str, str]) -> int:
+    """In a fresh child: wait for the request, then turn into a kernel exactly as kernel_main."""
+    os.setsid()
+    with os.fdopen(request_fd, "rb") as pipe:
+        raw = pipe.read(MAX_REQUEST)
+    if not raw:  # the server shut down, or replaced this spare: it ran nothing to clean up
+        os._exit(0)
+    request = json.loads(raw)
+    from grader.execution import kernel_main
+
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"], JPY_PARENT_PID=str(os.getppid()))  # the server
+    for name, value in set_by_imports.items():
+        os.environ.setdefault(name, value)
+    sys.argv = [kernel_main.__file__, *request["argv"]]
+    sys.path[0] = request["cwd"]  # `python -m` puts the working directory first
+    # ipykernel stops a kernel whose parent dies; the parent of this one is the server.
+    kernel_main.main([*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+    return 0
+
+
+def _exit_child(code: int) -> None:
+    """End a child the way the interpreter would (exit handlers, flushed streams), but never
+    by unwinding into the server's frames."""
+    with contextlib.suppress(BaseException):
+        atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BaseException):
+            stream.flush()
+    os._exit(code)
+
+
+def _kill_group(child: Child) -> None:
+    with contextlib.suppress(OSError):
+        signal.pidfd_send_signal(child.pidfd, 0)  # not reaped yet: its pid is still its own
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:  # forked a moment ago: not yet leader of its own session
+            signal.pidfd_send_signal(child.pidfd, signal.SIGKILL)
+
+
+def _read_line(conn: socket.socket) -> bytes:
+    conn.settimeout(10)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(65536)
+        if not chunk or len(data) > MAX_REQUEST:
+            raise ValueError("incomplete request")
+        data += chunk
+    conn.settimeout(None)
+    return data
+
+
+def _line(message: dict[str, object]) -> bytes:
+    return json.dumps(message).encode() + b"\n"
+
+
+def main() -> None:
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    ready = int(sys.argv[2])
+    started_with = dict(os.environ)
+    preload_first()
+    os.write(ready, b"ready")
+    os.close(ready)
+    address = listener.getsockname()
+    try:
+        ForkServer(listener, started_with).serve()
+    finally:  # also when the grader was killed outright and cannot clean up
+        with contextlib.suppress(OSError):
+            os.unlink(address)
+            os.rmdir(os.path.dirname(address))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""What the fork server imports once, so that no kernel pays for it, and how it checks that the
+result is still safe to fork.
+
+Everything here runs in the fork server only, and must leave it with exactly one thread: see
+`fork_server` for why. The imports come in two stages: what every kernel needs, before the
+first fork (so the first kernel starts about when a cold one would); then, once a second
+kernel is asked for, what many notebooks use (pandas, torch.optim's lazy imports), while the
+kernels run.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+from collections.abc import Callable
+
+# Environment variables read when the interpreter starts or the preloaded modules are imported:
+# a kernel forked from the server has the server's values of these, whatever its own env says.
+STARTUP_ENV = ("PYTHON", "OMP_", "MKL_", "OPENBLAS_", "GOTO_", "KMP_", "GOMP_", "LD_", "MALLOC_",
+               "TORCH", "PYTORCH", "NPY_", "NUMPY", "PANDAS", "IPYTHON", "JUPYTER", "MPL",
+               "CUDA", "PYDEVD", "TZ")
+
+# What every kernel imports: the first kernel is forked as soon as these are in.
+FIRST = (
+    "numpy",
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "IPython",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",  # debugpy: imported at kernel start even with the debugger off
+    "IPython.core.completerlib",
+    "tornado.queues",
+    "tornado.platform.asyncio",
+    "grader.execution.kernel_main",
+    "grader.probing.agent",
+)
+
+
+def _import(name: str) -> Callable[[], object]:
+    return lambda: importlib.import_module(name)
+
+
+def startup_env(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((k, v) for k, v in env.items() if k.startswith(STARTUP_ENV)))
+
+
+def thread_count() -> int:
+    """Threads of this process, as the kernel sees them (not as Python's threading module does:
+    OpenMP and BLAS pools are invisible to it)."""
+    return len(os.listdir("/proc/self/task"))
+
+
+def preload_first() -> None:
+    for name in FIRST:
+        importlib.import_module(name)
+    freeze()
+
+
+def later_steps() -> list[Callable[[], object]]:
+    """What many notebooks use, imported while the first kernels run (the server forks none
+    meanwhile: each step runs between two requests)."""
+    return [_import("pandas"), _warm_up_torch_optim, freeze]
+
+
+def freeze() -> None:
+    """The objects made so far live as long as the server: move them out of the collector's
+    reach, so that a kernel's collections neither scan them nor copy their pages."""
+    gc.collect()
+    gc.freeze()
+
+
+def _warm_up_torch_optim() -> None:
+    """The first optimizer step imports torch._dynamo (1.3 to 2.5 s): pay it here, once.
+
+    One-element tensors stay far below torch's parallel grain size, so no OpenMP pool starts;
+    the gradient is set by hand, so the autograd engine never runs either.
+    """
+    import torch
+
+    weight = torch.zeros(1, requires_grad=True)
+    weight.grad = torch.ones(1)
+    torch.optim.SGD([weight], lr=0.1).step()

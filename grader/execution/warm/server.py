@@ -1,0 +1,210 @@
+"""The grader's side of the fork server: start it on first use, ask it for kernels.
+
+One server per grading process and per value of the settings that a Python process reads once
+at start (hash seed, thread counts: see STARTUP_ENV); it is stopped when the grading process
+exits, and stops by itself (killing its kernels) if that process dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.execution.warm.preload import startup_env
+
+START_TIMEOUT = 300.0  # seconds for the server's imports, on a machine busy grading
+CLOSE_WAIT = 0.1  # seconds
+EXIT_NOT_YET_REPORTED = -255  # an exited kernel whose code the server has not sent yet
+
+
+class ForkUnavailable(Exception):
+    """The server cannot give this kernel; the caller starts it cold."""
+
+
+@dataclass
+class ForkedKernel:
+    """One kernel forked by the server: its pid, a pidfd (signals reach this process and no
+    other, even once its pid is reused) and the connection that will carry its exit code."""
+
+    pid: int
+    pidfd: int
+    conn: socket.socket
+    exit_code: int | None = None
+    _buffer: bytes = field(default=b"", repr=False)
+
+    def poll(self) -> int | None:
+        """The exit code, or None while it runs. Never blocks: the server sends the code when
+        it reaps the kernel, which may wait for one of its imports (a second or two); until
+        then an exited kernel's code reads as EXIT_NOT_YET_REPORTED."""
+        if self.exit_code is None and self.pidfd >= 0 and _readable(self.pidfd):
+            self.exit_code = self._read_exit()
+        if self.exit_code == EXIT_NOT_YET_REPORTED:
+            self.exit_code = self._read_exit()
+        return self.exit_code
+
+    async def wait(self) -> int:
+        while (code := self.poll()) is None:
+            await _until_readable(self.pidfd)
+        return code
+
+    def signal(self, signum: int) -> None:
+        """Signal the kernel's process group (its session), as jupyter_client does."""
+        if self.poll() is not None:
+            return
+        try:
+            signal.pidfd_send_signal(self.pidfd, 0)  # not yet reaped: its pid is still its own
+            os.killpg(self.pid, signum)
+        except OSError:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self.pidfd, signum)
+
+    def close(self) -> None:
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
+            self.pidfd = -1
+        self.conn.close()  # the server kills a kernel whose connection closes
+
+    def _read_exit(self) -> int:
+        gone = False
+        with contextlib.suppress(BlockingIOError, OSError):
+            while b"\n" not in self._buffer:
+                chunk = self.conn.recv(4096, socket.MSG_DONTWAIT)
+                gone = not chunk
+                if gone:
+                    break
+                self._buffer += chunk
+        line = self._buffer.partition(b"\n")[0]
+        with contextlib.suppress(ValueError, KeyError):
+            return int(json.loads(line)["exit"])
+        return -signal.SIGKILL if gone else EXIT_NOT_YET_REPORTED  # gone: it killed its kernels
+
+
+class ForkServerHandle:
+    def __init__(self, env: dict[str, str]) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="grader-forkserver-"))  # 0700: ours only
+        self.address = str(self._folder / "socket")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self.address)
+        listener.listen(64)
+        # The server inherits the listening socket: the grader may connect at once, and the
+        # connection waits in the backlog until the server has finished its imports. The
+        # server writes to `ready` (and closes it) once it has.
+        self._ready, ready = os.pipe()
+        fds = (listener.fileno(), ready)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "grader.execution.warm.fork_server", *map(str, fds)],
+            env=env, stdin=subprocess.PIPE, pass_fds=fds,
+            start_new_session=True,  # like a cold kernel: the terminal's Ctrl-C is the grader's
+        )
+        listener.close()
+        os.close(ready)
+
+    async def ready(self) -> None:
+        """Wait until the server can fork (its first imports are done).
+
+        The provisioner waits for this before the kernel manager picks the kernel's TCP ports:
+        a port picked free is taken by the kernel only when it binds, and another process may
+        grab it meanwhile; that window should not include the server's imports."""
+        try:
+            await asyncio.wait_for(_until_readable(self._ready), START_TIMEOUT)
+        except asyncio.TimeoutError as exc:
+            raise ForkUnavailable("the fork server is still importing") from exc
+        if self.process.poll() is not None:
+            raise ForkUnavailable(f"the fork server exited with code {self.process.returncode}")
+
+    async def fork(self, cwd: str, env: dict[str, str], argv: list[str]) -> ForkedKernel:
+        await self.ready()
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.connect(self.address)
+            request = {"cwd": cwd, "env": env, "argv": argv, "startup": startup_env(env)}
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            await asyncio.wait_for(_until_readable(conn.fileno()), START_TIMEOUT)
+            data, fds, _, _ = socket.recv_fds(conn, 65536, 1)
+            while data and b"\n" not in data:
+                more = conn.recv(65536)
+                data += more
+                if not more:
+                    break
+        except (OSError, asyncio.TimeoutError) as exc:
+            conn.close()
+            raise ForkUnavailable(f"no answer from the fork server: {exc!r}") from exc
+        head, _, rest = data.partition(b"\n")
+        try:
+            reply: dict[str, Any] = json.loads(head)
+        except ValueError:
+            reply = {"error": "the fork server closed the connection"}
+        if "pid" not in reply or not fds:
+            for fd in fds:
+                os.close(fd)
+            conn.close()
+            raise ForkUnavailable(reply.get("error", "no kernel"))
+        return ForkedKernel(int(reply["pid"]), fds[0], conn, _buffer=rest)
+
+    def close(self) -> None:
+        """Stop the server: closing its pipe makes it kill its kernels and exit. One still busy
+        importing (it reads the pipe between two imports) is stopped outright: its kernels
+        follow within a second (ipykernel exits when its parent does), its spare at once."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=CLOSE_WAIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self._ready)
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+_servers: dict[tuple[tuple[str, str], ...], ForkServerHandle] = {}
+_lock = threading.Lock()
+
+
+def server_for(env: dict[str, str]) -> ForkServerHandle:
+    """The server for kernels with this environment, started on first use."""
+    key = startup_env(env)
+    with _lock:
+        if key not in _servers:
+            if not _servers:
+                atexit.register(stop_all)
+            _servers[key] = ForkServerHandle(env)
+        return _servers[key]
+
+
+def stop_all() -> None:
+    with _lock:
+        servers = list(_servers.values())
+        _servers.clear()
+    for server in servers:
+        server.close()
+
+
+def _readable(fd: int) -> bool:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+async def _until_readable(fd: int) -> None:
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
