@@ -21,8 +21,6 @@ from grader.plugin.scoring import (
     POINTS_KEY,
 )
 
-SESSION = pytest.StashKey[GradingSession]()
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
