@@ -90,3 +90,22 @@ def test_a_class_survives_kill_9_and_every_student_gets_a_row(tmp_path: Path) ->
     results = json.loads((records / "student02" / "results.json").read_text(encoding="utf-8"))
     assert "not valid JSON" in results["tests"][0]["output"]
     assert "not valid JSON" in feedback.read_text(encoding="utf-8")  # the student's feedback
+
+
+def test_warm_and_cold_batches_give_the_same_grades_and_warm_grading_is_forked(
+        tmp_path: Path) -> None:
+    """Warm (grading processes forked from the batch, kernels from one shared fork server) and
+    --cold (a fresh pytest and fresh kernels per student) agree on every test of every
+    student, malicious and broken notebooks included."""
+    submissions = _make_class(tmp_path, 5)
+    books = {}
+    for mode in ("warm", "cold"):
+        out = tmp_path / mode
+        command = [*_grade_command(submissions, out), *(["--cold"] if mode == "cold" else [])]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        books[mode] = pd.read_csv(out / "gradebook.csv").drop(columns="seconds")
+    pd.testing.assert_frame_equal(books["warm"], books["cold"])
+    assert books["warm"]["total"].max() > 0
+    for log in (tmp_path / "warm" / "students").glob("*/pytest.log"):
+        assert "started fresh" not in log.read_text(encoding="utf-8"), log

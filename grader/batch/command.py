@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from grader.batch.one_student import BatchSettings
-from grader.batch.run import grade_class
 from grader.errors import GraderError
 from grader.selfcheck.locate import KIT_ROOT
 
@@ -27,16 +25,27 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--solutions", type=Path, default=KIT_ROOT / "solutions", metavar="DIR")
     parser.add_argument("--assignment", action="append", default=[], metavar="NAME",
                         help="grade only this assignment (repeatable), e.g. 01_tensors_and_loss")
+    parser.add_argument("--cold", action="store_true",
+                        help="a fresh pytest process per student and every kernel started from "
+                             "scratch, instead of forked from pre-imported processes (slower; "
+                             "for comparison)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if not args.submissions.is_dir():
         raise GraderError(f"{args.submissions} is not a folder of student submissions")
+    if not args.cold:
+        from grader.preforked.forked_pytest import single_threaded_env
+
+        single_threaded_env()  # before numpy is imported: the batch forks its grading processes
+    from grader.batch.one_student import BatchSettings
+    from grader.batch.run import grade_class
+
     out = args.out.resolve()
     settings = BatchSettings(out=out, solutions=args.solutions.resolve(), budget=args.budget,
                              cache=out / "reference-cache",
-                             assignments=tuple(args.assignment))
+                             assignments=tuple(args.assignment), warm=not args.cold)
     try:
         records = grade_class(args.submissions.resolve(), settings, args.jobs, args.force)
     except KeyboardInterrupt:

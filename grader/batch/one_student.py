@@ -10,22 +10,20 @@ done, whatever happened to the batch afterwards (Ctrl-C, kill -9).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from grader.batch.students import Student
+from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
+from grader.preforked.forked_pytest import start_pytest
 from grader.selfcheck.locate import KIT_ROOT, graded_tests_for
 
 RECORD = "grade.json"
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -35,6 +33,9 @@ class BatchSettings:
     budget: float  # seconds for one student, all notebooks
     cache: Path
     assignments: tuple[str, ...] = ()  # only these (names without .ipynb); empty: all
+    # Warm: grading processes forked from the batch, kernels from one shared fork server.
+    # Cold: a fresh `python -m pytest` per student, every kernel started from scratch.
+    warm: bool = True
 
 
 def student_folder(settings: BatchSettings, student: Student) -> Path:
@@ -61,10 +62,11 @@ class GradingRun:
             (self.folder / stale).unlink(missing_ok=True)
         self.started = time.monotonic()
         self._log = open(self.folder / "pytest.log", "w", encoding="utf-8")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            _command(settings, student, self.folder), cwd=KIT_ROOT, stdout=self._log,
-            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent,
-            env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")})
+        self.process = start_pytest(_pytest_args(settings, student, self.folder),
+                                    cwd=str(KIT_ROOT), log=self._log,
+                                    env=pytest_environment(), fork=settings.warm)
+        # Readable once the process has exited: the batch sleeps on these instead of polling.
+        self.exit_fd = os.pidfd_open(self.process.pid) if hasattr(os, "pidfd_open") else None
 
     def poll(self) -> dict[str, Any] | None:
         """The student's record once grading ended (or ran out of time), else None."""
@@ -83,9 +85,15 @@ class GradingRun:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self._log.close()
+        if self.exit_fd is not None:
+            os.close(self.exit_fd)
+            self.exit_fd = None
 
     def _finish(self, reason: str | None) -> dict[str, Any]:
         self._log.close()
+        if self.exit_fd is not None:
+            os.close(self.exit_fd)
+            self.exit_fd = None
         results_file = self.folder / "results.json"
         results = None
         if reason is None:
@@ -99,22 +107,17 @@ class GradingRun:
         return record
 
 
-def _command(settings: BatchSettings, student: Student, folder: Path) -> list[str]:
+def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> list[str]:
     tests = [str(path) for name in settings.assignments
              for path in graded_tests_for(f"{name.removesuffix('.ipynb')}.ipynb")]
     tests = tests or [str(KIT_ROOT / "grader" / "assignments")]
     return [
-        sys.executable, "-m", "pytest", *tests, "-q",
-        "-p", "no:xdist", "-p", "no:cacheprovider", "-p", "no:randomly", f"--rootdir={KIT_ROOT}",
-        f"--grader-notebooks={student.notebooks}", f"--grader-solutions={settings.solutions}",
-        f"--grader-report={folder}", f"--grader-cache-dir={settings.cache}",
+        *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider",
+        f"--rootdir={KIT_ROOT}", f"--grader-notebooks={student.notebooks}",
+        f"--grader-solutions={settings.solutions}", f"--grader-report={folder}",
+        f"--grader-cache-dir={settings.cache}",
+        *([] if settings.warm else ["--grader-cold-kernels"]),
     ]
-
-
-def _die_with_parent() -> None:
-    """Linux: the child is killed if the batch process dies, even by kill -9."""
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _write_atomically(path: Path, text: str) -> None:

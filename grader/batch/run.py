@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from grader.batch.one_student import BatchSettings, GradingRun, is_done, read_re
 from grader.batch.progress import Progress
 from grader.batch.students import Student, find_students
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.2  # at most: a student's exit wakes the batch at once
 
 
 def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
@@ -25,12 +26,16 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
     if len(todo) < len(students):
         print(f"resuming: {len(students) - len(todo)} of {len(students)} students already "
               "graded (--force regrades them)", file=sys.stderr)
+    if settings.warm and todo:
+        from grader.preforked.warm_start import warm_start
+
+        warm_start()
     running: list[GradingRun] = []
     try:
         while todo or running:
             while todo and len(running) < jobs:
                 running.append(GradingRun(settings, todo.pop(0)))
-            time.sleep(POLL_SECONDS)
+            _wait_for_an_exit(running)
             for run in list(running):
                 record = run.poll()
                 if record is not None:
@@ -44,6 +49,14 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
               "run the same command again to grade the rest", file=sys.stderr)
         raise
     return _write_book(settings, students)
+
+
+def _wait_for_an_exit(running: list[GradingRun]) -> None:
+    exits = [run.exit_fd for run in running if run.exit_fd is not None]
+    if len(exits) == len(running):
+        select.select(exits, [], [], POLL_SECONDS)
+    else:
+        time.sleep(POLL_SECONDS)
 
 
 def _write_book(settings: BatchSettings, students: list[Student]) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ def grading_kernel_spec(settings: ExecutionSettings) -> KernelSpec:
         env[MEMORY_ENV] = str(settings.memory_limit_mb)
     return KernelSpec(
         argv=[sys.executable, "-m", "grader.execution.kernel_main", "-f", "{connection_file}",
-              "--IPKernelApp.log_level=ERROR"],
+              "--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
         display_name="Python (grader)",
         language="python",
         env=env,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader.errors import Feedback, GraderError
+from grader.execution.warm.early import start_fork_server_early
 from grader.grading.reference import Reference
 from grader.grading.session import GradingSession
 from grader.grading.submission import Submission
@@ -35,6 +36,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "hidden: run by the TA and CI, never shown to students (--grader-student)")
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
+    if _will_execute_notebooks(config):
+        start_fork_server_early(session_config(config).settings)
+
+
+def _will_execute_notebooks(config: pytest.Config) -> bool:
+    """A grading run that executes here: not an xdist controller, not only collecting."""
+    controller = bool(getattr(config.option, "numprocesses", None)) \
+        and not hasattr(config, "workerinput")
+    return (config.getoption("grader_notebooks") is not None and not controller
+            and not config.getoption("collectonly"))
 
 
 @pytest.hookimpl(trylast=True)

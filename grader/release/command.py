@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from grader.release.errors import ReleaseError
-from grader.release.student_kit import build_student_kit
 from grader.release.writing import ReleaseOutcome, TemplateStatus, release
 
 
@@ -33,6 +32,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
+    from grader.release.student_kit import build_student_kit  # imports torch: only when run
+
     try:
         outcomes = release(args.solutions, args.assignments, check=args.check)
     except ReleaseError as exc:

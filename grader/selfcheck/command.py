@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import GraderError
+from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.selfcheck.locate import KIT_ROOT, assignment_for, graded_tests_for
 
 
@@ -25,6 +25,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("notebook", type=Path, help="the notebook to check")
     parser.add_argument("--solutions", type=Path, default=KIT_ROOT / "solutions", metavar="DIR",
                         help="folder of the reference solutions")
+    parser.add_argument("--cold", action="store_true",
+                        help="start the kernel from scratch instead of forking it from a "
+                             "pre-imported process (slower; for comparison)")
     parser.set_defaults(run=run)
 
 
@@ -39,19 +42,21 @@ def run(args: argparse.Namespace) -> int:
         folder = Path(scratch) / "submission"
         folder.mkdir()
         shutil.copy(notebook, folder / assignment)
-        results = _grade(folder, assignment, args.solutions.resolve(), Path(scratch) / "report")
+        results = _grade(folder, assignment, args.solutions.resolve(), Path(scratch) / "report",
+                         args.cold)
     print(render(results))
     return 0 if results["score"] == sum(t["max_score"] for t in results["tests"]) else 1
 
 
-def _grade(folder: Path, assignment: str, solutions: Path, report: Path) -> dict[str, Any]:
+def _grade(folder: Path, assignment: str, solutions: Path, report: Path,
+           cold: bool) -> dict[str, Any]:
     tests = [str(path) for path in graded_tests_for(assignment)]
-    command = [sys.executable, "-m", "pytest", *tests, "-q",
-               "--no-header", "-p", "no:randomly", f"--rootdir={KIT_ROOT}",
-               f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
-               f"--grader-report={report}", "--grader-student"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    done = subprocess.run(command, cwd=KIT_ROOT, env=env, capture_output=True, text=True)
+    command = [sys.executable, "-m", "pytest", *tests, "-q", "--no-header", *PLUGIN_ARGS,
+               f"--rootdir={KIT_ROOT}", f"--grader-notebooks={folder}",
+               f"--grader-solutions={solutions}", f"--grader-report={report}",
+               "--grader-student", *(["--grader-cold-kernels"] if cold else [])]
+    done = subprocess.run(command, cwd=KIT_ROOT, env=pytest_environment(),
+                          capture_output=True, text=True)
     results_file = report / "results.json"
     if not results_file.exists():
         raise GraderError(f"grading did not finish:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")

@@ -20,7 +20,12 @@ from typing import Any
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
 
-from grader.execution.warm.server import ForkedKernel, ForkUnavailable, server_for
+from grader.execution.warm.server import (
+    SHARED_SERVER_ENV,
+    ForkedKernel,
+    ForkUnavailable,
+    server_for,
+)
 
 KERNEL_MODULE = "grader.execution.kernel_main"
 KILL_WAIT = 1.0  # seconds
@@ -41,6 +46,10 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         with contextlib.suppress(ForkUnavailable):  # launch_kernel falls back to cold
             await server_for(env).ready()
         return await super().pre_launch(**kwargs)
+
+    def _finalize_env(self, env: dict[str, str]) -> None:
+        super()._finalize_env(env)
+        env.pop(SHARED_SERVER_ENV, None)  # the batch's server is the grader's, not the student's
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         if cmd[1:3] != ["-m", KERNEL_MODULE] or cmd[0] != sys.executable:

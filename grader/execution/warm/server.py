@@ -2,7 +2,8 @@
 
 One server per grading process and per value of the settings that a Python process reads once
 at start (hash seed, thread counts: see STARTUP_ENV); it is stopped when the grading process
-exits, and stops by itself (killing its kernels) if that process dies.
+exits, and stops by itself (killing its kernels) if that process dies. A batch shares one
+server among all its grading processes (`share_server`): each pays no imports at all.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from grader.execution.warm.preload import startup_env
 START_TIMEOUT = 300.0  # seconds for the server's imports, on a machine busy grading
 CLOSE_WAIT = 0.1  # seconds
 EXIT_NOT_YET_REPORTED = -255  # an exited kernel whose code the server has not sent yet
+SHARED_SERVER_ENV = "GRADER_FORK_SERVER"  # the address of a server shared by a batch
 
 
 class ForkUnavailable(Exception):
@@ -126,34 +128,15 @@ class ForkServerHandle:
         if self.process.poll() is not None:
             raise ForkUnavailable(f"the fork server exited with code {self.process.returncode}")
 
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> bool:
+        """Block until the server can fork; False if it cannot (yet)."""
+        poller = select.poll()
+        poller.register(self._ready, select.POLLIN)
+        return bool(poller.poll(int(timeout * 1000))) and self.process.poll() is None
+
     async def fork(self, cwd: str, env: dict[str, str], argv: list[str]) -> ForkedKernel:
         await self.ready()
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            conn.connect(self.address)
-            request = {"cwd": cwd, "env": env, "argv": argv, "startup": startup_env(env)}
-            conn.sendall(json.dumps(request).encode() + b"\n")
-            await asyncio.wait_for(_until_readable(conn.fileno()), START_TIMEOUT)
-            data, fds, _, _ = socket.recv_fds(conn, 65536, 1)
-            while data and b"\n" not in data:
-                more = conn.recv(65536)
-                data += more
-                if not more:
-                    break
-        except (OSError, asyncio.TimeoutError) as exc:
-            conn.close()
-            raise ForkUnavailable(f"no answer from the fork server: {exc!r}") from exc
-        head, _, rest = data.partition(b"\n")
-        try:
-            reply: dict[str, Any] = json.loads(head)
-        except ValueError:
-            reply = {"error": "the fork server closed the connection"}
-        if "pid" not in reply or not fds:
-            for fd in fds:
-                os.close(fd)
-            conn.close()
-            raise ForkUnavailable(reply.get("error", "no kernel"))
-        return ForkedKernel(int(reply["pid"]), fds[0], conn, _buffer=rest)
+        return await _request_kernel(self.address, cwd, env, argv)
 
     def close(self) -> None:
         """Stop the server: closing its pipe makes it kill its kernels and exit. One still busy
@@ -171,12 +154,60 @@ class ForkServerHandle:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
+async def _request_kernel(address: str, cwd: str, env: dict[str, str], argv: list[str]
+                          ) -> ForkedKernel:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(address)
+        request = {"cwd": cwd, "env": env, "argv": argv, "startup": startup_env(env)}
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        await asyncio.wait_for(_until_readable(conn.fileno()), START_TIMEOUT)
+        data, fds, _, _ = socket.recv_fds(conn, 65536, 1)
+        while data and b"\n" not in data:
+            more = conn.recv(65536)
+            data += more
+            if not more:
+                break
+    except (OSError, asyncio.TimeoutError) as exc:
+        conn.close()
+        raise ForkUnavailable(f"no answer from the fork server: {exc!r}") from exc
+    head, _, rest = data.partition(b"\n")
+    try:
+        reply: dict[str, Any] = json.loads(head)
+    except ValueError:
+        reply = {"error": "the fork server closed the connection"}
+    if "pid" not in reply or not fds:
+        for fd in fds:
+            os.close(fd)
+        conn.close()
+        raise ForkUnavailable(reply.get("error", "no kernel"))
+    return ForkedKernel(int(reply["pid"]), fds[0], conn, _buffer=rest)
+
+
+class SharedForkServer:
+    """A server another process started and shares (see `share_server`), reached by its
+    address. It outlives this process; closing a kernel's connection still kills the kernel."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    async def ready(self) -> None:
+        """Nothing to wait for: its owner waited before sharing it."""
+
+    async def fork(self, cwd: str, env: dict[str, str], argv: list[str]) -> ForkedKernel:
+        return await _request_kernel(self.address, cwd, env, argv)
+
+
 _servers: dict[tuple[tuple[str, str], ...], ForkServerHandle] = {}
 _lock = threading.Lock()
 
 
-def server_for(env: dict[str, str]) -> ForkServerHandle:
-    """The server for kernels with this environment, started on first use."""
+def server_for(env: dict[str, str]) -> ForkServerHandle | SharedForkServer:
+    """The server for kernels with this environment: the one shared with this process (a
+    batch's grading process), else this process's own, started on first use."""
+    shared = os.environ.get(SHARED_SERVER_ENV)
+    if shared:
+        return SharedForkServer(shared)  # it refuses a kernel whose start-up settings differ
     key = startup_env(env)
     with _lock:
         if key not in _servers:
@@ -184,6 +215,24 @@ def server_for(env: dict[str, str]) -> ForkServerHandle:
                 atexit.register(stop_all)
             _servers[key] = ForkServerHandle(env)
         return _servers[key]
+
+
+def share_server(env: dict[str, str]) -> ForkServerHandle | None:
+    """Start a server for kernels with this environment and share it with this process's
+    children (the grading processes of a batch): they find it through SHARED_SERVER_ENV.
+    None if it failed to start; the children then start their own."""
+    server = server_for(env)
+    if not isinstance(server, ForkServerHandle) or not server.wait_ready():
+        return None
+    os.environ[SHARED_SERVER_ENV] = server.address
+    return server
+
+
+def forget_inherited_servers() -> None:
+    """In a child forked from a process that started servers: they are its parent's to stop
+    (and the child reaches a shared one through SHARED_SERVER_ENV)."""
+    with _lock:
+        _servers.clear()
 
 
 def stop_all() -> None:

@@ -1,0 +1,151 @@
+"""A grading process forked from a parent that has imported its modules once.
+
+A grading process is `pytest.main(args)`. Started fresh (`python -m pytest`), each one pays the
+same imports (pytest, torch, numpy, pandas, nbclient, the grader: 2 to 3 s of CPU) before it
+grades anything. Here the parent (the batch, or the check daemon) imports them once
+(`preload`), and each grading process is a child forked from it that calls `pytest.main` at once.
+
+Why forking the parent is safe
+------------------------------
+fork() copies only the calling thread, so the parent must have no other (see
+`grader.execution.warm.fork_server`, the same reasoning for kernels): OMP_NUM_THREADS=1 is set
+before numpy is imported, so OpenBLAS starts no pool; the parent runs no torch op, no event
+loop, no zmq context (the batch's pandas only writes a CSV between forks). The thread count is
+checked before every fork; with any other thread, a fresh `python -m pytest` is started
+instead. The child starts its own event loop and sockets, as a fresh process would.
+
+What the child gets: a session of its own (the parent kills the whole group at a time limit),
+the parent's death as its own (PR_SET_PDEATHSIG), the log file as stdout and stderr, /dev/null
+as stdin, the given working directory and environment; it never returns into the parent's code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import gc
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import traceback
+from typing import IO
+
+from grader.execution.warm.preload import thread_count
+
+# What every grading process imports; the batch imports it once, before the first fork. Not the
+# plugin module itself: pytest rewrites its asserts when it imports it (`-p`), in the child.
+PRELOAD = (
+    "numpy",
+    "torch",
+    "torch.nn",
+    "pandas",
+    "pytest",
+    "nbformat",
+    "nbclient",
+    "jupyter_client.manager",
+    "zmq.asyncio",
+    "grader.grading.session",
+    "grader.plugin.options",
+    "grader.plugin.score_reporter",
+    "grader.checks",
+    "grader.execution.warm.provisioner",
+)
+SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+CHILD_FAILED = 70  # exit code of a child that failed before pytest could report
+_PR_SET_PDEATHSIG = 1
+
+
+def single_threaded_env() -> None:
+    """Call before numpy is imported: afterwards it is too late to keep BLAS from a pool."""
+    os.environ.update(SINGLE_THREADED)
+
+
+def preload() -> None:
+    for name in PRELOAD:
+        importlib.import_module(name)
+    # What was made so far lives as long as the batch: out of the collector's reach, a child's
+    # collections neither scan it nor copy its pages (pytest collects five times at its end).
+    gc.collect()
+    gc.freeze()
+
+
+class ForkedProcess:
+    """The forked child, with the part of Popen's interface the batch uses."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+
+def start_pytest(args: list[str], cwd: str, log: IO[str], env: dict[str, str],
+                 fork: bool) -> ForkedProcess | subprocess.Popen[bytes]:
+    """`pytest args` in a process of its own: forked if asked and safe, else started fresh."""
+    threads = thread_count()
+    if fork and threads == 1 and "pytest" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            _run_in_child(args, cwd, log, env)  # never returns
+        return ForkedProcess(pid)
+    if fork:
+        print(f"(grader: the batch has {threads} threads, so this student's grading process "
+              "was started fresh instead of forked)", file=log, flush=True)
+    return subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=cwd, stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                            start_new_session=True, preexec_fn=die_with_parent)
+
+
+def die_with_parent() -> None:
+    """Linux: the child is killed if the batch process dies, even by kill -9."""
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _run_in_child(args: list[str], cwd: str, log: IO[str], env: dict[str, str]) -> None:
+    code = CHILD_FAILED
+    try:
+        os.setsid()
+        die_with_parent()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        sys.argv = ["pytest", *args]
+        from grader.execution.warm.server import forget_inherited_servers
+
+        forget_inherited_servers()
+        import pytest
+
+        code = int(pytest.main(args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else CHILD_FAILED
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            atexit._run_exitfuncs()  # the child's own: its kernels, its temporary files
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(BaseException):
+                stream.flush()
+        os._exit(code)
