@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import socket
+import tempfile
 from pathlib import Path
 
 import pytest
+
+from grader.daemon.address import FOLDER_ENV
+from grader.daemon.client import IDLE_ENV
+from grader.daemon.protocol import send
+
+# `grader check` daemons started by the tests live in a folder of this session's, exit soon
+# when idle, and are stopped when the session ends. xdist workers inherit these variables.
+if FOLDER_ENV not in os.environ:
+    os.environ[FOLDER_ENV] = tempfile.mkdtemp(prefix="grader-test-daemons-")
+    os.environ.setdefault(IDLE_ENV, "60")
+    _STARTED_HERE = True
+else:
+    _STARTED_HERE = False
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _STARTED_HERE:
+        stop_daemons_in(Path(os.environ[FOLDER_ENV]))
+        shutil.rmtree(os.environ[FOLDER_ENV], ignore_errors=True)
+
+
+def stop_daemons_in(folder: Path) -> None:
+    for path in folder.rglob("*.sock"):
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as conn:
+            conn.connect(str(path))
+            send(conn, {"stop": True})
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from grader.daemon import client as daemon
+from grader.daemon.client import daemon_enabled
 from grader.errors import GraderError
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.selfcheck.locate import KIT_ROOT, assignment_for, graded_tests_for
@@ -26,8 +28,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--solutions", type=Path, default=KIT_ROOT / "solutions", metavar="DIR",
                         help="folder of the reference solutions")
     parser.add_argument("--cold", action="store_true",
-                        help="start the kernel from scratch instead of forking it from a "
-                             "pre-imported process (slower; for comparison)")
+                        help="no daemon, and a kernel started from scratch instead of forked "
+                             "from a pre-imported process (slower; for comparison)")
     parser.set_defaults(run=run)
 
 
@@ -51,15 +53,21 @@ def run(args: argparse.Namespace) -> int:
 def _grade(folder: Path, assignment: str, solutions: Path, report: Path,
            cold: bool) -> dict[str, Any]:
     tests = [str(path) for path in graded_tests_for(assignment)]
-    command = [sys.executable, "-m", "pytest", *tests, "-q", "--no-header", *PLUGIN_ARGS,
-               f"--rootdir={KIT_ROOT}", f"--grader-notebooks={folder}",
-               f"--grader-solutions={solutions}", f"--grader-report={report}",
-               "--grader-student", *(["--grader-cold-kernels"] if cold else [])]
-    done = subprocess.run(command, cwd=KIT_ROOT, env=pytest_environment(),
-                          capture_output=True, text=True)
+    args = [*tests, "-q", "--no-header", *PLUGIN_ARGS, f"--rootdir={KIT_ROOT}",
+            f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
+            f"--grader-report={report}", "--grader-student",
+            *(["--grader-cold-kernels"] if cold else [])]
+    env = pytest_environment()
+    log = report.parent / "pytest.log"
+    code = None if cold or not daemon_enabled() else daemon.run_pytest(args, env, log)
+    if code is None:  # no daemon: this check pays every import itself
+        with open(log, "w", encoding="utf-8") as output:
+            subprocess.run([sys.executable, "-m", "pytest", *args], cwd=KIT_ROOT, env=env,
+                           stdout=output, stderr=subprocess.STDOUT)
     results_file = report / "results.json"
     if not results_file.exists():
-        raise GraderError(f"grading did not finish:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        tail = log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.exists() else ""
+        raise GraderError(f"grading did not finish:\n{tail}")
     return json.loads(results_file.read_text(encoding="utf-8"))
 
 

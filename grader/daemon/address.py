@@ -1,0 +1,49 @@
+"""Where the check daemon for this kit, this Python and these settings listens.
+
+One daemon per user (a private folder, mode 0700) and per fingerprint: the interpreter, the
+kit's folder, the grader's source files (a daemon keeps the code it imported: edited code
+gets a new daemon) and the environment read at start-up (thread counts, hash seed, ...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from grader.execution.warm.preload import startup_env
+from grader.selfcheck.locate import KIT_ROOT
+
+FOLDER_ENV = "GRADER_DAEMON_DIR"  # where the private folder is made (default: the runtime dir)
+
+
+class NoPrivateFolder(Exception):
+    """The daemon's folder exists but is not this user's alone: no daemon is used."""
+
+
+def private_folder() -> Path:
+    base = os.environ.get(FOLDER_ENV) or os.environ.get("XDG_RUNTIME_DIR") \
+        or tempfile.gettempdir()
+    folder = Path(base) / f"grader-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() \
+            or info.st_mode & 0o077:
+        raise NoPrivateFolder(f"{folder} is not a folder private to this user")
+    return folder
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{sys.executable}\0{KIT_ROOT}\0{startup_env(dict(os.environ))}".encode())
+    for path in sorted((KIT_ROOT / "grader").rglob("*.py")):
+        info = path.stat()
+        digest.update(f"\0{path}\0{info.st_mtime_ns}\0{info.st_size}".encode())
+    return digest.hexdigest()[:16]
+
+
+def socket_path() -> Path:
+    return private_folder() / f"check-{fingerprint()}.sock"

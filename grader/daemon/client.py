@@ -1,0 +1,86 @@
+"""`grader check`'s side of the daemon: reach it, starting it if needed, and run one check."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from grader.daemon.address import NoPrivateFolder, socket_path
+from grader.daemon.protocol import receive, send
+from grader.preforked.forked_pytest import SINGLE_THREADED
+from grader.selfcheck.locate import KIT_ROOT
+
+DISABLE_ENV = "GRADER_NO_DAEMON"  # set to 1: every check starts from scratch
+IDLE_ENV = "GRADER_DAEMON_IDLE"  # seconds the daemon waits for the next check
+DEFAULT_IDLE = 600.0
+START_WAIT = 30.0  # seconds for a new daemon to bind its socket
+
+
+def daemon_enabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "") in ("", "0") and hasattr(os, "fork") \
+        and hasattr(os, "pidfd_open")
+
+
+def run_pytest(args: list[str], env: dict[str, str], log: Path) -> int | None:
+    """pytest's exit code for `args`, run by the daemon; None if no daemon could be reached
+    (the caller then runs pytest itself)."""
+    try:
+        path = socket_path()
+    except (OSError, NoPrivateFolder):
+        return None
+    conn = _connect(path) or _start(path, env)
+    if conn is None:
+        return None
+    with conn:
+        send(conn, {"args": args, "env": env, "log": str(log)})
+        try:
+            reply = receive(conn)
+        except (OSError, ValueError):
+            reply = None
+    return int(reply["exit"]) if reply and "exit" in reply else None
+
+
+def stop() -> bool:
+    """Stop this kit's daemon, if one runs; True if it did."""
+    try:
+        conn = _connect(socket_path())
+    except (OSError, NoPrivateFolder):
+        return False
+    if conn is None:
+        return False
+    with conn:
+        send(conn, {"stop": True})
+        with contextlib.suppress(OSError):
+            conn.recv(1)  # closed once the daemon has read the request
+    return True
+
+
+def _connect(path: Path) -> socket.socket | None:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(str(path))
+    except OSError:
+        conn.close()
+        return None
+    return conn
+
+
+def _start(path: Path, env: dict[str, str]) -> socket.socket | None:
+    idle = os.environ.get(IDLE_ENV) or str(DEFAULT_IDLE)
+    with open(path.with_suffix(".log"), "a", encoding="utf-8") as log:
+        subprocess.Popen([sys.executable, "-m", "grader.daemon.service", str(path), idle],
+                         cwd=KIT_ROOT, env={**env, **SINGLE_THREADED},
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    deadline = time.monotonic() + START_WAIT
+    while time.monotonic() < deadline:
+        conn = _connect(path)
+        if conn is not None:
+            return conn
+        time.sleep(0.02)
+    return None

@@ -1,0 +1,151 @@
+"""The check daemon: `python -m grader.daemon.service SOCKET IDLE_SECONDS`, started by the first
+`grader check` (client.py), in a session of its own.
+
+It imports what a grading process needs and starts a fork server for kernels, once; then each
+request is a grading process forked from it (grader.preforked.forked_pytest: why that is
+safe), whose kernels are forked from that server. Every check still starts from the same
+state, the daemon's right after its imports: it runs no grading itself. It exits after
+IDLE_SECONDS without a request, on a stop request, or if it cannot bind its socket because
+another daemon already serves it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.daemon.protocol import receive, send
+from grader.execution.warm.server import SHARED_SERVER_ENV
+from grader.preforked.forked_pytest import (
+    SINGLE_THREADED,
+    ForkedProcess,
+    single_threaded_env,
+    start_pytest,
+)
+from grader.selfcheck.locate import KIT_ROOT
+
+REQUEST_TIMEOUT = 10.0  # seconds a client has to send its request once connected
+
+
+@dataclass
+class Check:
+    conn: socket.socket
+    process: ForkedProcess | subprocess.Popen[bytes]
+    exit_fd: int
+
+
+class Daemon:
+    def __init__(self, listener: socket.socket, idle: float) -> None:
+        self.listener = listener
+        self.idle = idle
+        self.selector = selectors.DefaultSelector()
+        self.checks: dict[int, Check] = {}  # by exit_fd
+        self.running = True
+
+    def serve(self) -> None:
+        self.selector.register(self.listener, selectors.EVENT_READ, "accept")
+        while self.running:
+            events = self.selector.select(None if self.checks else self.idle)
+            if not events and not self.checks:
+                break  # idle for too long
+            for key, _ in events:
+                if key.data == "accept":
+                    self._accept()
+                elif isinstance(key.data, Check) and key.fd == key.data.exit_fd:
+                    self._finished(key.data)
+                elif isinstance(key.data, Check):
+                    self._client_gone(key.data)
+        for check in list(self.checks.values()):
+            self._client_gone(check)
+
+    def _accept(self) -> None:
+        conn, _ = self.listener.accept()
+        conn.settimeout(REQUEST_TIMEOUT)
+        try:
+            request = receive(conn)
+        except (OSError, ValueError):
+            request = None
+        conn.settimeout(None)
+        if request is None or request.get("stop"):
+            self.running = not (request and request.get("stop"))
+            conn.close()
+            return
+        env = {**request["env"], **SINGLE_THREADED}  # as the daemon's own, and its server's
+        if SHARED_SERVER_ENV in os.environ:  # the kernels come from the daemon's fork server
+            env[SHARED_SERVER_ENV] = os.environ[SHARED_SERVER_ENV]
+        with open(request["log"], "w", encoding="utf-8") as log:
+            process = start_pytest(list(request["args"]), cwd=str(KIT_ROOT), log=log, env=env,
+                                   fork=True)
+        check = Check(conn, process, os.pidfd_open(process.pid))
+        self.checks[check.exit_fd] = check
+        self.selector.register(check.exit_fd, selectors.EVENT_READ, check)
+        self.selector.register(conn, selectors.EVENT_READ, check)
+
+    def _finished(self, check: Check) -> None:
+        code = check.process.wait()
+        with contextlib.suppress(OSError):
+            send(check.conn, {"exit": code})
+        self._forget(check)
+
+    def _client_gone(self, check: Check) -> None:
+        """The client closed its connection (Ctrl-C): its grading process must not go on."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(check.process.pid, signal.SIGKILL)
+        check.process.wait()
+        self._forget(check)
+
+    def _forget(self, check: Check) -> None:
+        self.selector.unregister(check.exit_fd)
+        self.selector.unregister(check.conn)
+        os.close(check.exit_fd)
+        check.conn.close()
+        del self.checks[check.exit_fd]
+
+
+def bind(path: Path) -> socket.socket | None:
+    """Listen on `path`; None if a live daemon already does."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(str(path))
+    except OSError:
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(str(path))
+            return None  # another daemon answers: it serves this fingerprint
+        except OSError:
+            path.unlink(missing_ok=True)  # left by a daemon that was killed
+            listener.bind(str(path))
+        finally:
+            probe.close()
+    listener.listen(16)
+    return listener
+
+
+def main() -> None:
+    path, idle = Path(sys.argv[1]), float(sys.argv[2])
+    single_threaded_env()  # before numpy is imported: the daemon forks grading processes
+    listener = bind(path)
+    if listener is None:
+        return
+    bound = path.stat().st_ino
+    try:
+        from grader.preforked.warm_start import warm_start
+
+        warm_start()  # clients wait in the listener's backlog meanwhile
+        Daemon(listener, idle).serve()
+    finally:
+        with contextlib.suppress(OSError):
+            if path.stat().st_ino == bound:  # still ours, not a successor's
+                path.unlink()
+        listener.close()
+
+
+if __name__ == "__main__":
+    main()
