@@ -1,5 +1,7 @@
 """Every mistake loses exactly the points meant for it, with a message naming its cause;
-every valid alternative keeps full marks."""
+every valid alternative keeps full marks. Each case is one pytest run through the check daemon
+(forked from a process that imported everything once); test_warm_kernels grades cases with
+fresh processes and cold kernels too, with the same verdicts."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ def _cases() -> list[Case]:
 def test_corpus_case_loses_exactly_the_points_meant_for_it(case: Case, tmp_path: Path,
                                                            reference_cache: Path) -> None:
     folder = case.build(SOLUTIONS, tmp_path / "submission").parent
-    graded = grade(folder, reference_cache, notebooks=(case.notebook,))
+    graded = grade(folder, reference_cache, notebooks=(case.notebook,), via_daemon=True)
     assert graded.verdicts, f"no test ran:\n{graded.stdout}"
     assert graded.failed == set(case.fails), (
         f"{case.name} ({case.why}): expected to fail {sorted(case.fails)}, failed "

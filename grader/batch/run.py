@@ -36,12 +36,15 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
             while todo and len(running) < jobs:
                 running.append(GradingRun(settings, todo.pop(0)))
             _wait_for_an_exit(running)
-            for run in list(running):
-                record = run.poll()
-                if record is not None:
-                    running.remove(run)
-                    progress.advance(run.student.name, _summary(record))
-                    _write_book(settings, students)
+            finished = [(run, record) for run in running if (record := run.poll()) is not None]
+            for run, _ in finished:
+                running.remove(run)
+            while todo and len(running) < jobs:  # the next students first, the book after
+                running.append(GradingRun(settings, todo.pop(0)))
+            for run, record in finished:
+                progress.advance(run.student.name, _summary(record))
+            if finished:
+                _write_book(settings, students)
     except KeyboardInterrupt:
         for run in running:
             run.stop()

@@ -1,5 +1,6 @@
-"""Grade a folder of notebooks the way a TA does (`pytest grader ...` in a subprocess) and
-read back each test's verdict from results.json."""
+"""Grade a folder of notebooks the way a TA does (`pytest grader ...` in a subprocess), or
+through the check daemon (the same pytest run, forked from a process that imported everything
+once), and read back each test's verdict from results.json."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.daemon.client import run_pytest
+from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.selfcheck.locate import graded_tests_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,20 +48,26 @@ class Graded:
 
 
 
-def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...] = ()) -> Graded:
+def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...] = (),
+          via_daemon: bool = False) -> Graded:
     """Grade `submissions` (only the given notebooks' tests, or all) against solutions/."""
     report = Path(tempfile.mkdtemp(prefix="grader-report-"))
     targets = [str(p) for n in notebooks for p in graded_tests_for(n)] or [str(GRADER_TESTS)]
-    command = [
-        sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider",
-        "-p", "no:xdist", "-p", "no:randomly", f"--rootdir={ROOT}",
-        f"--grader-notebooks={submissions}", f"--grader-report={report}",
+    args = [
+        *targets, "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly",
+        f"--rootdir={ROOT}", f"--grader-notebooks={submissions}", f"--grader-report={report}",
         f"--grader-cache-dir={cache}", *extra,
     ]
-    # A clean environment: no PYTEST_XDIST_WORKER etc. inherited from the outer test run.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=900)
+    if via_daemon:
+        log = report / "pytest.log"
+        code = run_pytest([*args, *PLUGIN_ARGS], pytest_environment(), log)
+        assert code is not None, "the check daemon could not be reached"
+        done = subprocess.CompletedProcess(args, code, log.read_text(encoding="utf-8"), "")
+    else:
+        # A clean environment: no PYTEST_XDIST_WORKER etc. inherited from the outer test run.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        done = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=900)
     results = json.loads((report / "results.json").read_text(encoding="utf-8"))
     verdicts = {
         test["name"].partition(": ")[2]: Verdict(test["status"], test["score"],
