@@ -1,13 +1,18 @@
-"""Part 1: one notebook four ways, side by side in one run.
+"""Part 1: one notebook five ways, side by side in one run.
 
-floor     its code cells concatenated into a script, `python script.py` in a fresh process
-check     `grader check NOTEBOOK`, end to end
-pytest    `pytest grader/assignments/test_NAME.py --grader-notebooks DIR`
-nbconvert `jupyter nbconvert --to notebook --execute NOTEBOOK` (the benchmark's own environment)
+floor      its code cells concatenated into a script, `python script.py` in a fresh process
+check      `grader check NOTEBOOK`, end to end, warm: through the kit's check daemon (imports
+           paid once, each check forked from it), started by round 0
+check_first `grader check NOTEBOOK` when no daemon runs: it starts one (a student's first check;
+           the daemon is stopped before each run, untimed)
+check_cold `grader check NOTEBOOK --cold`, its kernel started from scratch
+pytest     `pytest grader/assignments/test_NAME.py --grader-notebooks DIR` (warm)
+nbconvert  `jupyter nbconvert --to notebook --execute NOTEBOOK` (the benchmark's own environment)
 
 The ways run interleaved, one of each per round, the order rotating from round to round, so a
 change in the machine's load touches all of them alike. Round 0 warms the page cache and the
-reference-answer cache and is not counted.
+reference-answer cache and is not counted. The check daemon gets a folder of its own (not a
+daemon another session started) and is stopped once part 1 is done.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import shutil
 import sys
 import sysconfig
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +28,13 @@ from pathlib import Path
 import nbformat
 
 from bench.baseline_env import BaselineEnv
-from bench.timing import median, run_timed
+from bench.timing import clean_env, median, run_timed
 
 KIT_ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = KIT_ROOT / "solutions"
 GRADED_TESTS = KIT_ROOT / "grader" / "assignments"
+DAEMON_DIR_ENV = "GRADER_DAEMON_DIR"  # where `grader check` finds or starts its daemon
+SETTLE_SECONDS = 0.5  # after stopping a daemon: its exit is not counted in the next run
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class Way:
     command: tuple[str | Path, ...]
     cwd: Path
     env: dict[str, str] | None = None  # None: the caller's, without pytest's variables
+    before: tuple[str | Path, ...] = ()  # run first in the same cwd and env, untimed
 
 
 @dataclass
@@ -81,8 +90,11 @@ def script_of(notebook: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ways_for(notebook: Path, work: Path, baseline: BaselineEnv | None) -> list[Way]:
-    """Prepare `work` (a copy of the notebook, its script) and the commands that run it."""
+def ways_for(notebook: Path, work: Path, baseline: BaselineEnv | None,
+             daemon: dict[str, str], first_daemon: dict[str, str]) -> list[Way]:
+    """Prepare `work` (a copy of the notebook, its script) and the commands that run it;
+    `daemon` is the environment of `grader check` (warm), `first_daemon` that of the check
+    that starts its daemon (a folder of its own)."""
     folder = work / "submission"
     folder.mkdir(parents=True, exist_ok=True)
     copy = folder / notebook.name
@@ -92,7 +104,12 @@ def ways_for(notebook: Path, work: Path, baseline: BaselineEnv | None) -> list[W
     tests = GRADED_TESTS / f"test_{notebook.stem}.py"
     ways = [
         Way("floor", "python script.py (floor)", (sys.executable, script), work),
-        Way("check", "grader check", (grader_command(), "check", copy), work),
+        Way("check", "grader check (warm)", (grader_command(), "check", copy), work, daemon),
+        Way("check_first", "grader check (first)",
+            (grader_command(), "check", copy), work, first_daemon,
+            before=(grader_command(), "daemon", "stop")),
+        Way("check_cold", "grader check --cold", (grader_command(), "check", "--cold", copy),
+            work),
         Way("pytest", "pytest test_<name>.py", (sys.executable, "-m", "pytest", tests, "-q",
                                                 "--grader-notebooks", folder), KIT_ROOT),
     ]
@@ -105,23 +122,40 @@ def ways_for(notebook: Path, work: Path, baseline: BaselineEnv | None) -> list[W
 
 def measure(notebooks: Sequence[str], work: Path, repeat: int, baseline: BaselineEnv | None,
             log: Callable[[str], None]) -> list[NotebookResult]:
-    results = []
-    for name in notebooks:
-        ways = ways_for(SOLUTIONS / name, work / Path(name).stem, baseline)
-        found = {way.key: WayResult(way.key, way.label) for way in ways}
-        for round_ in range(repeat + 1):
-            shift = round_ % len(ways)
-            for way in ways[shift:] + ways[:shift]:
-                result = found[way.key]
-                if result.failure:
-                    continue
-                run = run_timed(way.command, way.cwd, way.env)
-                if not run.ok:
-                    result.failure = f"exit {run.returncode}: {run.tail[-600:]}"
-                    log(f"  {name}: {way.label} FAILED ({result.failure.splitlines()[0]})")
-                elif round_:
-                    result.seconds.append(run.seconds)
-            log(f"  {name}: round {round_}/{repeat}" + (" (warm-up, not counted)"
-                                                         if round_ == 0 else ""))
-        results.append(NotebookResult(name, [found[way.key] for way in ways]))
-    return results
+    daemons = []
+    for folder in ("daemon", "first-daemon"):
+        (work / folder).mkdir(parents=True, exist_ok=True)
+        daemons.append(clean_env({DAEMON_DIR_ENV: str(work / folder)}))
+    try:
+        return [_measure(name, work, repeat, baseline, *daemons, log) for name in notebooks]
+    finally:
+        for daemon in daemons:
+            stop = run_timed([grader_command(), "daemon", "stop"], cwd=work, env=daemon,
+                             timeout=120)
+            log(f"  {stop.tail.splitlines()[-1] if stop.tail else 'grader daemon stop'} "
+                f"(exit {stop.returncode})")
+
+
+def _measure(name: str, work: Path, repeat: int, baseline: BaselineEnv | None,
+             daemon: dict[str, str], first_daemon: dict[str, str],
+             log: Callable[[str], None]) -> NotebookResult:
+    ways = ways_for(SOLUTIONS / name, work / Path(name).stem, baseline, daemon, first_daemon)
+    found = {way.key: WayResult(way.key, way.label) for way in ways}
+    for round_ in range(repeat + 1):
+        shift = round_ % len(ways)
+        for way in ways[shift:] + ways[:shift]:
+            result = found[way.key]
+            if result.failure:
+                continue
+            if way.before:
+                run_timed(way.before, way.cwd, way.env)
+                time.sleep(SETTLE_SECONDS)
+            run = run_timed(way.command, way.cwd, way.env)
+            if not run.ok:
+                result.failure = f"exit {run.returncode}: {run.tail[-600:]}"
+                log(f"  {name}: {way.label} FAILED ({result.failure.splitlines()[0]})")
+            elif round_:
+                result.seconds.append(run.seconds)
+        log(f"  {name}: round {round_}/{repeat}" + (" (warm-up, not counted)"
+                                                     if round_ == 0 else ""))
+    return NotebookResult(name, [found[way.key] for way in ways])
