@@ -105,6 +105,13 @@ def test_warm_and_cold_batches_give_the_same_grades_and_warm_grading_is_forked(
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr
         books[mode] = pd.read_csv(out / "gradebook.csv").drop(columns="seconds")
+    differing = books["warm"]["total"] != books["cold"]["total"]
+    assert not differing.any(), "\n".join(
+        f"{mode} {student}: {test['name']}: {test['output']}"
+        for student in books["warm"]["student"][differing] for mode in ("warm", "cold")
+        for test in json.loads((tmp_path / mode / "students" / student / "results.json")
+                               .read_text(encoding="utf-8"))["tests"]
+        if test["status"] != "passed")
     pd.testing.assert_frame_equal(books["warm"], books["cold"])
     assert books["warm"]["total"].max() > 0
     for log in (tmp_path / "warm" / "students").glob("*/pytest.log"):

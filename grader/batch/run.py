@@ -32,15 +32,13 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
         warm_start()
     running: list[GradingRun] = []
     try:
-        while todo or running:
-            while todo and len(running) < jobs:
-                running.append(GradingRun(settings, todo.pop(0)))
+        _start_next(settings, todo, running, jobs)
+        while running:
             _wait_for_an_exit(running)
             finished = [(run, record) for run in running if (record := run.poll()) is not None]
             for run, _ in finished:
                 running.remove(run)
-            while todo and len(running) < jobs:  # the next students first, the book after
-                running.append(GradingRun(settings, todo.pop(0)))
+            _start_next(settings, todo, running, jobs)  # the next students first, the book after
             for run, record in finished:
                 progress.advance(run.student.name, _summary(record))
             if finished:
@@ -52,6 +50,12 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
               "run the same command again to grade the rest", file=sys.stderr)
         raise
     return _write_book(settings, students)
+
+
+def _start_next(settings: BatchSettings, todo: list[Student], running: list[GradingRun],
+                jobs: int) -> None:
+    while todo and len(running) < jobs:
+        running.append(GradingRun(settings, todo.pop(0)))
 
 
 def _wait_for_an_exit(running: list[GradingRun]) -> None:

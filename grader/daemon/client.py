@@ -73,14 +73,16 @@ def _connect(path: Path) -> socket.socket | None:
 def _start(path: Path, env: dict[str, str]) -> socket.socket | None:
     idle = os.environ.get(IDLE_ENV) or str(DEFAULT_IDLE)
     with open(path.with_suffix(".log"), "a", encoding="utf-8") as log:
-        subprocess.Popen([sys.executable, "-m", "grader.daemon.service", str(path), idle],
-                         cwd=KIT_ROOT, env={**env, **SINGLE_THREADED},
-                         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                         start_new_session=True)
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "grader.daemon.service", str(path), idle], cwd=KIT_ROOT,
+            env={**env, **SINGLE_THREADED}, stdin=subprocess.DEVNULL, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_WAIT
     while time.monotonic() < deadline:
         conn = _connect(path)
         if conn is not None:
             return conn
+        if daemon.poll() is not None:  # it failed, or found another daemon already serving
+            return _connect(path)
         time.sleep(0.02)
     return None

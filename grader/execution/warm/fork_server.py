@@ -33,8 +33,10 @@ Kernels prepared ahead
 ----------------------
 The server keeps one child forked in advance (the spare), blocked on a pipe until a request
 names its connection file. It has run nothing since the fork: taking it is the same as forking
-at that moment, minus the fork. When the second stage of imports is done, the spare (forked
-without them) is replaced by one that has them.
+at that moment, minus the fork. The second stage of imports (pandas, torch.optim's lazy
+imports) is done by a successor, a child of the server that takes over the listening socket once
+it has them, so that no request ever waits for an import; the first server's spare, forked
+without them, is dropped then.
 
 Protocol (JSON lines on one unix-socket connection per kernel)
 --------------------------------------------------------------
@@ -87,6 +89,7 @@ class ForkServer:
         self.running = True
         self.later = later_steps()
         self.served = 0
+        self.successor: int | None = None  # pid of the server taking over after the imports
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -95,17 +98,17 @@ class ForkServer:
         self.selector.register(sys.stdin.fileno(), selectors.EVENT_READ, "grader")
         self._prepare_spare()
         while self.running:
-            preloading = bool(self.later) and self.served >= LATER_AFTER_KERNELS
-            events = self.selector.select(0 if preloading else None)
-            if not events and preloading:
-                self._preload_one_more()
-            for key, _ in events:
+            if self.later and self.served >= LATER_AFTER_KERNELS and self.successor is None:
+                self._start_successor()
+            for key, _ in self.selector.select():
                 what = key.data
                 if what == "accept":
                     self._accept()
                 elif what == "grader":
                     if not os.read(key.fd, 4096):
                         self.running = False
+                elif what == "successor":
+                    self._retire(key.fd)
                 # One batch may hold both a kernel's exit and its connection's close: an event
                 # whose descriptor was closed by an earlier one of the batch is stale.
                 elif self.children.get(key.fd) is what:
@@ -178,26 +181,79 @@ class ForkServer:
         for child in list(self.children.values()):
             self._reap(child)
 
-    def _preload_one_more(self) -> None:
-        """One more import, while no request waits. Once all are in, the spare (forked
-        without them) is replaced, so that the next kernels inherit them too."""
-        self.later.pop(0)()
-        if not self.later and self.spare is not None:
+    # --- the second stage of imports, in a successor ---------------------------------------
+
+    def _start_successor(self) -> None:
+        """The second stage of imports takes seconds, and a server busy importing forks
+        nothing. So a child of this server imports it, while this one goes on forking kernels
+        from the first stage; once done, the child (the successor) takes over the listening
+        socket and forks the next kernels. This server then only looks after the kernels it
+        forked, until the grader closes its pipe; both exit then."""
+        threads = thread_count()
+        if threads != 1:
+            self.later = []  # unsafe to fork: kernels import what they need themselves
+            return
+        done_read, done_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.close(done_read)
+                self._become_successor(done_write)
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                _exit_child(code)
+        os.close(done_write)
+        self.successor = pid
+        self.selector.register(done_read, selectors.EVENT_READ, "successor")
+
+    def _become_successor(self, done_fd: int) -> None:
+        # The predecessor's kernels, spare and connections are its own: close our copies
+        # (a copy of a connection kept open would hide its closing from the grader).
+        for child in self.children.values():
+            os.close(child.pidfd)
+            if child.request_fd is not None:
+                os.close(child.request_fd)
+            if child.conn is not None:
+                child.conn.close()
+        self.children.clear()
+        self.spare = None
+        self.selector.close()
+        self.selector = selectors.DefaultSelector()
+        while self.later:
+            self.later.pop(0)()
+        os.write(done_fd, b"done")
+        os.close(done_fd)
+        self.serve()
+
+    def _retire(self, done_fd: int) -> None:
+        """The successor is ready: stop accepting, and let the spare (forked without the
+        second stage) go; keep reaping this server's kernels."""
+        self.selector.unregister(done_fd)
+        os.read(done_fd, 16)
+        os.close(done_fd)
+        self.selector.unregister(self.listener)
+        self.later = []
+        if self.spare is not None:
             spare, self.spare = self.spare, None
             if spare.request_fd is not None:  # it has run nothing: nobody ever asked for it
                 os.close(spare.request_fd)  # an empty request: it exits
                 spare.request_fd = None
             _kill_group(spare)
-            self._prepare_spare()
 
     # --- forking ----------------------------------------------------------------------------
 
     def _prepare_spare(self) -> None:
-        if self.spare is None:
+        if self.spare is None and not self._retired():
             try:
                 self.spare = self._fork()
             except ForkRefused:
                 self.spare = None  # each request will say why
+
+    def _retired(self) -> bool:
+        return self.successor is not None and not self.later
 
     def _fork(self) -> Child:
         threads = thread_count()
