@@ -171,6 +171,10 @@ def run_notebook(path: Path, settings: ExecutionSettings) -> LiveNotebook:
         allow_errors=True,
         interrupt_on_timeout=True,
         error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "", "traceback": []},
+        # After a cell's reply, how long its output may lag (nbclient's default: 4 s). A probe's
+        # answer is output: on a loaded machine it can come later than that, and a grade must
+        # not depend on the load. The wait ends as soon as the kernel reports itself idle.
+        iopub_timeout=math.ceil(settings.cell_timeout),
         shutdown_kernel="immediate",
         resources={"metadata": {"path": str(workdir)}},
     )
