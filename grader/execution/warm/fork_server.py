@@ -173,6 +173,10 @@ class ForkServer:
         child.conn = None
 
     def _shutdown(self) -> None:
+        if self.successor is not None and self.later:  # still importing: it has no kernels
+            with contextlib.suppress(OSError):
+                os.kill(self.successor, signal.SIGKILL)
+                os.waitpid(self.successor, 0)
         for child in list(self.children.values()):
             if child.request_fd is not None:  # the spare: an empty request makes it exit
                 os.close(child.request_fd)
@@ -212,19 +216,17 @@ class ForkServer:
     def _become_successor(self, done_fd: int) -> None:
         # The predecessor's kernels, spare and connections are its own: close our copies
         # (a copy of a connection kept open would hide its closing from the grader).
-        for child in self.children.values():
-            os.close(child.pidfd)
-            if child.request_fd is not None:
-                os.close(child.request_fd)
-            if child.conn is not None:
-                child.conn.close()
+        self._close_copies_of_children()
         self.children.clear()
         self.spare = None
         self.selector.close()
         self.selector = selectors.DefaultSelector()
         while self.later:
             self.later.pop(0)()
-        os.write(done_fd, b"done")
+        try:
+            os.write(done_fd, b"done")
+        except BrokenPipeError:
+            return  # the predecessor has shut down: nobody to take over from
         os.close(done_fd)
         self.serve()
 
@@ -279,17 +281,21 @@ class ForkServer:
         self.selector.register(child.pidfd, selectors.EVENT_READ, child)
         return child
 
-    def _forget_in_child(self) -> None:
-        """Close every descriptor of the server's: a kernel must not hold its socket, the
-        grader's pipe, other kernels' connections, or their spare's request pipe."""
-        self.selector.close()
-        self.listener.close()
+    def _close_copies_of_children(self) -> None:
+        """In a child of the server: its copies of the descriptors of the server's children."""
         for child in self.children.values():
             os.close(child.pidfd)
             if child.request_fd is not None:
                 os.close(child.request_fd)
             if child.conn is not None:
                 child.conn.close()
+
+    def _forget_in_child(self) -> None:
+        """Close every descriptor of the server's: a kernel must not hold its socket, the
+        grader's pipe, other kernels' connections, or their spare's request pipe."""
+        self.selector.close()
+        self.listener.close()
+        self._close_copies_of_children()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)  # a cold kernel's stdin is a closed pipe: reads give EOF
         os.close(devnull)
