@@ -144,6 +144,9 @@ def main() -> None:
         with contextlib.suppress(OSError):
             if path.stat().st_ino == bound:  # still ours, not a successor's
                 path.unlink()
+                log = path.with_suffix(".log")
+                if log.stat().st_size == 0:  # nothing went wrong: nothing to keep
+                    log.unlink()
         listener.close()
 
 
