@@ -1,8 +1,11 @@
 """The `grader check` daemon: checks through it grade exactly as a cold check does; it is
-found again by the next check, replaces a stale socket, stops on request and when idle."""
+found again by the next check, replaces a stale socket, stops on request and when idle, and
+stops a check whose client went away."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import socket
@@ -86,3 +89,43 @@ def _wait_until(condition: object, seconds: float = 30.0) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+def test_a_check_whose_client_is_killed_is_stopped_by_the_daemon(
+        tmp_path: Path, daemon_env: dict[str, str]) -> None:
+    assert _check(SOLUTIONS / "01_tensors_and_loss.ipynb", daemon_env).returncode == 0
+    [path] = _sockets(daemon_env)
+    daemon = _daemon_pid(path)
+    before = _children(daemon)  # its fork server
+    endless = tmp_path / "01_tensors_and_loss.ipynb"
+    endless.write_text(_template_with_first_cell("while True:\n    pass"), encoding="utf-8")
+    client = subprocess.Popen([sys.executable, "-m", "grader.cli", "check", str(endless)],
+                              env=daemon_env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    _wait_until(lambda: len(_children(daemon)) > len(before))  # the check is running
+    client.kill()
+    client.wait()
+    _wait_until(lambda: _children(daemon) == before)  # and is stopped with its client
+
+
+def _template_with_first_cell(source: str) -> str:
+    notebook = json.loads((ASSIGNMENTS / "01_tensors_and_loss.ipynb").read_text(encoding="utf-8"))
+    next(c for c in notebook["cells"] if c["cell_type"] == "code")["source"] = source
+    return json.dumps(notebook)
+
+
+def _daemon_pid(path: Path) -> int:
+    for proc in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"grader.daemon.service" in command and str(path).encode() in command:
+                return int(proc.name)
+    raise AssertionError(f"no daemon process serves {path}")
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found |= {int(child) for child in (task / "children").read_text().split()}
+    return found
