@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -18,3 +19,11 @@ def write_notebook(path: Path, *cell_sources: str, markdown_first: str | None = 
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
     return path
+
+
+def template_with_first_cell(template: Path, source: str) -> str:
+    """The JSON of `template` with its first code cell replaced by `source`."""
+    notebook = json.loads(template.read_text(encoding="utf-8"))
+    first_code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    first_code["source"] = source
+    return json.dumps(notebook)

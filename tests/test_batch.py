@@ -15,17 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
+from tests.helpers import template_with_first_cell
 
 NOTEBOOK = "01_tensors_and_loss.ipynb"
 MALICIOUS = ("import os\nos._exit(1)",
              "import torch\ntorch.allclose = lambda *a, **k: True\ntorch.equal = torch.allclose")
-
-
-def _template_with_first_cell(source: str) -> str:
-    notebook = json.loads((ASSIGNMENTS / NOTEBOOK).read_text(encoding="utf-8"))
-    first_code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
-    first_code["source"] = source
-    return json.dumps(notebook)
 
 
 def _make_class(root: Path, size: int) -> Path:
@@ -43,9 +37,8 @@ def _make_class(root: Path, size: int) -> Path:
         elif kind == 2:
             (student / NOTEBOOK).write_text("{ broken", encoding="utf-8")
         else:
-            malicious = MALICIOUS[index % 2]
-            (student / NOTEBOOK).write_text(_template_with_first_cell(malicious),
-                                            encoding="utf-8")
+            malicious = template_with_first_cell(ASSIGNMENTS / NOTEBOOK, MALICIOUS[index % 2])
+            (student / NOTEBOOK).write_text(malicious, encoding="utf-8")
     (submissions / "student_without_notebooks").mkdir()
     return submissions
 

@@ -5,7 +5,6 @@ stops a check whose client went away."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import socket
@@ -13,15 +12,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from grader.daemon.address import FOLDER_ENV
 from grader.daemon.client import IDLE_ENV
+from grader.daemon.protocol import send
 from tests.conftest import stop_daemons_in
 from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
+from tests.helpers import template_with_first_cell
 
 
 @pytest.fixture
@@ -49,10 +50,15 @@ def test_checks_through_the_daemon_grade_as_a_cold_check_does(
 
     first = _check(solution, daemon_env)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert len(_sockets(daemon_env)) == 1  # the first check started the daemon
+    [path] = _sockets(daemon_env)  # the first check started the daemon
+    daemon = _daemon_pid(path)
+    with socket.socket(socket.AF_UNIX) as stranger:  # a request that is not a check
+        stranger.connect(str(path))
+        send(stranger, {"args": "rm -rf", "env": None})
+        assert stranger.recv(1) == b""  # dropped
     through_daemon = _check(template, daemon_env)
     again = _check(solution, daemon_env)
-    assert len(_sockets(daemon_env)) == 1  # and the next checks found it
+    assert _daemon_pid(path) == daemon  # the next checks found the same daemon
 
     cold = _check(template, daemon_env, "--cold")
     assert through_daemon.returncode == cold.returncode == 1
@@ -84,9 +90,9 @@ def test_the_daemon_exits_when_idle(daemon_env: dict[str, str]) -> None:
     _wait_until(lambda: not _sockets(env))
 
 
-def _wait_until(condition: object, seconds: float = 30.0) -> None:
+def _wait_until(condition: Callable[[], object], seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
-    while not condition():  # type: ignore[operator]
+    while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
 
@@ -98,7 +104,8 @@ def test_a_check_whose_client_is_killed_is_stopped_by_the_daemon(
     daemon = _daemon_pid(path)
     before = _children(daemon)  # its fork server
     endless = tmp_path / "01_tensors_and_loss.ipynb"
-    endless.write_text(_template_with_first_cell("while True:\n    pass"), encoding="utf-8")
+    loop = template_with_first_cell(ASSIGNMENTS / endless.name, "while True:\n    pass")
+    endless.write_text(loop, encoding="utf-8")
     client = subprocess.Popen([sys.executable, "-m", "grader.cli", "check", str(endless)],
                               env=daemon_env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -106,12 +113,6 @@ def test_a_check_whose_client_is_killed_is_stopped_by_the_daemon(
     client.kill()
     client.wait()
     _wait_until(lambda: _children(daemon) == before)  # and is stopped with its client
-
-
-def _template_with_first_cell(source: str) -> str:
-    notebook = json.loads((ASSIGNMENTS / "01_tensors_and_loss.ipynb").read_text(encoding="utf-8"))
-    next(c for c in notebook["cells"] if c["cell_type"] == "code")["source"] = source
-    return json.dumps(notebook)
 
 
 def _daemon_pid(path: Path) -> int:

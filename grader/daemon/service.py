@@ -73,8 +73,9 @@ class Daemon:
         except (OSError, ValueError):
             request = None
         conn.settimeout(None)
-        if request is None or request.get("stop"):
-            self.running = not (request and request.get("stop"))
+        if request is not None and request.get("stop"):
+            self.running = False
+        if request is None or not _is_check(request):  # closed, stopping, or not ours: drop it
             conn.close()
             return
         env = {**request["env"], **SINGLE_THREADED}  # as the daemon's own, and its server's
@@ -107,6 +108,11 @@ class Daemon:
         os.close(check.exit_fd)
         check.conn.close()
         del self.checks[check.exit_fd]
+
+
+def _is_check(request: dict[str, object]) -> bool:
+    return isinstance(request.get("args"), list) and isinstance(request.get("env"), dict) \
+        and isinstance(request.get("log"), str)
 
 
 def bind(path: Path) -> socket.socket | None:

@@ -67,7 +67,9 @@ def _grade(folder: Path, assignment: str, solutions: Path, report: Path,
     results_file = report / "results.json"
     if not results_file.exists():
         tail = log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.exists() else ""
-        raise GraderError(f"grading did not finish:\n{tail}")
+        raise GraderError(
+            f"grading stopped before it wrote a result (pytest's output is below). Try again "
+            f"with `grader check --cold`; if that fails too, send this output to your TA.\n{tail}")
     return json.loads(results_file.read_text(encoding="utf-8"))
 
 
