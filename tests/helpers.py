@@ -27,3 +27,10 @@ def template_with_first_cell(template: Path, source: str) -> str:
     first_code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
     first_code["source"] = source
     return json.dumps(notebook)
+
+
+
+def parent_of(pid: int | None) -> int:
+    """The parent of a process, as /proc tells the grader (not as a sandboxed kernel sees it)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[1])

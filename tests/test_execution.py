@@ -226,14 +226,8 @@ def test_a_loop_that_swallows_keyboard_interrupt_gets_its_kernel_stopped_and_lat
         tmp_path: Path) -> None:
     # One test, not a shared fixture: this notebook costs ~25 s (time-out, interrupt grace,
     # nbclient's waits for output), too much to risk running it on two workers.
-    pid_file = tmp_path / "kernel.pid"
-    path = write_notebook(
-        tmp_path / "lab.ipynb",
-        f"import os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))",
-        STUBBORN_LOOP,
-        "after = 2",
-        "after_too = 3",
-    )
+    path = write_notebook(tmp_path / "lab.ipynb", "import os", STUBBORN_LOOP, "after = 2",
+                          "after_too = 3")
 
     with run_notebook(path, ExecutionSettings(cell_timeout=CELL_TIMEOUT)) as live:
         problem = "an earlier cell timed out and the kernel did not stop when interrupted"
@@ -241,7 +235,7 @@ def test_a_loop_that_swallows_keyboard_interrupt_gets_its_kernel_stopped_and_lat
                                   CellStatus.NOT_RUN, CellStatus.NOT_RUN]
         assert live.result.problem == problem
         assert not live.alive
-        assert _process_is_gone(int(pid_file.read_text()))
+        assert live.kernel_pid is not None and _process_is_gone(live.kernel_pid)
         for cell in live.result.cells[2:]:
             assert cell.note == problem
             assert "did not stop when interrupted" in cell.describe_failure()

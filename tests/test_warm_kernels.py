@@ -23,9 +23,11 @@ from grader.execution.runner import LiveNotebook, run_notebook
 from grader.execution.settings import ExecutionSettings
 from grader.execution.warm.server import ForkServerHandle, ForkUnavailable
 from grader.probing.probe import ProbeRequest, send
+from grader.sandbox.detect import available_layers
+from grader.sandbox.policy import NAMESPACES
 from tests.corpus.case import Case
 from tests.corpus.harness import ASSIGNMENTS, ROOT, SOLUTIONS, Graded, grade
-from tests.helpers import write_notebook
+from tests.helpers import parent_of, write_notebook
 
 PROBE_TIMEOUT = 30
 COLD = "--grader-cold-kernels"
@@ -124,9 +126,10 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]
     for path in (messy, looking, looking):
         with run_notebook(path, ExecutionSettings()) as live:
             assert all(c.status is CellStatus.OK for c in live.result.cells), live.result
-            runs.append({name: read(live, name)
-                         for name in ("pid", "parent", "dynamo_preloaded", "clean",
-                                      "first_draw")})
+            run = {name: read(live, name) for name in ("dynamo_preloaded", "clean", "first_draw")}
+            run["pid"] = live.kernel_pid  # seen from the grader: in its sandbox a kernel is pid 1
+            run["parent"] = parent_of(live.kernel_pid)
+            runs.append(run)
     return runs
 
 
@@ -156,7 +159,7 @@ def test_cold_kernels_are_children_of_the_grader_and_import_for_themselves(
         tmp_path: Path) -> None:
     path = write_notebook(tmp_path / "lab.ipynb", LOOK)
     with run_notebook(path, ExecutionSettings(warm_kernels=False)) as live:
-        assert read(live, "parent") == os.getpid()
+        assert parent_of(live.kernel_pid) == os.getpid()
         assert read(live, "dynamo_preloaded") is False
         assert read(live, "clean") == dict.fromkeys(read(live, "clean"), True)
 
@@ -173,6 +176,7 @@ facts = {
     'sigint': str(signal.getsignal(signal.SIGINT)),
     'memory_cap': resource.getrlimit(resource.RLIMIT_AS),
     'own_session': os.getsid(0) == os.getpid() == os.getpgid(0),
+    'pid_one': os.getpid() == 1,
     'stdin': os.read(0, 10),
     'hash': hash('the same hash seed'),
     'flags': str(sys.flags),
@@ -181,15 +185,22 @@ facts = {
 
 
 @pytest.mark.slow
-def test_a_warm_kernel_starts_in_the_same_process_state_as_a_cold_one(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sandbox", ["auto", "off"])
+def test_a_warm_kernel_starts_in_the_same_process_state_as_a_cold_one(
+        tmp_path: Path, sandbox: str) -> None:
     path = write_notebook(tmp_path / "lab.ipynb", FACTS)
     facts = {}
     for warm in (True, False):
-        with run_notebook(path, ExecutionSettings(warm_kernels=warm, memory_limit_mb=3000)) as live:
+        settings = ExecutionSettings(warm_kernels=warm, memory_limit_mb=3000, sandbox=sandbox)
+        with run_notebook(path, settings) as live:
             facts[warm] = read(live, "facts")
     assert facts[True] == facts[False]
     assert facts[True]["memory_cap"] == (3000 * 2**20, 3000 * 2**20)
-    assert facts[True]["own_session"] and facts[True]["path0_is_cwd"]
+    assert facts[True]["path0_is_cwd"]
+    if sandbox == "off":
+        assert facts[True]["own_session"]
+    elif NAMESPACES in available_layers().available:  # the kernel leads a PID namespace
+        assert facts[True]["pid_one"]
 
 
 # --- the fork server's own safety ----------------------------------------------------------
@@ -214,10 +225,10 @@ from grader.execution.runner import run_notebook
 from grader.execution.settings import ExecutionSettings
 from grader.probing.probe import ProbeRequest, send
 live = run_notebook(Path(sys.argv[1]), ExecutionSettings())
-reply, _ = send(live, ProbeRequest.value('ids'), 30)
-print(reply.value, flush=True)
 from grader.execution.warm.server import _servers
-print(next(iter(_servers.values())).address, flush=True)
+server = next(iter(_servers.values()))
+print([live.kernel_pid, server.process.pid], flush=True)
+print(server.address, flush=True)
 time.sleep(600)
 """
 
@@ -234,7 +245,7 @@ def _gone(pid: int) -> bool:
 @pytest.mark.slow
 def test_a_grading_process_killed_outright_leaves_no_server_or_kernel_behind(
         tmp_path: Path) -> None:
-    path = write_notebook(tmp_path / "lab.ipynb", "import os\nids = [os.getpid(), os.getppid()]")
+    path = write_notebook(tmp_path / "lab.ipynb", "import os")
     grading = subprocess.Popen([sys.executable, "-c", textwrap.dedent(GRADING_PROCESS),
                                 str(path)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:

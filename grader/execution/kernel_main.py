@@ -1,29 +1,54 @@
-"""Entry point of every grading kernel: cap its memory, then start an ordinary ipykernel.
+"""Entry point of every grading kernel: sandbox it, then start an ordinary ipykernel.
 
-The cap (RLIMIT_AS) turns "allocate more memory than the machine has" into a MemoryError
-or a torch allocation error inside the student's cell, instead of the machine's OOM killer
-picking a victim. It is a guard against accidents, not a sandbox.
+With a sandbox (grader/sandbox/, the default), every layer the grader chose is applied here,
+before the kernel runs any code of the notebook: cold kernels run this as their program, warm
+ones (forked from the fork server, grader/execution/warm/) call `main` with the same arguments.
+Without one (`--grader-sandbox off`), only the memory cap (RLIMIT_AS) is set: it turns "allocate
+more memory than the machine has" into a MemoryError in the student's cell instead of the
+machine's OOM killer picking a victim.
 """
 
 from __future__ import annotations
 
 import os
-import resource
+import sys
+
+# The probes' agent, imported before the sandbox hides the kit's files from the kernel.
+import grader.probing.agent  # noqa: F401
+from grader.sandbox.policy import SandboxPolicy
 
 MEMORY_ENV = "GRADER_MEMORY_LIMIT_MB"
 
 
 def cap_memory() -> None:
+    import resource
+
     limit_mb = os.environ.get(MEMORY_ENV)
     if limit_mb:
         limit = int(limit_mb) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def connection_file(argv: list[str]) -> str:
+    """The `-f FILE` argument of a kernel's command line."""
+    for index, argument in enumerate(argv):
+        if argument == "-f" and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith(("-f=", "--f=")):
+            return argument.split("=", 1)[1]
+    raise SystemExit("grader kernel: no connection file (-f FILE) on the command line")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Start the kernel. A cold kernel runs this as its program; a warm one, forked from the
     fork server (grader/execution/warm/), calls it with the same arguments."""
-    cap_memory()
+    policy = SandboxPolicy.from_env()
+    if policy.active:
+        from grader.sandbox.enter import enter_sandbox
+
+        enter_sandbox(policy, connection_file(argv if argv is not None else sys.argv[1:]))
+    else:
+        cap_memory()
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance(argv=argv)

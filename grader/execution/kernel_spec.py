@@ -1,22 +1,40 @@
 """The kernel every notebook runs in: this Python, through kernel_main, with grading settings.
 
 Grading never depends on which kernelspecs the machine has installed: the kernel is always
-the interpreter running the grader, so student and reference see the same packages.
+the interpreter running the grader, so student and reference see the same packages. Its
+channels are unix sockets in its own folder (jupyter_client's ipc transport): a kernel with no
+network at all still talks to the grader, and no TCP port can be raced for or reached by
+another process.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 import uuid
+from typing import Any
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import KernelManager
+from jupyter_client.provisioning import LocalProvisioner
 
 from grader.execution.kernel_main import MEMORY_ENV
 from grader.execution.settings import ExecutionSettings
 from grader.execution.warm import warm_kernels_possible
+from grader.sandbox import SandboxPolicy, policy_for
+from grader.sandbox.environment import kernel_environment
+from grader.sandbox.folders import KernelFolders
+from grader.sandbox.policy import POLICY_ENV
 
 KERNEL_NAME = "grader-python"
+
+
+@functools.lru_cache(maxsize=8)
+def sandbox_policy(settings: ExecutionSettings) -> SandboxPolicy:
+    """The sandbox of this run's kernels (the machine is probed once per process)."""
+    return policy_for(settings.sandbox, settings.memory_limit_mb, settings.process_limit,
+                      settings.disk_limit_mb, settings.protected)
 
 
 def grading_kernel_spec(settings: ExecutionSettings) -> KernelSpec:
@@ -30,6 +48,9 @@ def grading_kernel_spec(settings: ExecutionSettings) -> KernelSpec:
     }
     if settings.memory_limit_mb:
         env[MEMORY_ENV] = str(settings.memory_limit_mb)
+    policy = sandbox_policy(settings)
+    if policy.active:
+        env[POLICY_ENV] = policy.to_env()
     return KernelSpec(
         argv=[sys.executable, "-m", "grader.execution.kernel_main", "-f", "{connection_file}",
               "--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
@@ -38,6 +59,25 @@ def grading_kernel_spec(settings: ExecutionSettings) -> KernelSpec:
         env=env,
         metadata={"debugger": False},
     )
+
+
+def fork_server_environment(spec_env: dict[str, str]) -> dict[str, str]:
+    """What a fork server is started with: its kernels inherit its memory, environment block
+    included, so with a sandbox it gets the kernels' allow-list, never the grader's variables."""
+    if SandboxPolicy.from_env(spec_env).active:
+        return kernel_environment(os.environ, spec_env)
+    return {**os.environ, **spec_env}
+
+
+class GradingProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """Launches the kernel cold; with a sandbox, with the allow-listed environment only."""
+
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs = await super().pre_launch(**kwargs)
+        if SandboxPolicy.from_env(self.kernel_spec.env).active:
+            kwargs["env"] = kernel_environment(kwargs["env"], self.kernel_spec.env,
+                                               work=str(kwargs.get("cwd") or os.getcwd()))
+        return kwargs
 
 
 class _FixedSpecManager(KernelSpecManager):
@@ -51,17 +91,24 @@ class _FixedSpecManager(KernelSpecManager):
         return self._spec
 
 
-def grading_kernel_manager(settings: ExecutionSettings) -> KernelManager:
-    """A manager for one fresh kernel: forked warm from the fork server, or started cold."""
+def grading_kernel_manager(settings: ExecutionSettings, folders: KernelFolders) -> KernelManager:
+    """A manager for one fresh kernel in `folders`: forked warm from the fork server, or
+    started cold."""
     from jupyter_client.manager import AsyncKernelManager
 
     spec = grading_kernel_spec(settings)
     manager = AsyncKernelManager(kernel_name=KERNEL_NAME,
                                  kernel_spec_manager=_FixedSpecManager(spec))
+    if sys.platform != "win32":
+        manager.transport = "ipc"
+        manager.ip = folders.socket_prefix
+    manager.connection_file = folders.connection_file
+    manager.kernel_id = str(uuid.uuid4())
+    provisioner: type[GradingProvisioner] = GradingProvisioner
     if warm_kernels_possible(settings):
         from grader.execution.warm.provisioner import ForkProvisioner
 
-        manager.kernel_id = str(uuid.uuid4())
-        manager.provisioner = ForkProvisioner(kernel_id=manager.kernel_id, kernel_spec=spec,
-                                              parent=manager)
+        provisioner = ForkProvisioner
+    manager.provisioner = provisioner(kernel_id=manager.kernel_id, kernel_spec=spec,
+                                      parent=manager)
     return manager

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from grader.execution.loading import UnreadableNotebook, load_notebook
 from grader.execution.result import CellResult, CellStatus, NotebookResult
 from grader.execution.settings import ExecutionSettings
 from grader.execution.setup_cell import setup_source
+from grader.sandbox.folders import KernelFolders, make_kernel_folders
 
 SETUP_TIMEOUT = 120.0  # importing torch in the setup cell takes seconds on a busy machine
 INTERRUPT_GRACE = 10.0  # seconds a kernel gets to become responsive after an interrupt
@@ -52,11 +51,13 @@ class LiveNotebook:
     """A notebook that has been run; its kernel stays alive so tests can probe it."""
 
     def __init__(self, result: NotebookResult, client: GradingClient | None = None,
-                 workdir: Path | None = None, settings: ExecutionSettings | None = None) -> None:
+                 folders: KernelFolders | None = None,
+                 settings: ExecutionSettings | None = None) -> None:
         self.result = result
         self._client = client
-        self._workdir = workdir
+        self._folders = folders
         self._settings = settings or ExecutionSettings()
+        self.kernel_pid: int | None = None  # the process the grader started for the kernel
         self.stopped_because: str | None = None if client else result.problem
 
     @property
@@ -141,9 +142,9 @@ class LiveNotebook:
 
     def close(self) -> None:
         self._shutdown_kernel()
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
+        if self._folders is not None:
+            self._folders.remove()
+            self._folders = None
 
     def __enter__(self) -> LiveNotebook:
         return self
@@ -162,11 +163,11 @@ def run_notebook(path: Path, settings: ExecutionSettings) -> LiveNotebook:
         result.problem = str(exc)
         return LiveNotebook(result)
 
-    workdir = Path(tempfile.mkdtemp(prefix="grader-"))
+    folders = make_kernel_folders()
     client = GradingClient(
         nb,
         output_limit_bytes=settings.output_limit_kb * 1024,
-        km=grading_kernel_manager(settings),
+        km=grading_kernel_manager(settings, folders),
         timeout=math.ceil(settings.cell_timeout),
         allow_errors=True,
         interrupt_on_timeout=True,
@@ -176,11 +177,12 @@ def run_notebook(path: Path, settings: ExecutionSettings) -> LiveNotebook:
         # not depend on the load. The wait ends as soon as the kernel reports itself idle.
         iopub_timeout=math.ceil(settings.cell_timeout),
         shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(workdir)}},
+        resources={"metadata": {"path": folders.work}},
     )
-    live = LiveNotebook(result, client, workdir, settings)
+    live = LiveNotebook(result, client, folders, settings)
     try:
-        client.start_new_kernel(cwd=str(workdir))
+        client.start_new_kernel(cwd=folders.work)
+        live.kernel_pid = getattr(client.km.provisioner, "pid", None)
         client.start_new_kernel_client()
     except Exception as exc:
         live.close()

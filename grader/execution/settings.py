@@ -1,4 +1,4 @@
-"""How a notebook is run: seed, time limits, memory and output caps."""
+"""How a notebook is run: seed, time limits, memory and output caps, the sandbox."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ class ExecutionSettings:
     seed: int = DEFAULT_SEED
     cell_timeout: float = 120.0  # seconds; the course's longest cell trains in under 5 s on CPU
     notebook_budget: float = 600.0  # seconds for the whole notebook, setup included
-    memory_limit_mb: int | None = 6144  # address-space cap of the kernel process
+    probe_budget: float = 300.0  # seconds for all the grader's probes of one notebook together
+    memory_limit_mb: int | None = 6144  # each kernel process, and its whole tree (sandbox)
     output_limit_kb: int = 1024  # per cell; the rest is dropped with a note
     threads: int = 1  # torch intra-op threads per kernel: kernels run side by side
     warm_kernels: bool = True  # fork kernels from a pre-imported server (see execution/warm/)
+    sandbox: str = "auto"  # auto, strict or off: see grader/sandbox/
+    process_limit: int = 512  # processes and threads of one kernel's tree (sandbox)
+    disk_limit_mb: int = 512  # a kernel's scratch folder (sandbox)
+    protected: tuple[str, ...] = ()  # folders a kernel must never read (course, output, ...)

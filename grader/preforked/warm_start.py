@@ -6,9 +6,7 @@ own process, while this one imports what each grading process needs (forked_pyte
 
 from __future__ import annotations
 
-import os
-
-from grader.execution.kernel_spec import grading_kernel_spec
+from grader.execution.kernel_spec import fork_server_environment, grading_kernel_spec
 from grader.execution.settings import ExecutionSettings
 from grader.execution.warm import warm_kernels_possible
 from grader.execution.warm.server import server_for, share_server
@@ -18,7 +16,7 @@ from grader.preforked.forked_pytest import preload
 def warm_start() -> None:
     # A batch grades with the default execution settings (what its pytest runs are given).
     settings = ExecutionSettings()
-    kernel_env = {**os.environ, **grading_kernel_spec(settings).env}
+    kernel_env = fork_server_environment(grading_kernel_spec(settings).env)
     warm = warm_kernels_possible(settings)
     if warm:
         server_for(kernel_env)  # starts importing now

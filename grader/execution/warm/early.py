@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import os
-
-from grader.execution.kernel_spec import grading_kernel_spec
+from grader.execution.kernel_spec import fork_server_environment, grading_kernel_spec
 from grader.execution.settings import ExecutionSettings
 from grader.execution.warm import warm_kernels_possible
 from grader.execution.warm.server import server_for
@@ -13,5 +11,5 @@ from grader.execution.warm.server import server_for
 
 def start_fork_server_early(settings: ExecutionSettings) -> None:
     if warm_kernels_possible(settings):
-        # The environment the provisioner will ask with: the manager's (ours) and the spec's.
-        server_for({**os.environ, **grading_kernel_spec(settings).env})
+        # The environment the provisioner will ask with.
+        server_for(fork_server_environment(grading_kernel_spec(settings).env))

@@ -15,11 +15,13 @@ import importlib
 import os
 from collections.abc import Callable
 
+from grader.sandbox.environment import SCRATCH_NAMES
+
 # Environment variables read when the interpreter starts or the preloaded modules are imported:
 # a kernel forked from the server has the server's values of these, whatever its own env says.
 STARTUP_ENV = ("PYTHON", "OMP_", "MKL_", "OPENBLAS_", "GOTO_", "KMP_", "GOMP_", "LD_", "MALLOC_",
                "TORCH", "PYTORCH", "NPY_", "NUMPY", "PANDAS", "IPYTHON", "JUPYTER", "MPL",
-               "CUDA", "PYDEVD", "TZ")
+               "CUDA", "PYDEVD", "TZ", "GRADER_SANDBOX", "GRADER_MEMORY")
 
 # What every kernel imports: the first kernel is forked as soon as these are in.
 FIRST = (
@@ -45,7 +47,9 @@ def _import(name: str) -> Callable[[], object]:
 
 
 def startup_env(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((k, v) for k, v in env.items() if k.startswith(STARTUP_ENV)))
+    """The variables of `env` a process reads at start (each kernel's own folders aside)."""
+    return tuple(sorted((k, v) for k, v in env.items()
+                        if k.startswith(STARTUP_ENV) and k not in SCRATCH_NAMES))
 
 
 def thread_count() -> int:

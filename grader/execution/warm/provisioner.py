@@ -18,12 +18,14 @@ import sys
 from typing import Any
 
 from jupyter_client.connect import KernelConnectionInfo
-from jupyter_client.provisioning import LocalProvisioner
 
+from grader.execution.kernel_spec import GradingProvisioner, fork_server_environment
 from grader.execution.warm.server import (
     SHARED_SERVER_ENV,
     ForkedKernel,
+    ForkServerHandle,
     ForkUnavailable,
+    SharedForkServer,
     server_for,
 )
 
@@ -31,7 +33,7 @@ KERNEL_MODULE = "grader.execution.kernel_main"
 KILL_WAIT = 1.0  # seconds
 
 
-class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
+class ForkProvisioner(GradingProvisioner):
     forked: ForkedKernel | None = None
     fallback_reason: str | None = None  # why this kernel was launched cold instead
 
@@ -42,10 +44,12 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
         """Start the fork server (first use) and wait until it can fork, before the kernel
         manager picks ports (see ForkServerHandle.ready)."""
-        env = {**kwargs.get("env", os.environ), **self.kernel_spec.env}
         with contextlib.suppress(ForkUnavailable):  # launch_kernel falls back to cold
-            await server_for(env).ready()
+            await self._server().ready()
         return await super().pre_launch(**kwargs)
+
+    def _server(self) -> ForkServerHandle | SharedForkServer:
+        return server_for(fork_server_environment(self.kernel_spec.env))
 
     def _finalize_env(self, env: dict[str, str]) -> None:
         super()._finalize_env(env)
@@ -59,7 +63,7 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
         cwd = str(kwargs.get("cwd") or pathlib.Path.cwd())
         try:
-            self.forked = await server_for(env).fork(cwd, env, cmd[3:])
+            self.forked = await self._server().fork(cwd, env, cmd[3:])
         except ForkUnavailable as exc:
             self.fallback_reason = str(exc)
             self.log.warning("grader: starting a cold kernel: %s", exc)

@@ -1,0 +1,124 @@
+"""Which files a kernel may read and write: the plan both file layers follow.
+
+A kernel reads the Python installation it runs (standard library, site-packages), the system's
+libraries and a few files of /etc; it reads and writes its scratch folder; it may create its
+sockets in its channel folder (the connection file is there too). Nothing else: not the course
+(solutions, tests, hidden tests, the reference cache), not other submissions, not the grader's
+output, not the grader's sockets or other kernels' connection files. The namespaces layer builds
+a root holding only these paths; Landlock allows only these paths. Either one is enough for
+files; together, a mistake in one is caught by the other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import site
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from grader.sandbox import landlock
+from grader.sandbox.environment import TEMPORARY
+
+SYSTEM = ("/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin")
+ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "passwd", "group",
+       "nsswitch.conf", "hosts", "host.conf", "protocols", "services", "mime.types", "ssl",
+       "ca-certificates", "alternatives", "fonts", "os-release", "matplotlibrc")
+SYS = ("/sys/devices/system/cpu", "/sys/devices/system/node")  # torch's cpuinfo reads them
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+DEVICE_PREFIXES = ("nvidia",)  # GPUs: /dev/nvidia0, /dev/nvidiactl, /dev/nvidia-uvm, ...
+
+
+class ProtectedPathReadable(Exception):
+    """A folder the kernel must not read lies inside one it must read."""
+
+
+@dataclass(frozen=True)
+class FilesystemPlan:
+    read_only: tuple[str, ...]  # hierarchies and files, as absolute paths
+    devices: tuple[str, ...]
+    work: str  # the scratch folder: the kernel's working directory and home
+    channels: str  # the kernel's sockets and its connection file
+
+    @property
+    def temporary(self) -> str:
+        """TMPDIR: beside the scratch folder, so that the scratch folder starts empty."""
+        return os.path.join(os.path.dirname(self.work), TEMPORARY)
+
+
+def plan(work: str, channels: str) -> FilesystemPlan:
+    return FilesystemPlan(read_only=tuple(readable_paths()), devices=tuple(_devices()),
+                          work=work, channels=channels)
+
+
+def readable_paths() -> list[str]:
+    return _outermost(_existing([*SYSTEM, *(f"/etc/{name}" for name in ETC), *SYS,
+                                 *python_installation()]))
+
+
+def python_installation() -> list[str]:
+    """The interpreter's prefixes and site-packages folders (a venv's and its base's)."""
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    paths.update(site.getsitepackages())
+    user_site = site.getusersitepackages()
+    if user_site in sys.path:
+        paths.add(user_site)
+    paths.add(os.path.dirname(os.path.realpath(sys.executable)))
+    with_real = paths | {os.path.realpath(p) for p in paths}
+    return _outermost(p for p in with_real if p)
+
+
+def landlock_rules(layout: FilesystemPlan, private_root: bool) -> list[landlock.Rule]:
+    """The Landlock allow-list for `layout`. With a private root, /proc is the kernel's own
+    and /tmp and /dev/shm are its scratch folder's; without, neither is allowed."""
+    rules = [landlock.Rule(path, landlock.READ) for path in layout.read_only]
+    rules += [landlock.Rule(device, landlock.READ_FILE | landlock.WRITE_FILE | landlock.IOCTL_DEV)
+              for device in layout.devices]
+    rules += [landlock.Rule(path, landlock.READ | landlock.WRITE)
+              for path in (layout.work, layout.temporary)]
+    rules.append(landlock.Rule(layout.channels, landlock.SOCKETS))
+    if private_root:
+        rules += [landlock.Rule("/proc", landlock.READ),
+                  landlock.Rule("/tmp", landlock.READ | landlock.WRITE),
+                  landlock.Rule("/dev/shm", landlock.READ | landlock.WRITE)]
+    return rules
+
+
+def _devices() -> list[str]:
+    found = [d for d in DEVICES if os.path.exists(d)]
+    with contextlib.suppress(OSError):
+        found += sorted(f"/dev/{name}" for name in os.listdir("/dev")
+                        if name.startswith(DEVICE_PREFIXES))
+    return found
+
+
+def _existing(paths: list[str]) -> list[str]:
+    return [p for p in dict.fromkeys(paths) if os.path.lexists(p)]
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """Drop paths inside another of the list."""
+    ordered = sorted(set(paths))
+    kept: list[str] = []
+    for path in ordered:
+        if not any(_inside(path, outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def refuse_protected_inside(protected: tuple[str, ...]) -> None:
+    """Raise if a folder kernels must never read lies inside one they read."""
+    readable = readable_paths()
+    for secret in protected:
+        real = os.path.realpath(secret)
+        for path in readable:
+            if _inside(real, os.path.realpath(path)) or _inside(secret, path):
+                raise ProtectedPathReadable(
+                    f"{secret} lies inside {path}, which kernels must be able to read (the "
+                    "Python installation or the system's libraries), so the sandbox cannot "
+                    "hide it: keep the course and the grader's output outside it")
