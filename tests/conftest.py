@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.daemon.address import FOLDER_ENV
+from grader.daemon.address import FOLDER_ENV, read_token
 from grader.daemon.client import IDLE_ENV
 from grader.daemon.protocol import send
 
@@ -35,7 +35,7 @@ def stop_daemons_in(folder: Path) -> None:
     for path in folder.rglob("*.sock"):
         with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as conn:
             conn.connect(str(path))
-            send(conn, {"stop": True})
+            send(conn, {"token": read_token(path), "stop": True})
 
 
 @pytest.fixture(scope="session")

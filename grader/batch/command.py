@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from grader.errors import GraderError
+from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
 from grader.selfcheck.locate import KIT_ROOT
 
 
@@ -29,12 +30,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="a fresh pytest process per student and every kernel started from "
                              "scratch, instead of forked from pre-imported processes (slower; "
                              "for comparison)")
+    add_sandbox_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if not args.submissions.is_dir():
         raise GraderError(f"{args.submissions} is not a folder of student submissions")
+    use_sandbox_mode(args)
     if not args.cold:
         from grader.preforked.forked_pytest import single_threaded_env
 

@@ -7,12 +7,14 @@ from typing import Any
 
 import pandas as pd
 
+from grader.reports.sanitize import clean_name
+
 
 def gradebook(records: list[dict[str, Any]]) -> pd.DataFrame:
     columns = _test_columns(records)
     rows = []
     for record in records:
-        row: dict[str, Any] = {"student": record["student"]}
+        row: dict[str, Any] = {"student": clean_name(record["student"])}
         results = record.get("results") or {"tests": []}
         scores = {test["name"]: test["score"] for test in results["tests"]}
         for assignment, tests in columns.items():
@@ -21,12 +23,22 @@ def gradebook(records: list[dict[str, Any]]) -> pd.DataFrame:
             row[assignment] = sum(row[f"{assignment}: {t}"] for t in tests)
         row["total"] = sum(row[a] for a in columns)
         row["reason"] = record.get("reason") or ""
+        row["sandbox"] = _sandbox(results)
         row["seconds"] = record.get("seconds", 0.0)
         rows.append(row)
     frame = pd.DataFrame(rows)
     ordered = ["student", "total", *columns,
-               *(f"{a}: {t}" for a, tests in columns.items() for t in tests), "reason", "seconds"]
+               *(f"{a}: {t}" for a, tests in columns.items() for t in tests), "reason", "sandbox",
+               "seconds"]
     return frame.reindex(columns=ordered).sort_values("student", ignore_index=True)
+
+
+def _sandbox(results: dict[str, Any]) -> str:
+    """The sandbox the student's notebooks ran in, e.g. "auto: landlock namespaces ..."."""
+    sandbox = (results.get("extra_data") or {}).get("sandbox")
+    if not sandbox:
+        return ""
+    return f"{sandbox['mode']}: {' '.join(sandbox['layers'])}".strip()
 
 
 def _test_columns(records: list[dict[str, Any]]) -> dict[str, list[str]]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from grader.ci.autograde import AutogradeOutcome, append_to_step_summary, autograde_pr
 from grader.ci.summary import check_result
+from grader.reports.sanitize import clean_name
+from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,10 +32,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="the git repository holding both commits (default: .)")
     parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                         help="reuse reference answers cached in DIR (default: none kept)")
+    add_sandbox_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    use_sandbox_mode(args)
     outcome = autograde_pr(args.repo, args.base, args.head, args.out, cache_dir=args.cache_dir)
     print(describe(outcome))
     print(f"Summary: {args.out / 'summary.md'}")
@@ -43,11 +47,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def describe(outcome: AutogradeOutcome) -> str:
-    lines = [f"Graded {n.path} as {n.assignment}" for n in outcome.graded]
-    lines += [f"Not graded: {n.path} ({n.reason})" for n in outcome.not_graded]
+    lines = [f"Graded {clean_name(n.path)} as {n.assignment}" for n in outcome.graded]
+    lines += [f"Not graded: {clean_name(n.path)} ({clean_name(n.reason)})"
+              for n in outcome.not_graded]
     if outcome.flagged:
         lines.append(f"FLAGGED: the pull request changes {len(outcome.flagged)} file(s) of the "
-                     f"trusted grader ({', '.join(outcome.flagged[:5])}"
+                     f"trusted grader ({', '.join(map(clean_name, outcome.flagged[:5]))}"
                      f"{', ...' if len(outcome.flagged) > 5 else ''}); graded with the base's.")
     lines.append(check_result(outcome).title)
     return "\n".join(lines)

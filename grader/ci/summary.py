@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from grader.reports.markdown import escape, markdown_summary
+from grader.reports.sanitize import clean
 
 if TYPE_CHECKING:
     from grader.ci.autograde import AutogradeOutcome
@@ -43,7 +44,7 @@ def pr_summary(outcome: AutogradeOutcome) -> str:
         parts.append("Graded: " + ", ".join(f"{_code(n.path)} as {_code(n.assignment)}"
                                             for n in outcome.graded) + ".")
     if outcome.not_graded:
-        parts.append("Not graded:\n\n" + "\n".join(f"- {_code(n.path)}: {escape(n.reason)}"
+        parts.append("Not graded:\n\n" + "\n".join(f"- {_code(n.path)}: {escape(clean(n.reason))}"
                                                    for n in outcome.not_graded))
     parts.append(f"<sub>Pull request at `{outcome.head[:12]}`, graded with the grader, tests "
                  f"and solutions of the base branch at `{outcome.base[:12]}`.</sub>")
@@ -61,5 +62,5 @@ def _flag(outcome: AutogradeOutcome) -> str:
 
 
 def _code(path: str) -> str:
-    path = " ".join(path.splitlines())
+    path = " ".join(clean(path, 300).split())
     return escape(path) if "`" in path else f"`{path}`"

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from grader.execution.warm.preload import startup_env
+from grader.sandbox.policy import AUTO, MODE_ENV
 from grader.selfcheck.locate import KIT_ROOT
 
 FOLDER_ENV = "GRADER_DAEMON_DIR"  # where the private folder is made (default: the runtime dir)
@@ -38,7 +39,9 @@ def private_folder() -> Path:
 
 def fingerprint() -> str:
     digest = hashlib.sha256()
-    digest.update(f"{sys.executable}\0{KIT_ROOT}\0{startup_env(dict(os.environ))}".encode())
+    environ = {k: v for k, v in os.environ.items() if k != MODE_ENV}
+    mode = os.environ.get(MODE_ENV) or AUTO  # unset means auto: the same daemon
+    digest.update(f"{sys.executable}\0{KIT_ROOT}\0{startup_env(environ)}\0{mode}".encode())
     for path in sorted((KIT_ROOT / "grader").rglob("*.py")):
         info = path.stat()
         digest.update(f"\0{path}\0{info.st_mtime_ns}\0{info.st_size}".encode())
@@ -47,3 +50,24 @@ def fingerprint() -> str:
 
 def socket_path() -> Path:
     return private_folder() / f"check-{fingerprint()}.sock"
+
+
+def token_path(socket: Path) -> Path:
+    """The daemon's secret, which every request carries: only this user can read it (and no
+    sandboxed kernel: the private folder is outside what kernels may read)."""
+    return socket.with_suffix(".token")
+
+
+def write_token(socket: Path, token: str) -> None:
+    temporary = socket.with_suffix(".token-new")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(token)
+    os.replace(temporary, token_path(socket))
+
+
+def read_token(socket: Path) -> str:
+    try:
+        return token_path(socket).read_text()
+    except OSError:
+        return ""

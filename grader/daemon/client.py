@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from grader.daemon.address import NoPrivateFolder, socket_path
+from grader.daemon.address import NoPrivateFolder, read_token, socket_path
 from grader.daemon.protocol import receive, send
 from grader.preforked.forked_pytest import SINGLE_THREADED
 from grader.selfcheck.locate import KIT_ROOT
@@ -37,7 +37,7 @@ def run_pytest(args: list[str], env: dict[str, str], log: Path) -> int | None:
     if conn is None:
         return None
     with conn:
-        send(conn, {"args": args, "env": env, "log": str(log)})
+        send(conn, {"token": read_token(path), "args": args, "env": env, "log": str(log)})
         try:
             reply = receive(conn)
         except (OSError, ValueError):
@@ -48,13 +48,14 @@ def run_pytest(args: list[str], env: dict[str, str], log: Path) -> int | None:
 def stop() -> bool:
     """Stop this kit's daemon, if one runs; True if it did."""
     try:
-        conn = _connect(socket_path())
+        path = socket_path()
+        conn = _connect(path)
     except (OSError, NoPrivateFolder):
         return False
     if conn is None:
         return False
     with conn:
-        send(conn, {"stop": True})
+        send(conn, {"token": read_token(path), "stop": True})
         with contextlib.suppress(OSError):
             conn.recv(1)  # closed once the daemon has read the request
     return True

@@ -12,7 +12,9 @@ another daemon already serves it.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import os
+import secrets
 import selectors
 import signal
 import socket
@@ -21,6 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.daemon.address import token_path, write_token
 from grader.daemon.protocol import receive, send
 from grader.execution.warm.server import SHARED_SERVER_ENV
 from grader.preforked.forked_pytest import (
@@ -42,9 +45,10 @@ class Check:
 
 
 class Daemon:
-    def __init__(self, listener: socket.socket, idle: float) -> None:
+    def __init__(self, listener: socket.socket, idle: float, token: str) -> None:
         self.listener = listener
         self.idle = idle
+        self.token = token
         self.selector = selectors.DefaultSelector()
         self.checks: dict[int, Check] = {}  # by exit_fd
         self.running = True
@@ -73,6 +77,8 @@ class Daemon:
         except (OSError, ValueError):
             request = None
         conn.settimeout(None)
+        if request is not None and not _authentic(request, self.token):
+            request = None  # not the user's own `grader check` (it reads the token file)
         if request is not None and request.get("stop"):
             self.running = False
         if request is None or not _is_check(request):  # closed, stopping, or not ours: drop it
@@ -110,13 +116,20 @@ class Daemon:
         del self.checks[check.exit_fd]
 
 
+def _authentic(request: dict[str, object], token: str) -> bool:
+    given = request.get("token")
+    return isinstance(given, str) and hmac.compare_digest(given.encode(), token.encode())
+
+
 def _is_check(request: dict[str, object]) -> bool:
     return isinstance(request.get("args"), list) and isinstance(request.get("env"), dict) \
         and isinstance(request.get("log"), str)
 
 
-def bind(path: Path) -> socket.socket | None:
-    """Listen on `path`; None if a live daemon already does."""
+def bind(path: Path, token: str) -> socket.socket | None:
+    """Listen on `path`, with `token` in its token file; None if a live daemon already does.
+    The token file is written after the bind (so never over a live daemon's) and before the
+    listen (so no client connects before it can read it)."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         listener.bind(str(path))
@@ -130,6 +143,7 @@ def bind(path: Path) -> socket.socket | None:
             listener.bind(str(path))
         finally:
             probe.close()
+    write_token(path, token)
     listener.listen(16)
     return listener
 
@@ -137,7 +151,8 @@ def bind(path: Path) -> socket.socket | None:
 def main() -> None:
     path, idle = Path(sys.argv[1]), float(sys.argv[2])
     single_threaded_env()  # before numpy is imported: the daemon forks grading processes
-    listener = bind(path)
+    token = secrets.token_hex(32)
+    listener = bind(path, token)
     if listener is None:
         return
     bound = path.stat().st_ino
@@ -145,11 +160,12 @@ def main() -> None:
         from grader.preforked.warm_start import warm_start
 
         warm_start()  # clients wait in the listener's backlog meanwhile
-        Daemon(listener, idle).serve()
+        Daemon(listener, idle, token).serve()
     finally:
         with contextlib.suppress(OSError):
             if path.stat().st_ino == bound:  # still ours, not a successor's
                 path.unlink()
+                token_path(path).unlink(missing_ok=True)
                 log = path.with_suffix(".log")
                 if log.stat().st_size == 0:  # nothing went wrong: nothing to keep
                     log.unlink()

@@ -25,6 +25,9 @@ def _message_size(msg: dict[str, Any]) -> int:
     return sum(len(str(value)) for value in data.values()) + len(str(content.get("traceback", "")))
 
 
+PROBE_REPLY_LIMIT = 256 * 1024 * 1024  # bytes: a loss history of a million floats is ~20 MB
+
+
 def _is_probe_reply(msg: dict[str, Any]) -> bool:
     return PROBE_MIMETYPE in msg.get("content", {}).get("data", {})
 
@@ -67,8 +70,13 @@ class GradingClient(NotebookClient):
     def output(
         self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
     ) -> NotebookNode | None:
-        if not _is_probe_reply(msg):
-            self.output_used += _message_size(msg)
+        size = _message_size(msg)
+        if _is_probe_reply(msg):
+            if size > PROBE_REPLY_LIMIT:  # kept out of the grader's memory
+                self.output_truncated = True
+                return None
+        else:
+            self.output_used += size
             if self.output_used > self.output_limit_bytes:
                 self.output_truncated = True
                 return None

@@ -13,7 +13,13 @@ class UnreadableNotebook(Exception):
     """The file is missing, not JSON, or not a valid notebook. The message is for the student."""
 
 
-def load_notebook(path: Path) -> NotebookNode:
+def load_notebook(path: Path, within: Path | None = None) -> NotebookNode:
+    """The notebook at `path`; with `within` (a student's folder), only if it really lies
+    there: a link to a file elsewhere (the solutions, a classmate's notebook) is refused."""
+    if within is not None and not path.resolve().is_relative_to(within.resolve()):
+        raise UnreadableNotebook(
+            f"{path.name} is a link to a file outside your submission: submit the notebook "
+            "itself, not a link to one")
     if not path.exists():
         raise UnreadableNotebook(f"the notebook {path.name} was not found in {path.parent}")
     if path.is_dir():

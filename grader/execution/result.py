@@ -40,7 +40,9 @@ class CellResult:
 
     @property
     def label(self) -> str:
-        return f"cell {self.number} (`{self.first_line}`)"
+        """The cell by its first line. Messages to students number code cells as Jupyter does
+        (see grader.probing.diagnosis); `number` counts markdown cells too, so it is not shown."""
+        return f"the cell starting `{self.first_line}`"
 
     def describe_failure(self) -> str:
         """One sentence on what went wrong in this cell (empty if it ran fine)."""

@@ -58,6 +58,7 @@ class LiveNotebook:
         self._folders = folders
         self._settings = settings or ExecutionSettings()
         self.kernel_pid: int | None = None  # the process the grader started for the kernel
+        self.probe_seconds_left = self._settings.probe_budget
         self.stopped_because: str | None = None if client else result.problem
 
     @property
@@ -75,6 +76,20 @@ class LiveNotebook:
             return self._execute(nb.cells[-1], len(nb.cells) - 1, timeout, store_history)
         finally:
             nb.cells.pop()
+
+    def run_probe(self, source: str, timeout: float) -> CodeRun:
+        """Run one of the grader's probes. All of a notebook's probes share a time budget, so
+        that functions which each run to the limit cannot make grading last forever."""
+        budget = self._settings.probe_budget
+        if self.alive and self.probe_seconds_left < 1:
+            return CodeRun(CellStatus.NOT_RUN, note=(
+                f"the grader's calls into this notebook used up their time budget of "
+                f"{budget:.0f} s: earlier calls to your functions were too slow or did not "
+                "finish"))
+        started = time.monotonic()
+        run = self.run_code(source, min(timeout, self.probe_seconds_left))
+        self.probe_seconds_left -= time.monotonic() - started
+        return run
 
     def _execute(self, cell: NotebookNode, index: int, timeout: float,
                  store_history: bool = True) -> CodeRun:
@@ -153,12 +168,14 @@ class LiveNotebook:
         self.close()
 
 
-def run_notebook(path: Path, settings: ExecutionSettings) -> LiveNotebook:
-    """Execute every code cell of `path` in a fresh kernel. Never raises for a bad notebook."""
+def run_notebook(path: Path, settings: ExecutionSettings, within: Path | None = None
+                 ) -> LiveNotebook:
+    """Execute every code cell of `path` in a fresh kernel. Never raises for a bad notebook.
+    With `within`, a link that leads outside that folder is a bad notebook (loading.py)."""
     result = NotebookResult(path=path)
     started = time.monotonic()
     try:
-        nb = load_notebook(path)
+        nb = load_notebook(path, within)
     except UnreadableNotebook as exc:
         result.problem = str(exc)
         return LiveNotebook(result)

@@ -31,7 +31,8 @@ class GradingSession:
 
     def submission(self, notebook: str) -> Submission:
         if notebook not in self._submissions:
-            live = run_notebook(self.config.submissions / notebook, self.config.settings)
+            live = run_notebook(self.config.submissions / notebook, self.config.settings,
+                                within=self.config.submissions)
             solution_cells = self._solution_cells(notebook)
             self._submissions[notebook] = Submission(live, solution_cells,
                                                      self.config.probe_timeout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from grader.execution.settings import DEFAULT_SEED, ExecutionSettings
 from grader.grading.session import SessionConfig
 from grader.reference.cache import ReferenceCache
+from grader.sandbox.policy import AUTO, MODE_ENV, MODES
 
 CACHE_FOLDER = "grader-reference"
 
@@ -37,6 +39,14 @@ def add_options(parser: pytest.Parser) -> None:
                     help="a student-facing run: hidden tests are counted, not run or shown")
     group.addoption("--grader-no-cache", action="store_true",
                     help="always execute the reference solutions")
+    group.addoption("--grader-sandbox", choices=MODES,
+                    default=os.environ.get(MODE_ENV) or AUTO,
+                    help="the sandbox around every kernel: auto (every layer this machine "
+                         "allows), strict (refuse to grade without all of them), off "
+                         f"(default: auto, or ${MODE_ENV})")
+    group.addoption("--grader-probe-budget", type=float,
+                    default=ExecutionSettings.probe_budget, metavar="SECONDS",
+                    help="time limit for all the grader's calls into one notebook together")
     group.addoption("--grader-cold-kernels", action="store_true",
                     help="start every kernel from scratch instead of forking it from a "
                          "pre-imported fork server (slower; for comparison)")
@@ -45,18 +55,28 @@ def add_options(parser: pytest.Parser) -> None:
 def session_config(config: pytest.Config) -> SessionConfig:
     option = config.getoption
     root = Path(config.rootpath)
+    submissions = _folder(option("grader_notebooks"), root / "assignments")
+    solutions = _folder(option("grader_solutions"), root / "solutions")
+    cache = _cache_dir(config)
+    report = option("grader_report")
+    # What no kernel may read: the course, the reference, the grader's output and cache.
+    protected = tuple(str(p) for p in (root, submissions.parent, solutions, cache,
+                                       report and Path(report).resolve()) if p)
     settings = ExecutionSettings(
         seed=option("grader_seed"),
         cell_timeout=option("grader_timeout"),
         notebook_budget=option("grader_notebook_budget"),
+        probe_budget=option("grader_probe_budget"),
         memory_limit_mb=option("grader_memory_limit") or None,
         warm_kernels=not option("grader_cold_kernels"),
+        sandbox=option("grader_sandbox"),
+        protected=protected,
     )
     return SessionConfig(
-        submissions=_folder(option("grader_notebooks"), root / "assignments"),
-        solutions=_folder(option("grader_solutions"), root / "solutions"),
+        submissions=submissions,
+        solutions=solutions,
         settings=settings,
-        cache=ReferenceCache(_cache_dir(config)),
+        cache=ReferenceCache(cache),
         probe_timeout=settings.cell_timeout,
     )
 

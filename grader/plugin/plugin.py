@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader.errors import Feedback, GraderError
+from grader.execution.kernel_spec import sandbox_policy
 from grader.execution.warm.early import start_fork_server_early
 from grader.grading.reference import Reference
 from grader.grading.session import GradingSession
@@ -21,6 +22,8 @@ from grader.plugin.scoring import (
     MESSAGE_KEY,
     POINTS_KEY,
 )
+from grader.plugin.student_text import TRACEBACK_LIMIT, student_text
+from grader.sandbox import describe_sandbox
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,7 +40,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "hidden: run by the TA and CI, never shown to students (--grader-student)")
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
     if _will_execute_notebooks(config):
-        start_fork_server_early(session_config(config).settings)
+        settings = session_config(config).settings
+        try:
+            sandbox_policy(settings)  # probes the machine; strict stops here if a layer lacks
+        except GraderError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        start_fork_server_early(settings)
 
 
 def _will_execute_notebooks(config: pytest.Config) -> bool:
@@ -61,7 +69,10 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     seed = config.getoption("grader_seed")
-    return [f"grader: seed {seed} (pass --grader-seed={seed} to repeat)"]
+    lines = [f"grader: seed {seed} (pass --grader-seed={seed} to repeat)"]
+    if _will_execute_notebooks(config):
+        lines.append(f"grader: {describe_sandbox(sandbox_policy(session_config(config).settings))}")
+    return lines
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -116,10 +127,20 @@ def _required_assignment(request: pytest.FixtureRequest) -> str:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
                               ) -> Iterator[None]:
+    """A failure's message, as students and reports see it: the message alone (no traceback
+    of the kit, no test source: hidden tests stay hidden), cleaned of escape sequences and
+    other tricks, without the grader's secrets or the TA's paths."""
     report: pytest.TestReport = yield
     excinfo = call.excinfo
-    if excinfo is not None and report.failed and isinstance(excinfo.value, Feedback | GraderError):
-        # The message alone, as pytest.fail(pytrace=False) shows it: no traceback of the kit.
-        report.longrepr = item._repr_failure_py(excinfo, style="value")
-        report.user_properties.append((MESSAGE_KEY, str(excinfo.value)))
+    if excinfo is None or not report.failed:
+        return report
+    safe = student_text(item.config)
+    if isinstance(excinfo.value, Feedback | GraderError):
+        message = safe(str(excinfo.value))
+        report.longrepr = message
+    else:  # a check that broke on what the notebook gave it, or a bug of the kit
+        message = safe(f"the grader could not finish this check: {type(excinfo.value).__name__}: "
+                       f"{excinfo.value}")
+        report.longrepr = safe(report.longreprtext, limit=TRACEBACK_LIMIT)  # for the TA
+    report.user_properties.append((MESSAGE_KEY, message))
     return report

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from grader.execution.kernel_spec import sandbox_policy
+from grader.plugin.options import session_config
 from grader.plugin.results_file import write_results
 from grader.plugin.scoring import ScoreBoard
+from grader.sandbox import record
 
 
 class ScoreReporter:
@@ -36,4 +39,5 @@ class ScoreReporter:
     def pytest_sessionfinish(self) -> None:
         folder = self.config.getoption("grader_report")
         if folder and not hasattr(self.config, "workerinput"):
-            write_results(self.board, time.monotonic() - self.started, Path(folder))
+            sandbox = record(sandbox_policy(session_config(self.config).settings))
+            write_results(self.board, time.monotonic() - self.started, Path(folder), sandbox)

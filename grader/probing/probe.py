@@ -83,7 +83,7 @@ def probe_source(request: ProbeRequest) -> str:
 
 def send(live: LiveNotebook, request: ProbeRequest, timeout: float) -> tuple[ProbeReply, str]:
     """Ask the kernel. Returns the reply and the raw payload (what a cache stores)."""
-    run = live.run_code(probe_source(request), timeout)
+    run = live.run_probe(probe_source(request), timeout)
     if run.status is CellStatus.TIMEOUT:
         return ProbeReply("timeout", note=run.note or ""), ""
     if run.status is CellStatus.KERNEL_DIED:
@@ -93,6 +93,7 @@ def send(live: LiveNotebook, request: ProbeRequest, timeout: float) -> tuple[Pro
     payloads = [o["data"][PROBE_MIMETYPE] for o in run.outputs
                 if o.get("output_type") == "display_data" and PROBE_MIMETYPE in o.get("data", {})]
     if not payloads:
-        why = f"{run.error_name}: {run.error_message}" if run.error_name else "no answer"
+        why = f"{run.error_name}: {run.error_message}" if run.error_name else run.note or \
+            "no answer"
         return ProbeReply("garbled", note=f"the grader's probe got {why}"), ""
     return ProbeReply.from_payload(payloads[-1]), payloads[-1]

@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from grader.reports.sanitize import clean
+
 HIDDEN_VISIBILITIES = frozenset({"hidden", "after_due_date", "after_published"})
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _PYTEST_ERROR_LINE = re.compile(r"^E {1,3}(.*)$")
 MESSAGE_LIMIT = 2000  # characters of one failure message in a report
 
@@ -103,7 +104,7 @@ def _test_result(test: dict[str, Any], default_visibility: str) -> GradedTest:
     passed = status == "passed" if status else score >= max_score
     return GradedTest(
         assignment=assignment or "tests",
-        title=in_words(name),
+        title=clean(in_words(name), 200),
         score=score,
         max_score=max_score,
         passed=passed,
@@ -122,12 +123,10 @@ def in_words(name: str) -> str:
 def readable_message(output: str) -> str:
     """The failure's message without a traceback: the kit's own messages are kept whole;
     from pytest's report of an unexpected error, only its `E   ` lines (the error itself)."""
-    text = _ANSI.sub("", output).strip()
+    text = clean(output, limit=len(output) + 1).strip()
     errors = [m.group(1) for line in text.splitlines() if (m := _PYTEST_ERROR_LINE.match(line))]
     if errors:
         text = "\n".join(errors).strip()
     elif "Traceback (most recent call last)" in text:
         text = next((line.strip() for line in reversed(text.splitlines()) if line.strip()), "")
-    if len(text) > MESSAGE_LIMIT:
-        text = text[:MESSAGE_LIMIT].rstrip() + " … (message cut)"
-    return text
+    return clean(text, MESSAGE_LIMIT)

@@ -69,4 +69,16 @@ def _refuse_protected_inside_readable(protected: tuple[str, ...]) -> None:
         raise GraderError(f"the sandbox cannot hide what kernels must not read: {exc}") from None
 
 
-__all__ = ["SandboxPolicy", "SandboxUnavailable", "policy_for", "record", "required_layers"]
+def describe_sandbox(policy: SandboxPolicy) -> str:
+    """One line for a report's header: the mode and the layers, or what is missing."""
+    if not policy.active:
+        return "sandbox off: notebooks run with the grader's own rights"
+    facts = record(policy)
+    text = f"sandbox {policy.mode}: {', '.join(facts['layers'])}"  # type: ignore[arg-type]
+    if facts["missing"]:
+        text += f" (missing: {', '.join(facts['missing'])})"  # type: ignore[arg-type]
+    return text
+
+
+__all__ = ["SandboxPolicy", "SandboxUnavailable", "describe_sandbox", "policy_for", "record",
+           "required_layers"]

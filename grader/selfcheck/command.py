@@ -15,6 +15,7 @@ from grader.daemon import client as daemon
 from grader.daemon.client import daemon_enabled
 from grader.errors import GraderError
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
+from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
 from grader.selfcheck.locate import KIT_ROOT, assignment_for, graded_tests_for
 
 
@@ -30,6 +31,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--cold", action="store_true",
                         help="no daemon, and a kernel started from scratch instead of forked "
                              "from a pre-imported process (slower; for comparison)")
+    add_sandbox_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -37,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     notebook: Path = args.notebook.resolve()
     if not notebook.is_file():
         raise GraderError(f"{args.notebook} does not exist")
+    use_sandbox_mode(args)
     assignment = assignment_for(notebook)
     print(f"Checking {notebook.name} as {assignment}: running it from top to bottom in a fresh "
           "kernel, as the grader will.", flush=True)

@@ -40,32 +40,53 @@ without them, is dropped then.
 
 Protocol (JSON lines on one unix-socket connection per kernel)
 --------------------------------------------------------------
-grader -> server: {"cwd": ..., "env": {...}, "argv": [...], "startup": [[name, value], ...]}
+grader -> server: {"token": ..., "cwd": ..., "env": {...}, "argv": [...],
+                   "startup": [[name, value], ...]}
 server -> grader: {"pid": N} with a pidfd of the child attached (SCM_RIGHTS), or {"error": ...}
 server -> grader: {"exit": code} when the child has exited and been reaped; then EOF.
 The server reaps its children. If the grader closes a connection, its kernel is killed; if
 the grader's pipe closes, every kernel is killed and the server exits.
+
+Only the grader is served. Its first line on the pipe is a secret token, which every request
+must carry; a peer of another uid (a sandboxed kernel has its own) is refused before it is read;
+a request is read without blocking the server, and dropped if incomplete after
+REQUEST_TIMEOUT. The sandbox policy and memory cap are the server's own (they are among the
+start-up settings a request must match), so no client chooses a kernel's limits.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
+import hmac
 import json
 import os
 import selectors
 import signal
 import socket
+import struct
 import sys
+import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from grader.execution.warm.preload import later_steps, preload_first, startup_env, thread_count
 
 MAX_REQUEST = 1 << 20
+REQUEST_TIMEOUT = 5.0  # seconds a client has to send its whole request
 # The second stage of imports starts once this many kernels were asked for: a grading run that
 # needs one kernel (`grader check`, reference answers cached) would only lose CPU to it.
 LATER_AFTER_KERNELS = 2
+
+
+@dataclass
+class Pending:
+    """A connection whose request is still arriving."""
+
+    conn: socket.socket
+    deadline: float
+    data: bytes = field(default=b"")
 
 
 @dataclass
@@ -77,8 +98,11 @@ class Child:
 
 
 class ForkServer:
-    def __init__(self, listener: socket.socket, started_with: dict[str, str]) -> None:
+    def __init__(self, listener: socket.socket, started_with: dict[str, str],
+                 token_digest: bytes) -> None:
         self.listener = listener
+        self.token_digest = token_digest
+        self.pending: dict[int, Pending] = {}  # by fd
         self.startup = startup_env(started_with)  # what every child inherits from us
         # Variables the preloaded modules set when imported (pydevd, torch._inductor): a cold
         # kernel sets them itself when it imports those modules.
@@ -100,10 +124,12 @@ class ForkServer:
         while self.running:
             if self.later and self.served >= LATER_AFTER_KERNELS and self.successor is None:
                 self._start_successor()
-            for key, _ in self.selector.select():
+            for key, _ in self.selector.select(self._next_deadline()):
                 what = key.data
                 if what == "accept":
                     self._accept()
+                elif isinstance(what, Pending):
+                    self._read_request(what)
                 elif what == "grader":
                     if not os.read(key.fd, 4096):
                         self.running = False
@@ -115,12 +141,57 @@ class ForkServer:
                     self._reap(what)
                 elif isinstance(what, Child) and what.conn is not None:
                     self._client_gone(what)
+            self._drop_late_requests()
         self._shutdown()
 
     def _accept(self) -> None:
         conn, _ = self.listener.accept()
+        if _peer_uid(conn) != os.getuid():  # not the grader: a sandboxed kernel, say
+            conn.close()
+            return
+        conn.setblocking(False)
+        pending = Pending(conn, time.monotonic() + REQUEST_TIMEOUT)
+        self.pending[conn.fileno()] = pending
+        self.selector.register(conn, selectors.EVENT_READ, pending)
+
+    def _read_request(self, pending: Pending) -> None:
         try:
-            request = _read_line(conn)
+            chunk = pending.conn.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            chunk = b""
+        pending.data += chunk
+        if chunk and not pending.data.endswith(b"\n") and len(pending.data) <= MAX_REQUEST:
+            return
+        self._forget_pending(pending)
+        if not pending.data.endswith(b"\n"):  # closed early, or too long
+            pending.conn.close()
+            return
+        self._serve_request(pending.conn, pending.data)
+
+    def _next_deadline(self) -> float | None:
+        if not self.pending:
+            return None
+        return max(0.0, min(p.deadline for p in self.pending.values()) - time.monotonic())
+
+    def _drop_late_requests(self) -> None:
+        now = time.monotonic()
+        for pending in [p for p in self.pending.values() if p.deadline < now]:
+            self._forget_pending(pending)
+            pending.conn.close()
+
+    def _forget_pending(self, pending: Pending) -> None:
+        self.selector.unregister(pending.conn)
+        del self.pending[pending.conn.fileno()]
+
+    def _serve_request(self, conn: socket.socket, raw: bytes) -> None:
+        conn.setblocking(True)
+        try:
+            request = json.loads(raw)
+            if not self._authentic(request):
+                conn.close()  # no answer: the grader's own requests always carry the token
+                return
             child = self._start_kernel(request)
         except Exception as exc:  # report to the grader, which then starts the kernel cold
             with contextlib.suppress(OSError):
@@ -134,16 +205,22 @@ class ForkServer:
             socket.send_fds(conn, [_line({"pid": child.pid})], [child.pidfd])
         self._prepare_spare()
 
-    def _start_kernel(self, request: bytes) -> Child:
-        wanted = [tuple(pair) for pair in json.loads(request)["startup"]]
+    def _authentic(self, request: object) -> bool:
+        token = request.get("token") if isinstance(request, dict) else None
+        return isinstance(token, str) and hmac.compare_digest(
+            hashlib.sha256(token.encode()).digest(), self.token_digest)
+
+    def _start_kernel(self, request: dict[str, object]) -> Child:
+        wanted = [tuple(pair) for pair in request["startup"]]  # type: ignore[attr-defined]
         if wanted != list(self.startup):
             raise ForkRefused("the kernel's start-up settings differ from the fork server's")
         child = self.spare or self._fork()
         self.spare = None
         request_fd, child.request_fd = child.request_fd, None
         assert request_fd is not None
+        del request["token"]  # the kernel never sees it
         with os.fdopen(request_fd, "wb") as pipe:
-            pipe.write(request)
+            pipe.write(json.dumps(request).encode())
         return child
 
     def _reap(self, child: Child) -> None:
@@ -217,6 +294,9 @@ class ForkServer:
         # The predecessor's kernels, spare and connections are its own: close our copies
         # (a copy of a connection kept open would hide its closing from the grader).
         self._close_copies_of_children()
+        for pending in self.pending.values():
+            pending.conn.close()
+        self.pending.clear()
         self.children.clear()
         self.spare = None
         self.selector.close()
@@ -296,6 +376,8 @@ class ForkServer:
         self.selector.close()
         self.listener.close()
         self._close_copies_of_children()
+        for pending in self.pending.values():
+            pending.conn.close()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)  # a cold kernel's stdin is a closed pipe: reads give EOF
         os.close(devnull)
@@ -347,16 +429,22 @@ def _kill_group(child: Child) -> None:
             signal.pidfd_send_signal(child.pidfd, signal.SIGKILL)
 
 
-def _read_line(conn: socket.socket) -> bytes:
-    conn.settimeout(10)
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = conn.recv(65536)
-        if not chunk or len(data) > MAX_REQUEST:
-            raise ValueError("incomplete request")
-        data += chunk
-    conn.settimeout(None)
-    return data
+def _peer_uid(conn: socket.socket) -> int:
+    _, uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                    struct.calcsize("3i")))
+    return uid
+
+
+def _read_token() -> bytes:
+    """The grader's first line on our stdin: the secret every request must carry. Only its
+    digest is kept (kernels are forked from this process's memory)."""
+    line = b""
+    while not line.endswith(b"\n"):
+        chunk = os.read(0, 128)
+        if not chunk:
+            raise SystemExit("fork server: no token from the grader")
+        line += chunk
+    return hashlib.sha256(line.strip()).digest()
 
 
 def _line(message: dict[str, object]) -> bytes:
@@ -366,13 +454,14 @@ def _line(message: dict[str, object]) -> bytes:
 def main() -> None:
     listener = socket.socket(fileno=int(sys.argv[1]))
     ready = int(sys.argv[2])
+    token_digest = _read_token()
     started_with = dict(os.environ)
     preload_first()
     os.write(ready, b"ready")
     os.close(ready)
     address = listener.getsockname()
     try:
-        ForkServer(listener, started_with).serve()
+        ForkServer(listener, started_with, token_digest).serve()
     finally:  # also when the grader was killed outright and cannot clean up
         with contextlib.suppress(OSError):
             os.unlink(address)

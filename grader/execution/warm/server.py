@@ -13,6 +13,7 @@ import atexit
 import contextlib
 import json
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -30,7 +31,7 @@ from grader.execution.warm.preload import startup_env
 START_TIMEOUT = 300.0  # seconds for the server's imports, on a machine busy grading
 CLOSE_WAIT = 0.1  # seconds
 EXIT_NOT_YET_REPORTED = -255  # an exited kernel whose code the server has not sent yet
-SHARED_SERVER_ENV = "GRADER_FORK_SERVER"  # the address of a server shared by a batch
+SHARED_SERVER_ENV = "GRADER_FORK_SERVER"  # "TOKEN ADDRESS" of a server shared by a batch
 
 
 class ForkUnavailable(Exception):
@@ -107,6 +108,7 @@ class ForkServerHandle:
         # server writes to `ready` (and closes it) once it has.
         self._ready, ready = os.pipe()
         fds = (listener.fileno(), ready)
+        self.token = secrets.token_hex(32)  # requests must carry it: only the grader is served
         self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.execution.warm.fork_server", *map(str, fds)],
             env=env, stdin=subprocess.PIPE, pass_fds=fds,
@@ -114,6 +116,9 @@ class ForkServerHandle:
         )
         listener.close()
         os.close(ready)
+        assert self.process.stdin is not None
+        self.process.stdin.write(self.token.encode() + b"\n")
+        self.process.stdin.flush()
 
     async def ready(self) -> None:
         """Wait until the server can fork (its first imports are done).
@@ -136,7 +141,11 @@ class ForkServerHandle:
 
     async def fork(self, cwd: str, env: dict[str, str], argv: list[str]) -> ForkedKernel:
         await self.ready()
-        return await _request_kernel(self.address, cwd, env, argv)
+        return await _request_kernel(self.address, self.token, cwd, env, argv)
+
+    def shared_as(self) -> str:
+        """What SHARED_SERVER_ENV holds for the processes this server is shared with."""
+        return f"{self.token} {self.address}"
 
     def close(self) -> None:
         """Stop the server: closing its pipe makes it kill its kernels and exit. One still busy
@@ -154,12 +163,13 @@ class ForkServerHandle:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
-async def _request_kernel(address: str, cwd: str, env: dict[str, str], argv: list[str]
-                          ) -> ForkedKernel:
+async def _request_kernel(address: str, token: str, cwd: str, env: dict[str, str],
+                          argv: list[str]) -> ForkedKernel:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(address)
-        request = {"cwd": cwd, "env": env, "argv": argv, "startup": startup_env(env)}
+        request = {"token": token, "cwd": cwd, "env": env, "argv": argv,
+                   "startup": startup_env(env)}
         conn.sendall(json.dumps(request).encode() + b"\n")
         await asyncio.wait_for(_until_readable(conn.fileno()), START_TIMEOUT)
         data, fds, _, _ = socket.recv_fds(conn, 65536, 1)
@@ -188,14 +198,14 @@ class SharedForkServer:
     """A server another process started and shares (see `share_server`), reached by its
     address. It outlives this process; closing a kernel's connection still kills the kernel."""
 
-    def __init__(self, address: str) -> None:
-        self.address = address
+    def __init__(self, shared_as: str) -> None:
+        self.token, _, self.address = shared_as.partition(" ")
 
     async def ready(self) -> None:
         """Nothing to wait for: its owner waited before sharing it."""
 
     async def fork(self, cwd: str, env: dict[str, str], argv: list[str]) -> ForkedKernel:
-        return await _request_kernel(self.address, cwd, env, argv)
+        return await _request_kernel(self.address, self.token, cwd, env, argv)
 
 
 _servers: dict[tuple[tuple[str, str], ...], ForkServerHandle] = {}
@@ -224,7 +234,7 @@ def share_server(env: dict[str, str]) -> ForkServerHandle | None:
     server = server_for(env)
     if not isinstance(server, ForkServerHandle) or not server.wait_ready():
         return None
-    os.environ[SHARED_SERVER_ENV] = server.address
+    os.environ[SHARED_SERVER_ENV] = server.shared_as()
     return server
 
 
