@@ -32,7 +32,7 @@ def targets(cache: Path, out: Path, classmate: Path, grader_pid: int, ports: tup
         "late_module": str(ROOT / "grader" / "reports" / "markdown.py"),
         "cache": str(cache),
         "gradebook": str(out / "gradebook.csv"),
-        "grade_json": str(out / "students" / "honest_before" / "grade.json"),
+        "grade_json": str(out / "students" / "a_before" / "grade.json"),
         "autograde_json": str(out / "autograde.json"),
         "step_summary": more.get("step_summary", str(out / "step-summary.md")),
         "classmate": str(classmate),

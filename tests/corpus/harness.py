@@ -49,9 +49,10 @@ class Graded:
 
 
 def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...] = (),
-          via_daemon: bool = False) -> Graded:
+          via_daemon: bool = False, env: dict[str, str] | None = None,
+          report: Path | None = None) -> Graded:
     """Grade `submissions` (only the given notebooks' tests, or all) against solutions/."""
-    report = Path(tempfile.mkdtemp(prefix="grader-report-"))
+    report = report or Path(tempfile.mkdtemp(prefix="grader-report-"))
     targets = [str(p) for n in notebooks for p in graded_tests_for(n)] or [str(GRADER_TESTS)]
     args = [
         *targets, "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly",
@@ -65,7 +66,7 @@ def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...
         done = subprocess.CompletedProcess(args, code, log.read_text(encoding="utf-8"), "")
     else:
         # A clean environment: no PYTEST_XDIST_WORKER etc. inherited from the outer test run.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        env = env or {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
         done = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=900)
     results = json.loads((report / "results.json").read_text(encoding="utf-8"))
