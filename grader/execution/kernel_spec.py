@@ -25,7 +25,7 @@ from grader.execution.warm import warm_kernels_possible
 from grader.sandbox import SandboxPolicy, policy_for
 from grader.sandbox.environment import kernel_environment
 from grader.sandbox.folders import KernelFolders
-from grader.sandbox.policy import POLICY_ENV
+from grader.sandbox.policy import CGROUP, POLICY_ENV
 
 KERNEL_NAME = "grader-python"
 
@@ -70,14 +70,27 @@ def fork_server_environment(spec_env: dict[str, str]) -> dict[str, str]:
 
 
 class GradingProvisioner(LocalProvisioner):  # type: ignore[misc]
-    """Launches the kernel cold; with a sandbox, with the allow-listed environment only."""
+    """Launches the kernel cold; with a sandbox, with the allow-listed environment only, and
+    removes its cgroup once it is gone."""
 
     async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
         kwargs = await super().pre_launch(**kwargs)
-        if SandboxPolicy.from_env(self.kernel_spec.env).active:
+        if self._sandboxed:
             kwargs["env"] = kernel_environment(kwargs["env"], self.kernel_spec.env,
                                                work=str(kwargs.get("cwd") or os.getcwd()))
         return kwargs
+
+    async def cleanup(self, restart: bool = False) -> None:
+        supervisor = self.pid
+        await super().cleanup(restart)
+        if supervisor and CGROUP in SandboxPolicy.from_env(self.kernel_spec.env).layers:
+            from grader.sandbox.cgroups import group_name, remove_group
+
+            remove_group(group_name(supervisor))
+
+    @property
+    def _sandboxed(self) -> bool:
+        return SandboxPolicy.from_env(self.kernel_spec.env).active
 
 
 class _FixedSpecManager(KernelSpecManager):

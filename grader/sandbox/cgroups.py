@@ -84,6 +84,24 @@ def create(places: list[Hierarchy], name: str, memory_mb: int | None,
     return KernelGroup(tuple(folders))
 
 
+def remove_group(name: str) -> None:
+    """Remove a kernel's group once its supervisor is gone (the grader kills supervisors
+    outright when it shuts a kernel down, so they cannot always clean up themselves)."""
+    try:
+        places = hierarchies()
+    except (CgroupUnavailable, OSError):
+        return
+    for place in places:
+        folder = place.parent / name
+        if folder.is_dir():
+            with contextlib.suppress(OSError):
+                _empty_and_remove(folder)
+
+
+def group_name(supervisor_pid: int) -> str:
+    return f"kernel-{supervisor_pid}"
+
+
 def _limit(version: int, folder: Path, memory_mb: int | None, processes: int) -> None:
     """v2: both limits in the one group. v1: each hierarchy's own (a folder has the files of
     its controller only)."""
@@ -129,20 +147,23 @@ def _sweep(parent: Path) -> None:
 
 
 def _empty_and_remove(folder: Path) -> None:
+    """Kill what is left in the group, then remove it (a process that is still exiting keeps
+    its group busy for a few milliseconds: try again until it is gone)."""
     kill = folder / "cgroup.kill"
     for _ in range(KILL_ROUNDS):
         pids = _members(folder)
-        if not pids:
-            break
-        if kill.exists():
+        if kill.exists() and pids:
             kill.write_text("1")
-        else:
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-        time.sleep(0.01)
-    with contextlib.suppress(FileNotFoundError):
-        folder.rmdir()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        try:
+            folder.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:  # busy
+            time.sleep(0.01)
 
 
 def _members(folder: Path) -> list[int]:

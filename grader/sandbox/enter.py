@@ -57,7 +57,7 @@ def _enter(policy: SandboxPolicy, connection_file: str) -> None:
                                         disk_mb=policy.disk_mb)
         loopback_up()
     elif CGROUP in layers:  # no supervisor: the kernel puts itself in its group
-        group = cgroups.create(cgroups.hierarchies(), f"kernel-{os.getpid()}",
+        group = cgroups.create(cgroups.hierarchies(), cgroups.group_name(os.getpid()),
                                policy.memory_mb, policy.processes)
         group.add(os.getpid())
     limits.set_limits(policy, own_processes=NAMESPACES in layers)

@@ -77,7 +77,7 @@ def _supervise(pid: int, ready_write: int, policy: SandboxPolicy) -> None:
         for stop in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(stop, lambda *_: _kill(pid))
         if CGROUP in policy.layers:
-            group = cgroups.create(cgroups.hierarchies(), f"kernel-{os.getpid()}",
+            group = cgroups.create(cgroups.hierarchies(), cgroups.group_name(os.getpid()),
                                    policy.memory_mb, policy.processes)
             group.add(pid)
         uid = KERNEL_UID_BASE + os.getpid() if OWN_UID in policy.layers else None
