@@ -26,6 +26,8 @@ from bench.single_notebook import GRADED_TESTS, KIT_ROOT, grader_command
 from bench.timing import run_timed
 
 PYTEST_GRADED = (0, 1)  # pytest exit codes of a finished grading run: all passed, some failed
+PYTEST_FLAGS = {"warm": [], "unsandboxed": ["--grader-sandbox", "off"],
+                "cold": ["--grader-cold-kernels"]}
 
 
 def grade_command_available() -> bool:
@@ -51,7 +53,7 @@ def measure(students: Sequence[Student], work: Path, runner: str, workers: int,
             reports = work / f"reports-{mode}-j{jobs}"
             runs[mode].append(_pytest_class(students, tests, cache, reports, jobs, mode, log))
     command = (f"pytest {' '.join(t.relative_to(KIT_ROOT).as_posix() for t in tests)} "
-               "--grader-notebooks STUDENT_DIR [--grader-cold-kernels]")
+               "--grader-notebooks STUDENT_DIR [--grader-cold-kernels | --grader-sandbox off]")
     results = [ModeResult(mode, len(notebooks), serial, parallel)
                for mode, (serial, parallel) in runs.items()]
     return ClassResult("pytest", command, len(notebooks), workers, results)
@@ -75,7 +77,7 @@ def _grade_student(student: Student, tests: list[Path], cache: Path, reports: Pa
     report = reports / student.id
     command = [sys.executable, "-m", "pytest", *tests, "-q", "-p", "no:cacheprovider",
                "--grader-notebooks", student.folder, "--grader-cache-dir", cache,
-               "--grader-report", report, *(["--grader-cold-kernels"] if mode == "cold" else [])]
+               "--grader-report", report, *PYTEST_FLAGS[mode]]
     run = run_timed(command, cwd=KIT_ROOT)
     score = max_score = None
     points: dict[str, float] = {}

@@ -8,7 +8,9 @@ from typing import Any
 
 from bench.timing import median
 
-MODES = ("warm", "cold")  # warm: pre-imported processes, forked; cold: everything from scratch
+# warm: pre-imported processes, forked, every kernel sandboxed (the default); unsandboxed: the
+# same with --sandbox off (what the sandbox costs); cold: everything from scratch.
+MODES = ("warm", "unsandboxed", "cold")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Part 2 with `grader grade`: the class graded warm and cold, on 1 worker and on N.
+"""Part 2 with `grader grade`: the class graded warm, warm unsandboxed and cold, on 1 worker
+and on N.
 
 Per mode, four timed runs: a small class and the whole class with `-j 1` (the slope between
 them is the marginal cost of a student on one worker), then a small class of N students and the
@@ -35,11 +36,11 @@ def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequen
     def grade(submissions: Path, jobs: int, mode: str) -> ClassRun:
         count = sum(1 for p in submissions.iterdir() if p.is_dir())
         log(f"  `grader grade` {mode}, {count} student(s), -j {jobs}")
-        cold = ["--cold"] if mode == "cold" else []
+        flags = MODE_FLAGS[mode]
         for folder in submissions.iterdir():  # no stale record may pass for this run's
             (out / "students" / folder.name / "grade.json").unlink(missing_ok=True)
         run = run_timed([grader_command(), "grade", submissions, "--out", out, "-j", str(jobs),
-                         "--force", *cold, *assignments], cwd=KIT_ROOT)
+                         "--force", *flags, *assignments], cwd=KIT_ROOT)
         failures = [] if run.ok else [f"grader grade exit {run.returncode}: {run.tail[-400:]}"]
         return ClassRun(jobs, count, run.seconds, _records(out, submissions), failures)
 
@@ -50,12 +51,15 @@ def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequen
     for step, (submissions, jobs) in enumerate(plan):
         for mode in modes if step % 2 == 0 else list(reversed(modes)):
             runs[mode].append(grade(submissions, jobs, mode))
-    command = (f"grader grade SUBMISSIONS --out OUT -j N --force [--cold] "
+    command = (f"grader grade SUBMISSIONS --out OUT -j N --force [--cold | --sandbox off] "
                f"{' '.join(assignments)}")
     notebooks = len(students[0].handed_in)
     results = [ModeResult(mode, notebooks, serial, parallel, small_1, small_n)
                for mode, (small_1, serial, small_n, parallel) in runs.items()]
     return ClassResult("grade", command, notebooks, workers, results)
+
+
+MODE_FLAGS = {"warm": [], "unsandboxed": ["--sandbox", "off"], "cold": ["--cold"]}
 
 
 def _first(students: Sequence[Student], count: int, work: Path) -> Path:

@@ -28,7 +28,7 @@ def _students(count: int) -> str:
 
 
 def single_notebook_table(results: list[NotebookResult], repeat: int) -> list[str]:
-    lines = [f"1. One notebook, five ways (median of {repeat}, after 1 uncounted warm-up round)"]
+    lines = [f"1. One notebook, seven ways (median of {repeat}, after 1 uncounted warm-up round)"]
     for result in results:
         lines.append(f"   {result.notebook:<36} {'seconds':>8} {'÷ floor':>8}")
         for way in result.ways:

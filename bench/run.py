@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         runner = args.class_runner
         if runner == "auto":
             runner = "grade" if class_grading.grade_command_available() else "pytest"
-        modes = MODES[:1] if args.skip_cold else MODES
+        modes = tuple(m for m in MODES if m != "cold") if args.skip_cold else MODES
         klass = class_grading.measure(students, work / "grading", runner, args.workers, modes,
                                       log)
         nbgrader, nbgrader_error = _nbgrader(students, work / "nbgrader", env, env_error)

@@ -1,12 +1,14 @@
-"""Part 1: one notebook five ways, side by side in one run.
+"""Part 1: one notebook seven ways, side by side in one run.
 
 floor      its code cells concatenated into a script, `python script.py` in a fresh process
 check      `grader check NOTEBOOK`, end to end, warm: through the kit's check daemon (imports
            paid once, each check forked from it), started by round 0
+check_unsandboxed  the same with `--sandbox off` (its own daemon): what the sandbox costs
 check_first `grader check NOTEBOOK` when no daemon runs: it starts one (a student's first check;
            the daemon is stopped before each run, untimed)
 check_cold `grader check NOTEBOOK --cold`, its kernel started from scratch
 pytest     `pytest grader/assignments/test_NAME.py --grader-notebooks DIR` (warm)
+pytest_unsandboxed  the same with `--grader-sandbox off`
 nbconvert  `jupyter nbconvert --to notebook --execute NOTEBOOK` (the benchmark's own environment)
 
 The ways run interleaved, one of each per round, the order rotating from round to round, so a
@@ -105,6 +107,8 @@ def ways_for(notebook: Path, work: Path, baseline: BaselineEnv | None,
     ways = [
         Way("floor", "python script.py (floor)", (sys.executable, script), work),
         Way("check", "grader check (warm)", (grader_command(), "check", copy), work, daemon),
+        Way("check_unsandboxed", "grader check --sandbox off (warm)",
+            (grader_command(), "check", "--sandbox", "off", copy), work, daemon),
         Way("check_first", "grader check (first)",
             (grader_command(), "check", copy), work, first_daemon,
             before=(grader_command(), "daemon", "stop")),
@@ -112,6 +116,9 @@ def ways_for(notebook: Path, work: Path, baseline: BaselineEnv | None,
             work),
         Way("pytest", "pytest test_<name>.py", (sys.executable, "-m", "pytest", tests, "-q",
                                                 "--grader-notebooks", folder), KIT_ROOT),
+        Way("pytest_unsandboxed", "pytest ... --grader-sandbox off",
+            (sys.executable, "-m", "pytest", tests, "-q", "--grader-notebooks", folder,
+             "--grader-sandbox", "off"), KIT_ROOT),
     ]
     if baseline is not None:
         ways.append(Way("nbconvert", "jupyter nbconvert --execute",

@@ -1,4 +1,4 @@
-"""The targets of issues 5 and 6, each with the value this run measured and a verdict."""
+"""The targets of issues 5, 6 and 10, each with the value this run measured and a verdict."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ CHECK_VS_FLOOR = 1.0  # `grader check` (warm) no slower than `python script.py`
 SPEEDUP = 1.8  # 2 workers against 1, warm
 SHARE_OF_NBGRADER = 0.10  # the kit's marginal cost per notebook on 2 workers ÷ nbgrader's
 SHOWN_DIFFERENCES = 5  # students whose differing grades are named
+SANDBOX_COST = 1.10  # sandboxed ÷ unsandboxed, per notebook
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Target:
 def targets(single: list[NotebookResult], klass: ClassResult | None,
             nbgrader: NbgraderResult | None, nbgrader_error: str) -> list[Target]:
     found = [_check_vs_floor(result) for result in single]
+    found += [_sandbox_cost_of_a_check(result) for result in single]
+    found += _sandbox_cost_in_a_class(klass)
     warm = klass.mode("warm") if klass else None
     workers = klass.workers if klass else 2
     name = f"class, {workers} workers vs 1 (warm): speedup ≥ {SPEEDUP}×"
@@ -47,7 +50,7 @@ def lines(found: list[Target]) -> list[str]:
     width = max(len(t.target) for t in found)
     measured = max(len(t.measured) for t in found)
     rows = [("target", "measured", "verdict")] + [(t.target, t.measured, t.verdict) for t in found]
-    return ["Targets (issues 5 and 6)"] + [
+    return ["Targets (issues 5, 6 and 10)"] + [
         f"   {target:<{width}}  {value:<{measured}}  {verdict}" for target, value, verdict in rows
     ] + [f"     - {detail}" for t in found for detail in t.details]
 
@@ -68,6 +71,35 @@ def _check_vs_floor(result: NotebookResult) -> Target:
                    ratio, ratio <= CHECK_VS_FLOOR)
 
 
+def _sandbox_cost_of_a_check(result: NotebookResult) -> Target:
+    name = f"sandbox's cost, grader check (warm) ≤ {SANDBOX_COST:.2f}×, {result.notebook}"
+    on, off = result.way("check"), result.way("check_unsandboxed")
+    if on.failure or off.failure:
+        return Target(name, "a run failed", None)
+    ratio = on.median / off.median
+    return _target(name, f"{ratio:.2f}× ({on.median:.2f} s ÷ {off.median:.2f} s)", ratio,
+                   ratio <= SANDBOX_COST)
+
+
+def _sandbox_cost_in_a_class(klass: ClassResult | None) -> list[Target]:
+    on = klass.mode("warm") if klass else None
+    off = klass.mode("unsandboxed") if klass else None
+    workers = klass.workers if klass else 2
+    found = []
+    for label, figure in (("1 worker", "per_notebook"),
+                          (f"{workers} workers", "parallel_per_notebook")):
+        name = (f"sandbox's cost, class, {label}: cost per notebook sandboxed ÷ unsandboxed "
+                f"≤ {SANDBOX_COST:.2f}×")
+        if on is None or off is None:
+            found.append(Target(name, "no unsandboxed class runs", None))
+            continue
+        mine, theirs = getattr(on, figure), getattr(off, figure)
+        ratio = mine / theirs
+        found.append(_target(name, f"{ratio:.2f}× ({mine:.2f} s ÷ {theirs:.2f} s)", ratio,
+                             ratio <= SANDBOX_COST))
+    return found
+
+
 def _share_of_nbgrader(workers: int, klass: ClassResult | None,
                        nbgrader: NbgraderResult | None, nbgrader_error: str) -> Target:
     name = (f"class, {workers} workers (warm): cost per notebook "
@@ -84,7 +116,7 @@ def _share_of_nbgrader(workers: int, klass: ClassResult | None,
 
 
 def _identical_grades(klass: ClassResult | None) -> Target:
-    name = "warm vs cold: same points per test, every student"
+    name = "warm vs cold vs unsandboxed: same points per test, every student"
     if klass is None or klass.mode("warm") is None or klass.mode("cold") is None:
         return Target(name, "no cold class runs (--skip-cold)", None)
     runs = [(f"{m.mode} -j {run.workers}", run) for m in klass.modes
