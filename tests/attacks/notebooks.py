@@ -28,6 +28,7 @@ def targets(cache: Path, out: Path, classmate: Path, grader_pid: int, ports: tup
         "hidden_tests": str(GRADER_TESTS / "test_02_training_loop_hidden.py"),
         "test_module": str(GRADER_TESTS / "test_02_training_loop.py"),
         "conftest": str(GRADER_TESTS / "conftest.py"),
+        "root_conftest": str(ROOT / "conftest.py"),
         "pth": os.path.join(site.getsitepackages()[0], "zz_grader_attack.pth"),
         "late_module": str(ROOT / "grader" / "reports" / "markdown.py"),
         "cache": str(cache),

@@ -31,7 +31,7 @@ def touched(aims: dict[str, object]) -> list[str]:
         path = Path(str(aims[key]))
         if path.exists() and FORGED in path.read_bytes():
             problems.append(f"{key}: {path} was written to")
-    for key in ("conftest", "pth", "outside_file"):
+    for key in ("conftest", "root_conftest", "pth", "outside_file"):
         if Path(str(aims[key])).exists():
             problems.append(f"{key}: {aims[key]} was created")
     if (Path(str(aims["cache"])) / "00.json").exists():

@@ -134,12 +134,15 @@ attempt("read the grader's folder through $PWD or $PYTHONPATH",
 attempt("poison the reference cache", lambda: append(os.path.join(TARGETS["cache"], "00.json")))
 attempt("append a no-op check to a test module", lambda: append(TARGETS["test_module"]))
 attempt("drop a conftest.py next to the tests", lambda: append(TARGETS["conftest"]))
+attempt("drop a conftest.py at the course's root", lambda: append(TARGETS["root_conftest"]))
 attempt("drop a .pth file into site-packages", lambda: append(TARGETS["pth"]))
 attempt("patch a module the grader imports late", lambda: append(TARGETS["late_module"]))
 attempt("rewrite the gradebook", lambda: append(TARGETS["gradebook"]))
 attempt("overwrite a classmate's submission", lambda: append(TARGETS["classmate"]))
 attempt("read another kernel's connection file", kernel_connection_files)
 attempt("signal the grading process", lambda: os.kill(TARGETS["grader_pid"], signal.SIGKILL))
+attempt("signal a sibling grading process",
+        lambda: [os.kill(pid, signal.SIGKILL) for pid in pids_named("pytest")])
 attempt("signal the fork server",
         lambda: [os.kill(pid, signal.SIGKILL) for pid in pids_named("fork_server")])
 attempt("ask the fork server for a kernel without limits", ask_fork_server)
