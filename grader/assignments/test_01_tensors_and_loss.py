@@ -1,18 +1,29 @@
-"""Assignment 1 (lessons 1-2): training data as tensors; parameters, prediction, loss, a step."""
+"""Assignment 1 (lessons 1-2): training data as tensors; parameters, prediction, loss, a step.
+
+Each test owns one property. The tests of the given cells (the initial loss, the loss after
+one step) compare with what the student's own functions give at the seeded start, so that a
+mistake in `init_params`, `predict` or `mse` is charged once, by that function's test.
+"""
 
 import pytest
 import torch
 
 from grader.checks import expect_close, expect_requires_grad, expect_same_values
+from grader.checks.causes import Suspect, hint_for
+from grader.checks.closeness import is_close
+from grader.checks.loss_functions import expect_mean_squared_error
 from grader.checks.tensors import expect_tensor_like
 from grader.errors import Feedback
 from grader.grading.inputs import grader_tensor
 
 pytestmark = pytest.mark.assignment("01_tensors_and_loss.ipynb")
 
+STEP_LR = 0.001  # the notebook's one step
+
 
 @pytest.mark.points(2)
 def test_training_data_are_float32_columns_in_the_given_order(submission, reference):
+    """X_train and y_train are float32 tensors of shape (3, 1), rows in the order given."""
     for name in ("X_train", "y_train"):
         expected = reference.value(name)
         found = expect_tensor_like(submission.value(name), expected, name)
@@ -21,74 +32,185 @@ def test_training_data_are_float32_columns_in_the_given_order(submission, refere
 
 @pytest.mark.points(1)
 def test_as_column_turns_any_list_into_a_float32_column(submission, reference):
-    for values in ([0.5, 2, 7, -1], [3], [1.25, 100.0]):
+    """as_column turns lists of one, four or 500 numbers (integers too) into float32 (N, 1)."""
+    for values in ([0.5, 2, 7, -1], [3], [1.25, 100.0], [0, 0, 0],
+                   [float(i) / 7 for i in range(500)]):
         expected = reference.call("as_column", values).value
         found = submission.call("as_column", values).value
-        name = f"as_column({values})"
+        name = f"as_column(a list of {len(values)} numbers)"
         expect_tensor_like(found, expected, name)
         expect_same_values(found, expected, name)
 
 
+def _seeded_draws(seed: int, draw: str, b_first: bool = False) -> tuple[torch.Tensor, ...]:
+    """W (1, 1) and b (1,) as torch.manual_seed(seed) and torch.`draw` would give them."""
+    generator = torch.Generator().manual_seed(seed)
+    sample = getattr(torch, draw)
+    if b_first:
+        b = sample(1, generator=generator)
+        return sample(1, 1, generator=generator), b
+    return sample(1, 1, generator=generator), sample(1, generator=generator)
+
+
+def _init_suspects(seed: int, which: int) -> list[Suspect]:
+    return [
+        Suspect("It is what torch.rand gives: torch.rand draws uniformly from [0, 1); the "
+                "lesson asks for the standard normal, torch.randn.",
+                lambda: _seeded_draws(seed, "rand")[which]),
+        Suspect("It is what drawing b before W gives: random numbers come in order, so draw "
+                "W first, then b.", lambda: _seeded_draws(seed, "randn", b_first=True)[which]),
+    ]
+
+
 @pytest.mark.points(2)
 def test_init_params_draws_seeded_standard_normal_parameters(submission, reference):
+    """init_params(seed) seeds, then draws W (1, 1) and b (1,) with torch.randn, tracking
+    gradients."""
     for seed in (0, 31, 2024):
         expected_W, expected_b = reference.call("init_params", seed).value
         found = submission.call("init_params", seed).value
         if not isinstance(found, tuple) or len(found) != 2:
-            raise Feedback(f"init_params({seed}) should return (W, b), found {found!r}.")
-        for name, value, expected in (("W", found[0], expected_W), ("b", found[1], expected_b)):
+            raise Feedback(f"init_params({seed}) should return the pair (W, b), found "
+                           f"{type(found).__name__}.")
+        again = submission.call("init_params", seed).value
+        for which, (name, value, expected) in enumerate(
+                (("W", found[0], expected_W), ("b", found[1], expected_b))):
             label = f"{name} from init_params({seed})"
             expect_tensor_like(value, expected, label)
             expect_requires_grad(value, label)
-            expect_close(value, expected, label, hint=(
+            if not is_close(value, expected) and not is_close(value, again[which]):
+                raise Feedback(f"init_params({seed}) gave another {name} when called again "
+                               "with the same seed: call torch.manual_seed(seed) inside the "
+                               "function, before drawing.")
+            expect_close(value, expected, label, hint=hint_for(
+                value, _init_suspects(seed, which),
                 "Seed first with torch.manual_seed(seed), then draw W, then b, with "
-                "torch.randn (standard normal; torch.rand is uniform and gives other values)."))
+                "torch.randn."))
+
+
+def _prediction_inputs() -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    W, b = grader_tensor(1, 1, seed=12), grader_tensor(1, seed=13)
+    return [(grader_tensor(5, 1, seed=11, scale=3.0), W, b),
+            (grader_tensor(1, 1, seed=14), W, b),                 # one row
+            (grader_tensor(400, 1, seed=15, scale=2.0), W, b),    # many rows
+            (torch.zeros(3, 1), W, b)]                            # zeros: the bias alone
 
 
 @pytest.mark.points(1)
 def test_predict_is_the_linear_model_on_the_graders_inputs(submission, reference):
-    X = grader_tensor(5, 1, seed=11, scale=3.0)
-    W, b = grader_tensor(1, 1, seed=12), grader_tensor(1, seed=13)
-    expected = reference.call("predict", X, W, b).value
-    found = submission.call("predict", X, W, b).value
-    expect_tensor_like(found, expected, "predict(X, W, b)")
-    expect_close(found, expected, "predict(X, W, b)", hint="It should return X @ W + b.")
+    """predict(X, W, b) is X @ W + b, for one row, a few rows and many rows."""
+    for X, W, b in _prediction_inputs():
+        name = f"predict(X, W, b) for X of shape {tuple(X.shape)}"
+        expected = reference.call("predict", X, W, b).value
+        found = submission.call("predict", X, W, b).value
+        expect_tensor_like(found, expected, name, check_dtype=False)
+        expect_close(found, expected, name, hint=hint_for(found, [
+            Suspect("It is X @ W without the bias: add b.", lambda X=X, W=W: X @ W),
+            Suspect("It is X @ W - b: add the bias, do not subtract it.",
+                    lambda X=X, W=W, b=b: X @ W - b)], "It should return X @ W + b."))
+
+
+def _mse_inputs() -> list[tuple[torch.Tensor, torch.Tensor]]:
+    return [(grader_tensor(6, 1, seed=21, scale=5.0), grader_tensor(6, 1, seed=22, scale=5.0)),
+            (grader_tensor(1, 1, seed=23), grader_tensor(1, 1, seed=24)),            # one row
+            (grader_tensor(300, 1, seed=25), grader_tensor(300, 1, seed=26)),        # many rows
+            (torch.ones(4, 1), torch.ones(4, 1))]                                    # no error
 
 
 @pytest.mark.points(1)
 def test_mse_is_the_mean_of_squared_errors(submission, reference):
-    y_pred, y = grader_tensor(6, 1, seed=21, scale=5.0), grader_tensor(6, 1, seed=22, scale=5.0)
-    expected = reference.call("mse", y_pred, y).value
-    found = submission.call("mse", y_pred, y).value
-    if not isinstance(found, torch.Tensor):
-        raise Feedback(f"mse should return a tensor (so backward() works), found {found!r}.")
-    expect_close(found.reshape(()), expected, "mse(y_pred, y)",
-                 hint="Square the differences, then average them: ((y_pred - y) ** 2).mean().")
+    """mse(y_pred, y) is the mean of (y_pred - y) ** 2, as a tensor backward() can use."""
+    for y_pred, y in _mse_inputs():
+        y_pred = y_pred.clone().requires_grad_(True)
+        name = f"mse(y_pred, y) for two tensors of shape {tuple(y.shape)}"
+        expected = reference.call("mse", y_pred, y).value
+        found = submission.call("mse", y_pred, y).value
+        expect_mean_squared_error(found, y_pred, y, name, expected=expected)
+
+
+# The given cells of lesson 2, replayed with the student's own functions at the seeded start.
+START = """
+import torch
+W0, b0 = init_params(0)
+start = mse(predict(X_train, W0, b0), y_train)
+start.backward()
+result = {"initial_loss": start.item(), "W_grad": W0.grad, "b_grad": b0.grad}
+"""
+STEP = START + f"""
+sgd_step([W0, b0], lr={STEP_LR})
+result["after"] = mse(predict(X_train, W0, b0), y_train).item()
+"""
+START_NEEDS = ["init_params", "predict", "mse", "X_train", "y_train"]
+
+
+def _replay(submission, code: str) -> dict:
+    needs = START_NEEDS + (["sgd_step"] if code is STEP else [])
+    return submission.scenario(code, needs,
+                               "replaying lesson 2 with your functions from init_params(0)")
 
 
 @pytest.mark.points(1)
-def test_initial_loss_and_its_gradients_match_the_reference(submission, reference):
-    expect_close(submission.value("initial_loss"), reference.value("initial_loss"),
-                 "initial_loss")
+def test_initial_loss_and_its_gradients_are_those_of_your_functions(submission):
+    """initial_loss, W_grad and b_grad are what your functions give at the seeded start."""
+    found = {name: submission.value(name) for name in ("initial_loss", "W_grad", "b_grad")}
+    replay = _replay(submission, START)
+    expect_close(found["initial_loss"], replay["initial_loss"], "initial_loss",
+                 expected_from="what your mse and predict give at init_params(0)",
+                 hint="Compute it once, at the start, before any step.")
     for name in ("W_grad", "b_grad"):
-        expect_close(submission.value(name), reference.value(name), name,
-                     hint="Call loss.backward() once on the initial loss.")
+        doubled = Suspect("It is twice the gradient: backward() ran twice on the same loss, "
+                          "and gradients add up in .grad. Call loss.backward() once.",
+                          lambda name=name: 2 * replay[name])
+        expect_close(found[name], replay[name], name,
+                     expected_from="the gradient of your initial loss",
+                     hint=hint_for(found[name], [doubled],
+                                   "Call loss.backward() once, on the initial loss."))
+
+
+def _step_inputs() -> tuple[torch.Tensor, torch.Tensor]:
+    W = grader_tensor(1, 1, seed=31, requires_grad=True)
+    b = grader_tensor(1, seed=32, requires_grad=True)
+    W.grad, b.grad = grader_tensor(1, 1, seed=33), grader_tensor(1, seed=34)
+    return W, b
 
 
 @pytest.mark.points(1)
 def test_sgd_step_moves_each_parameter_against_its_gradient(submission, reference):
-    W = grader_tensor(1, 1, seed=31, requires_grad=True)
-    b = grader_tensor(1, seed=32, requires_grad=True)
-    W.grad, b.grad = grader_tensor(1, 1, seed=33), grader_tensor(1, seed=34)
-    expected = reference.call("sgd_step", [W, b], 0.1).args[0]
-    found = submission.call("sgd_step", [W, b], 0.1).args[0]
-    for name, value, wanted in zip(("W", "b"), found, expected, strict=True):
-        expect_close(value, wanted, f"{name} after sgd_step([W, b], lr=0.1)",
-                     hint="Update in place against the gradient: p -= lr * p.grad, "
-                          "inside torch.no_grad().")
+    """sgd_step(params, lr) moves each tensor in place by -lr times its gradient."""
+    for lr in (0.1, 0.5):
+        W, b = _step_inputs()
+        expected = reference.call("sgd_step", [W, b], lr).args[0]
+        found = submission.call("sgd_step", [W, b], lr).args[0]
+        for name, value, wanted, start in zip(("W", "b"), found, expected, (W, b), strict=True):
+            suspects = [
+                Suspect(f"{name} did not move: the update made a new tensor instead of "
+                        "changing the one in the list. Update in place, p -= lr * p.grad "
+                        "(inside torch.no_grad()), or through p.data.", lambda s=start: s),
+                Suspect(f"{name} moved by {STEP_LR} times its gradient, not by lr times it: "
+                        "use the lr argument, not a number typed in.",
+                        lambda s=start: s.detach() - STEP_LR * s.grad),
+                Suspect(f"{name} moved along its gradient, not against it: subtract, "
+                        "p -= lr * p.grad.", lambda s=start, lr=lr: s.detach() + lr * s.grad),
+            ]
+            expect_close(value, wanted, f"{name} after sgd_step([W, b], lr={lr})",
+                         hint=hint_for(value, suspects,
+                                       "Update each p in place: p -= lr * p.grad."))
 
 
 @pytest.mark.points(1)
-def test_one_step_lowers_the_loss_like_the_reference(submission, reference):
-    expect_close(submission.value("loss_after_step"), reference.value("loss_after_step"),
-                 "loss_after_step", hint="Take exactly one step with lr = 0.001.")
+def test_one_step_lowers_the_loss_as_your_functions_do(submission):
+    """loss_after_step is the loss after one sgd_step at lr = 0.001, and lower than before."""
+    found = submission.value("loss_after_step")
+    replay = _replay(submission, STEP)
+    if not replay["after"] < replay["initial_loss"]:
+        raise Feedback(f"one step of your sgd_step at lr = {STEP_LR} does not lower the loss "
+                       f"({replay['initial_loss']:.6g} before, {replay['after']:.6g} after): "
+                       "the step must move W and b against their gradients (see the "
+                       "sgd_step test).")
+    expect_close(found, replay["after"], "loss_after_step",
+                 expected_from="the loss after one step of your sgd_step",
+                 hint=hint_for(found, [Suspect(
+                     "It is the loss before the step: compute it after sgd_step.",
+                     lambda: replay["initial_loss"])],
+                     f"Take exactly one step, sgd_step([W, b], lr={STEP_LR}), then compute "
+                     "the loss."))

@@ -1,43 +1,127 @@
 """Assignment 2 (lessons 3-4): the training loop by hand; why gradients must be reset."""
 
 import pytest
+import torch
 
-from grader.checks import expect_close, expect_reset_between_steps, expect_training_converged
+from grader.checks import expect_close, expect_steps_independent, expect_tensor_like
+from grader.checks.causes import Suspect, hint_for, matching_cause
+from grader.checks.gradient_descent import Descent, evidence, mistaken_losses, mistaken_runs
+from grader.checks.loss_record import (
+    expect_below,
+    expect_finite,
+    expect_one_per_epoch,
+    expect_recorded_end,
+    expect_recorded_start,
+    recorded_numbers,
+)
+from grader.checks.training import training_hint
 from grader.errors import Feedback
 from grader.grading.inputs import grader_tensor
 
 pytestmark = pytest.mark.assignment("02_training_loop.ipynb")
 
 EPOCHS = 1000
+LR = 0.01
+SEED = 0  # the training cell's given start: torch.manual_seed(0), then W, then b
 LOSS_THRESHOLD = 0.1  # the reference ends at 0.0503; without resetting gradients, 27.2
 PARAMETER_TOLERANCE = 0.05  # float32 training for 1000 steps: same algorithm lands within 1e-3
+LOOP = ("The lesson's loop: 1000 epochs at lr = 0.01 from the seeded start, each one "
+        "predicting, computing the MSE, calling backward(), updating W and b against their "
+        "gradients, and resetting the gradients.")
+
+
+def lesson_run(reference) -> Descent:
+    """The training the lesson asks for, run by the grader from the cell's seeded start."""
+    generator = torch.Generator().manual_seed(SEED)
+    W = torch.randn(1, 1, generator=generator)
+    b = torch.randn(1, generator=generator)
+    return Descent(reference.value("X_train"), reference.value("y_train"), W, b, LR, EPOCHS)
+
+
+def _trained(submission) -> torch.Tensor:
+    """The notebook's trained W and b, flattened (W then b), as the grader reads them."""
+    values = []
+    for name, shape in (("W", (1, 1)), ("b", (1,))):
+        value = submission.value(name)
+        expect_tensor_like(value, torch.zeros(shape), name, check_dtype=False)
+        values.append(value.detach().double().reshape(-1))
+    return torch.cat(values)
+
+
+def _recorded(submission) -> list[float] | None:
+    try:
+        return recorded_numbers(submission.value("losses"), "losses")
+    except Feedback:
+        return None
 
 
 @pytest.mark.points(2)
-def test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold(submission):
-    losses = submission.value("losses")
-    if not isinstance(losses, list):
-        raise Feedback(f"`losses` should be a list of floats, found {type(losses).__name__}.")
-    expect_training_converged(losses, LOSS_THRESHOLD, "losses", epochs=EPOCHS)
+def test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold(submission,
+                                                                             reference):
+    """losses holds 1000 numbers, the loss of every epoch of the training, ending below 0.1."""
+    values = recorded_numbers(submission.value("losses"), "losses")
+    expect_one_per_epoch(values, EPOCHS, "losses")
+    expect_finite(values, "losses")
+    run = lesson_run(reference)
+    expect_recorded_start(values[0], run.start_loss(), run.loss_after_one_step(), "losses",
+                          mistaken_losses(run))
+    trained = _trained(submission)
+    expect_below(values, LOSS_THRESHOLD, "losses", training_hint(
+        trained, matching_cause(evidence(trained, values), mistaken_runs(run, values)), LOOP))
+    expect_recorded_end(values, run.loss_at(trained), "losses", "the trained W and b")
 
 
 @pytest.mark.points(2)
 def test_trained_parameters_are_near_the_reference(submission, reference):
-    for name in ("W", "b"):
-        expect_close(submission.value(name), reference.value(name), name, rtol=0.0,
-                     atol=PARAMETER_TOLERANCE,
-                     hint=f"Train {EPOCHS} epochs with lr = 0.01 from the seeded start, "
-                          "resetting gradients every epoch.")
+    """The trained W and b are within 0.05 of the reference's (19.74 and 0.59)."""
+    found = _trained(submission)
+    expected = torch.cat([reference.value(n).double().reshape(-1) for n in ("W", "b")])
+    recorded = _recorded(submission)
+    hint = training_hint(found, matching_cause(evidence(found, recorded),
+                                               mistaken_runs(lesson_run(reference), recorded)),
+                         LOOP)
+    for position, name in enumerate(("W", "b")):
+        expect_close(found[position], expected[position], name, rtol=0.0,
+                     atol=PARAMETER_TOLERANCE, hint=hint)
+
+
+# Count the backward() calls of accumulated_grad: the lesson is to watch .grad grow.
+COUNTED = """
+import torch
+original, calls = torch.autograd.backward, []
+def counted(*args, **kwargs):
+    calls.append(1)
+    return original(*args, **kwargs)
+torch.autograd.backward = counted
+try:
+    value = accumulated_grad(n)
+finally:
+    torch.autograd.backward = original
+result = {"value": value, "backward_calls": len(calls)}
+"""
 
 
 @pytest.mark.points(1)
 def test_accumulated_grad_shows_gradients_adding_up(submission, reference):
+    """accumulated_grad(n) calls (2 * w).backward() n times and returns w.grad: 2n."""
     for calls in (1, 3, 21):
-        expected = reference.call("accumulated_grad", calls).value
-        found = submission.call("accumulated_grad", calls).value
-        expect_close(found, expected, f"accumulated_grad({calls})",
-                     hint=f"Each (2 * w).backward() adds 2 to w.grad: after {calls} calls "
-                          "without resetting it holds their sum.")
+        describe = f"calling accumulated_grad({calls})"
+        expected = reference.scenario(COUNTED, ["accumulated_grad"], describe, n=calls)
+        found = submission.scenario(COUNTED, ["accumulated_grad"], describe, n=calls)
+        value = found["value"]
+        if isinstance(value, torch.Tensor) and value.numel() == 1:
+            value = value.item()
+        expect_close(value, expected["value"], f"accumulated_grad({calls})", hint=hint_for(
+            value, [Suspect("It is one call's gradient: w.grad was reset between the calls. "
+                            "Here, let it accumulate: that is what the function shows.",
+                            lambda: 2.0)],
+            f"Each (2 * w).backward() adds 2 to w.grad: after {calls} calls it holds their "
+            "sum."))
+        if found["backward_calls"] != calls:
+            raise Feedback(f"accumulated_grad({calls}) called backward() "
+                           f"{found['backward_calls']} times: call (2 * w).backward() exactly "
+                           f"{calls} times and return what w.grad holds then. The value "
+                           "itself is not the point: watching .grad add up is.")
 
 
 def _step_inputs() -> dict:
@@ -49,32 +133,60 @@ def _step_inputs() -> dict:
     }
 
 
+def _as_number(value: object, what: str) -> float:
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return value.item()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise Feedback(f"{what} should be the loss, a number (loss.item()), found "
+                   f"{type(value).__name__}.")
+
+
 @pytest.mark.points(1)
 def test_train_step_is_one_step_of_gradient_descent(submission, reference):
+    """One train_step call returns the loss before the update and moves W, b in place."""
     inputs = _step_inputs()
     args = (inputs["X"], inputs["y"], inputs["W"], inputs["b"], 0.05)
     expected, found = reference.call("train_step", *args), submission.call("train_step", *args)
-    expect_close(found.value, expected.value, "the loss returned by train_step",
+    loss = _as_number(found.value, "train_step's return value")
+    expect_close(loss, expected.value, "the loss returned by train_step",
                  hint="Return loss.item(), the loss computed before the update.")
     for position, name in ((2, "W"), (3, "b")):
+        start = inputs[name]
         expect_close(found.args[position], expected.args[position],
-                     f"{name} after one train_step", hint="Update in place: p -= lr * p.grad.")
+                     f"{name} after one train_step", hint=hint_for(found.args[position], [
+                         Suspect(f"{name} did not move: the update made a new tensor "
+                                 f"({name} = {name} - ...) instead of changing the one passed "
+                                 f"in. Update in place: {name} -= lr * {name}.grad, inside "
+                                 "torch.no_grad().", lambda s=start: s)],
+                         "Update in place: p -= lr * p.grad."))
 
 
+# Two calls from one state, and one call from where the first ended (on fresh tensors).
 TWO_STEPS = """
-train_step(X, y, W, b, 0.05)
-first = (W.grad.clone(), b.grad.clone())
-train_step(X, y, W, b, 0.05)
-result = {"W": W.grad, "b": b.grad, "first_W": first[0], "first_b": first[1]}
+import torch
+def fresh(t):
+    return t.detach().clone().requires_grad_(True)
+def state(W, b):
+    return {"W": W.detach().clone(), "b": b.detach().clone()}
+W1, b1 = fresh(W), fresh(b)
+start = state(W1, b1)
+train_step(X, y, W1, b1, 0.05)
+after_one = state(W1, b1)
+train_step(X, y, W1, b1, 0.05)
+after_two = state(W1, b1)
+W2, b2 = fresh(after_one["W"]), fresh(after_one["b"])
+train_step(X, y, W2, b2, 0.05)
+result = {"start": start, "after_one": after_one, "after_two": after_two,
+          "single_second": state(W2, b2)}
 """
 
 
 @pytest.mark.points(2)
-def test_train_step_resets_gradients_between_calls(submission, reference):
-    describe = "calling train_step twice from the same start"
-    expected = reference.scenario(TWO_STEPS, ["train_step"], describe, **_step_inputs())
-    found = submission.scenario(TWO_STEPS, ["train_step"], describe, **_step_inputs())
-    for name in ("W", "b"):
-        summed = expected[name] + expected[f"first_{name}"]
-        expect_reset_between_steps("train_step", name, found[name], expected[name], summed)
-
+def test_train_step_resets_gradients_between_calls(submission):
+    """Two train_step calls move W and b as two separate single calls would."""
+    found = submission.scenario(TWO_STEPS, ["train_step"],
+                                "calling train_step twice from the same start",
+                                **_step_inputs())
+    expect_steps_independent("train_step", found["start"], found["after_one"],
+                             found["after_two"], found["single_second"])

@@ -1,46 +1,75 @@
-"""Assignment 3 (lessons 5-6): the training loop with torch.optim.SGD; seeds and reproducibility."""
+"""Assignment 3 (lessons 5-6): the training loop with torch.optim.SGD; seeds and reproducibility.
+
+The reproducibility tests compare a run with a run; only the test against the reference owns
+the run's content (its start, its steps, its number of epochs).
+"""
 
 import pytest
 import torch
 
 from grader.checks import (
     expect_close,
-    expect_converged_without_accumulation,
     expect_different_for_different_seeds,
-    expect_reset_between_steps,
     expect_same_for_same_seed,
     expect_same_values,
     expect_seeded_like_reference,
+    expect_steps_independent,
     expect_tensor_like,
 )
+from grader.checks.causes import Suspect, hint_for, matching_cause
+from grader.checks.closeness import is_close
+from grader.checks.gradient_descent import Descent, evidence, mistaken_losses, mistaken_runs
+from grader.checks.loss_record import (
+    expect_below,
+    expect_finite,
+    expect_one_per_epoch,
+    expect_recorded_end,
+    expect_recorded_start,
+    recorded_numbers,
+)
+from grader.checks.training import training_hint
 from grader.errors import Feedback
 from grader.grading.inputs import grader_tensor
 
 pytestmark = pytest.mark.assignment("03_optimizer_and_seeds.ipynb")
 
 EPOCHS = 2000
+LR = 0.01
 LOSS_THRESHOLD = 1e-5  # the reference ends at 5.2e-6; 200 epochs end at 0.03, no reset at 19
 # Float32 and float64, x * W and X @ W all land within 1e-6 of the reference's W and b; twice
 # the epochs moves b by 0.006 and W by 0.003, so 1e-3 still tells them apart.
 PARAMETER_TOLERANCE = 1e-3
 STEP_LR = 0.05
+LOOP = ("The lesson's loop: 2000 epochs of SGD at lr = 0.01 from W = b = 0, each one "
+        "computing the MSE of X_train @ W + b against y_train, then optimizer.zero_grad(), "
+        "cost.backward() and optimizer.step().")
 
 
-def _expect_column_data(submission, reference) -> None:
-    """The loop's data are (3, 1) columns: (3, 1) predictions against (3,) targets broadcast."""
-    for name in ("X_train", "y_train"):
-        expected = reference.value(name)
-        found = submission.value(name)
-        if isinstance(found, torch.Tensor) and found.shape != expected.shape:
-            raise Feedback(
-                f"`{name}` has shape {tuple(found.shape)}, not {tuple(expected.shape)}, so the "
-                f"loss compared (3, 1) predictions with a {tuple(found.shape)} tensor: they "
-                "broadcast to (3, 3), every prediction against every target, and training "
-                "fits the wrong thing without any error. Make both (3, 1) columns.")
+def lesson_run(reference) -> Descent:
+    """The training the lesson asks for, run by the grader from the given zero start."""
+    return Descent(reference.value("X_train"), reference.value("y_train"), torch.zeros(1, 1),
+                   torch.zeros(1), LR, EPOCHS)
+
+
+def _trained(submission) -> torch.Tensor:
+    values = []
+    for name, shape in (("W", (1, 1)), ("b", (1,))):
+        value = submission.value(name)
+        expect_tensor_like(value, torch.zeros(shape), name, check_dtype=False)
+        values.append(value.detach().double().reshape(-1))
+    return torch.cat(values)
+
+
+def _recorded(submission) -> list[float] | None:
+    try:
+        return recorded_numbers(submission.value("losses"), "losses")
+    except Feedback:
+        return None
 
 
 @pytest.mark.points(1)
 def test_training_data_are_the_y_equals_2x_columns(submission, reference):
+    """X_train and y_train are float tensors of shape (3, 1) holding y = 2x, in order."""
     for name in ("X_train", "y_train"):
         expected = reference.value(name)
         found = expect_tensor_like(submission.value(name), expected, name, check_dtype=False)
@@ -49,24 +78,31 @@ def test_training_data_are_the_y_equals_2x_columns(submission, reference):
 
 @pytest.mark.points(2)
 def test_sgd_loop_records_a_loss_per_epoch_that_ends_below_1e_5(submission, reference):
-    losses = submission.value("losses")
-    if not isinstance(losses, list):
-        raise Feedback(f"`losses` should be a list of floats, found {type(losses).__name__}.")
-    _expect_column_data(submission, reference)
-    expect_converged_without_accumulation(losses, LOSS_THRESHOLD, "losses", epochs=EPOCHS,
-                                          lr=submission.value("lr"),
-                                          expected_lr=reference.value("lr"))
+    """losses holds 2000 numbers, the cost of every epoch of the training, ending below 1e-5."""
+    values = recorded_numbers(submission.value("losses"), "losses")
+    expect_one_per_epoch(values, EPOCHS, "losses")
+    expect_finite(values, "losses")
+    run = lesson_run(reference)
+    expect_recorded_start(values[0], run.start_loss(), run.loss_after_one_step(), "losses",
+                          mistaken_losses(run))
+    trained = _trained(submission)
+    expect_below(values, LOSS_THRESHOLD, "losses", training_hint(
+        trained, matching_cause(evidence(trained, values), mistaken_runs(run, values)), LOOP))
+    expect_recorded_end(values, run.loss_at(trained), "losses", "the trained W and b")
 
 
 @pytest.mark.points(2)
 def test_trained_W_and_b_are_near_the_reference(submission, reference):
-    _expect_column_data(submission, reference)
-    for name in ("W", "b"):
-        expect_close(submission.value(name), reference.value(name), name, rtol=0.0,
-                     atol=PARAMETER_TOLERANCE,
-                     hint=f"Start from zeros and train {EPOCHS} epochs with SGD at lr = 0.01, "
-                          "calling optimizer.zero_grad(), cost.backward() and "
-                          "optimizer.step() every epoch (resetting gradients each time).")
+    """The trained W and b are within 0.001 of the reference's (1.997 and 0.006)."""
+    found = _trained(submission)
+    expected = torch.cat([reference.value(n).double().reshape(-1) for n in ("W", "b")])
+    recorded = _recorded(submission)
+    hint = training_hint(found, matching_cause(evidence(found, recorded),
+                                               mistaken_runs(lesson_run(reference), recorded)),
+                         LOOP)
+    for position, name in enumerate(("W", "b")):
+        expect_close(found[position], expected[position], name, rtol=0.0,
+                     atol=PARAMETER_TOLERANCE, hint=hint)
 
 
 def _step_inputs() -> dict:
@@ -78,17 +114,25 @@ def _step_inputs() -> dict:
     }
 
 
-# The parameters before, between and after two calls: the gradient each step applied is
-# (before - after) / lr, wherever the step resets .grad (before backward, or after step).
+# Two calls chained from one state, and one call from where the first ended, on fresh
+# tensors with an optimizer of their own.
 TWO_STEPS = f"""
 import torch
-optimizer = torch.optim.SGD([W, b], lr={STEP_LR})
-states = [(W.detach().clone(), b.detach().clone())]
-step_losses = []
-for _ in range(2):
-    step_losses.append(train_step(X, y, W, b, optimizer))
-    states.append((W.detach().clone(), b.detach().clone()))
-result = {{"W": [s[0] for s in states], "b": [s[1] for s in states], "losses": step_losses}}
+def fresh(t):
+    return t.detach().clone().requires_grad_(True)
+def state(W, b):
+    return {{"W": W.detach().clone(), "b": b.detach().clone()}}
+W1, b1 = fresh(W), fresh(b)
+optimizer = torch.optim.SGD([W1, b1], lr={STEP_LR})
+start = state(W1, b1)
+first_loss = train_step(X, y, W1, b1, optimizer)
+after_one = state(W1, b1)
+train_step(X, y, W1, b1, optimizer)
+after_two = state(W1, b1)
+W2, b2 = fresh(after_one["W"]), fresh(after_one["b"])
+train_step(X, y, W2, b2, torch.optim.SGD([W2, b2], lr={STEP_LR}))
+result = {{"start": start, "after_one": after_one, "after_two": after_two,
+          "single_second": state(W2, b2), "first_loss": first_loss}}
 """
 TWO_STEPS_DESCRIBE = f"calling train_step twice with the grader's W, b and SGD(lr={STEP_LR})"
 
@@ -97,33 +141,51 @@ def _two_steps(notebook) -> dict:
     return notebook.scenario(TWO_STEPS, ["train_step"], TWO_STEPS_DESCRIBE, **_step_inputs())
 
 
+def _as_number(value: object, what: str) -> float:
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return value.item()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise Feedback(f"{what} should be the loss, a number (cost.item()), found "
+                   f"{type(value).__name__}.")
+
+
 @pytest.mark.points(1)
 def test_train_step_is_one_step_of_the_optimizer_it_is_given(submission, reference):
+    """One train_step call returns the cost before the update and steps the optimizer given."""
     expected, found = _two_steps(reference), _two_steps(submission)
-    if not isinstance(found["losses"][0], (int, float)):
-        raise Feedback(f"train_step should return the loss as a Python float (cost.item()), "
-                       f"found {found['losses'][0]!r}.")
-    expect_close(found["losses"][0], expected["losses"][0], "the loss returned by train_step",
+    loss = _as_number(found["first_loss"], "train_step's return value")
+    expect_close(loss, expected["first_loss"], "the loss returned by train_step",
                  hint="Return the mean squared error of X @ W + b against y, computed before "
                       "the update, as cost.item().")
     for name in ("W", "b"):
-        expect_close(found[name][1], expected[name][1], f"{name} after one train_step",
-                     hint="Update through the optimizer that is passed in: optimizer.step() "
-                          "after cost.backward() (do not create another optimizer inside).")
+        moved = found["after_one"][name]
+        expect_close(moved, expected["after_one"][name], f"{name} after one train_step",
+                     hint=hint_for(moved, [Suspect(
+                         f"{name} did not move: step with the optimizer that is passed in "
+                         "(optimizer.step() after cost.backward()), and do not reset the "
+                         "gradients between backward() and step().",
+                         lambda name=name: found["start"][name])],
+                         "Update through the optimizer that is passed in: optimizer.step() "
+                         "after cost.backward() (do not create another optimizer inside)."))
 
 
 @pytest.mark.points(2)
-def test_train_step_resets_gradients_between_calls(submission, reference):
-    expected, found = _two_steps(reference), _two_steps(submission)
-    for name in ("W", "b"):
-        first = (expected[name][0] - expected[name][1]) / STEP_LR
-        second = (expected[name][1] - expected[name][2]) / STEP_LR
-        applied = (found[name][1] - found[name][2]) / STEP_LR
-        expect_reset_between_steps("train_step", name, applied, second, first + second)
+def test_train_step_resets_gradients_between_calls(submission):
+    """Two train_step calls move W and b as two separate single calls would."""
+    found = _two_steps(submission)
+    expect_steps_independent("train_step", found["start"], found["after_one"],
+                             found["after_two"], found["single_second"])
+
+
+def _seeded_rand(seed: int, n: int, draw: str = "rand") -> list[float]:
+    generator = torch.Generator().manual_seed(seed)
+    return [getattr(torch, draw)(1, generator=generator).item() for _ in range(n)]
 
 
 @pytest.mark.points(2)
 def test_seeded_draws_follow_the_seed_and_repeat_the_lecture(submission, reference):
+    """seeded_draws(seed, n) returns n torch.rand draws after torch.manual_seed(seed)."""
     def draws(notebook, seed: int, n: int) -> dict:
         values = notebook.call("seeded_draws", seed, n).value
         if notebook is submission:
@@ -133,17 +195,22 @@ def test_seeded_draws_follow_the_seed_and_repeat_the_lecture(submission, referen
     runs = {seed: draws(submission, seed, 2) for seed in (3, 5)}
     expect_different_for_different_seeds(runs, "seeded_draws(seed, 2)")
     expect_same_for_same_seed(runs[3], draws(submission, 3, 2), "seeded_draws(3, 2)")
-    for seed, n in ((3, 2), (5, 2), (2024, 4)):
-        expect_seeded_like_reference(
-            draws(submission, seed, n), draws(reference, seed, n), f"seeded_draws({seed}, {n})",
-            hint="Seed first with torch.manual_seed(seed), then call torch.rand(1) n times "
-                 "(uniform on [0, 1); torch.randn draws from a normal distribution and gives "
-                 "other numbers).")
+    for seed, n in ((3, 2), (5, 2), (2024, 4), (7, 1)):
+        found = draws(submission, seed, n)
+        expect_seeded_like_reference(found, draws(reference, seed, n),
+                                     f"seeded_draws({seed}, {n})", hint=hint_for(
+            [float(v) for v in found["draws"]],
+            [Suspect("They are torch.randn's draws: torch.randn draws from the normal "
+                     "distribution; the lesson draws uniformly on [0, 1) with torch.rand.",
+                     lambda seed=seed, n=n: _seeded_rand(seed, n, "randn"))],
+            "Seed first with torch.manual_seed(seed), then call torch.rand(1) n times."))
 
 
 def _expect_numbers(values, n: int, call: str) -> None:
+    if isinstance(values, torch.Tensor) and values.dim() == 1:
+        values = values.tolist()
     if not isinstance(values, (list, tuple)):
-        raise Feedback(f"{call} should return a list of {n} floats, found "
+        raise Feedback(f"{call} should return a list of {n} numbers, found "
                        f"{type(values).__name__}.")
     if len(values) != n:
         raise Feedback(f"{call} should return {n} numbers, one per draw, found {len(values)}.")
@@ -156,40 +223,101 @@ def _seed_inputs() -> tuple:
 SEED_EPOCHS = 30  # enough steps for a wrong start or a wrong step to show
 
 
-def _train_from_seed(notebook, seed: int) -> dict:
+def _train_from_seed(notebook, seed: int) -> object:
     X, y = _seed_inputs()
-    found = notebook.call("train_from_seed", seed, X, y, SEED_EPOCHS).value
-    if not isinstance(found, tuple) or len(found) != 3:
-        raise Feedback(f"train_from_seed({seed}, X, y, {SEED_EPOCHS}) should return "
-                       f"(W, b, losses), found {found!r}"[:300])
-    W, b, losses = found
-    if not isinstance(losses, list) or len(losses) != SEED_EPOCHS:
-        raise Feedback(f"train_from_seed should return the list of the {SEED_EPOCHS} epochs' "
-                       f"losses as its third value, found {losses!r}"[:300])
-    return {"W": W, "b": b, "losses": losses}
+    return notebook.call("train_from_seed", seed, X, y, SEED_EPOCHS).value
 
 
 @pytest.mark.points(2)
 def test_train_from_seed_is_identical_for_the_same_seed(submission):
+    """train_from_seed called twice with one seed gives the same results, bit for bit."""
     for seed in (3, 1234):
+        first, second = _train_from_seed(submission, seed), _train_from_seed(submission, seed)
         call = f"train_from_seed({seed}, X, y, {SEED_EPOCHS})"
-        expect_same_for_same_seed(_train_from_seed(submission, seed),
-                                  _train_from_seed(submission, seed), call)
+        expect_same_for_same_seed(_named(first), _named(second), call)
 
 
 @pytest.mark.points(1)
 def test_train_from_seed_differs_between_seeds(submission):
-    runs = {seed: _train_from_seed(submission, seed) for seed in (11, 12)}
+    """train_from_seed gives different results for different seeds."""
+    runs = {seed: _named(_train_from_seed(submission, seed)) for seed in (11, 12)}
     expect_different_for_different_seeds(runs, f"train_from_seed(seed, X, y, {SEED_EPOCHS})")
+
+
+def _named(result: object) -> dict:
+    """A run's results by name, whatever it returned (only the match test checks the form)."""
+    if isinstance(result, tuple) and len(result) == 3:
+        return dict(zip(("W", "b", "losses"), result, strict=True))
+    return {"result": result}
+
+
+# The lesson's procedure, run with the notebook's own train_step: what train_from_seed gives
+# when it does the steps asked, whatever train_step does.
+WITH_OWN_STEP = f"""
+import torch
+torch.manual_seed(seed)
+W = torch.randn(1, 1, requires_grad=True)
+b = torch.randn(1, requires_grad=True)
+start = (W.detach().clone(), b.detach().clone())
+optimizer = torch.optim.SGD([W, b], lr={LR})
+losses = [train_step(X, y, W, b, optimizer) for _ in range(epochs)]
+result = (W, b, losses, not (torch.equal(W, start[0]) and torch.equal(b, start[1])))
+"""
+
+
+def _seed_suspects(seed: int, X: torch.Tensor, y: torch.Tensor) -> list[Suspect]:
+    def run(draw: str = "randn", b_first: bool = False, lr: float = LR) -> torch.Tensor:
+        generator = torch.Generator().manual_seed(seed)
+        sample = getattr(torch, draw)
+        first = sample(1, generator=generator) if b_first else sample(1, 1, generator=generator)
+        second = sample(1, 1, generator=generator) if b_first else sample(1, generator=generator)
+        W, b = (second, first) if b_first else (first, second)
+        return Descent(X, y, W, b, lr, SEED_EPOCHS).result.parameters
+
+    return [
+        Suspect("They are what a torch.rand start gives: torch.rand draws uniformly from "
+                "[0, 1); draw W and b with torch.randn (standard normal).",
+                lambda: run("rand"), rtol=1e-4),
+        Suspect("They are what drawing b before W gives: draw W first, then b.",
+                lambda: run(b_first=True), rtol=1e-4),
+        Suspect(f"They are what a learning rate of {10 * LR:g} gives: use lr = {LR}.",
+                lambda: run(lr=10 * LR), rtol=1e-4),
+        Suspect(f"They are what a learning rate of {LR / 10:g} gives: use lr = {LR}.",
+                lambda: run(lr=LR / 10), rtol=1e-4),
+    ]
 
 
 @pytest.mark.points(1)
 def test_train_from_seed_matches_the_reference(submission, reference):
+    """train_from_seed returns (W, b, losses) of exactly `epochs` seeded SGD steps, as the
+    reference does."""
     for seed in (3, 11):
-        expect_seeded_like_reference(
-            _train_from_seed(submission, seed), _train_from_seed(reference, seed),
-            f"train_from_seed({seed}, X, y, {SEED_EPOCHS})",
-            hint="After torch.manual_seed(seed), draw W = torch.randn(1, 1) then "
-                 "b = torch.randn(1) (torch.randn, standard normal: torch.rand is uniform and "
-                 "gives other values), and train with SGD at lr = 0.01, resetting the "
-                 "gradients every epoch.")
+        call = f"train_from_seed({seed}, X, y, {SEED_EPOCHS})"
+        found = _train_from_seed(submission, seed)
+        if not isinstance(found, tuple) or len(found) != 3:
+            raise Feedback(f"{call} should return the tuple (W, b, losses), found "
+                           f"{type(found).__name__}"
+                           f"{f' of {len(found)} items' if isinstance(found, tuple) else ''}.")
+        losses = recorded_numbers(found[2], f"the losses {call} returns")
+        expect_one_per_epoch(losses, SEED_EPOCHS, f"the losses {call} returns",
+                             loop="its loop")
+        expected = _named(_train_from_seed(reference, seed))
+        named = {"W": found[0], "b": found[1], "losses": losses}
+        if all(is_close(named[k], expected[k]) for k in ("W", "b")) and is_close(
+                losses, expected["losses"]):
+            continue
+        X, y = _seed_inputs()
+        own = submission.scenario(WITH_OWN_STEP, ["train_step"],
+                                  f"training with your train_step from seed {seed}",
+                                  seed=seed, X=X, y=y, epochs=SEED_EPOCHS)
+        own_losses = recorded_numbers(own[2], "your train_step's losses")
+        if own[3] and is_close(named["W"], own[0]) and is_close(named["b"], own[1]) and \
+                is_close(losses, own_losses):
+            continue  # the procedure is right; train_step's own mistakes are charged there
+        parameters = torch.cat([torch.as_tensor(named[k]).double().reshape(-1)
+                                for k in ("W", "b")])
+        cause = matching_cause(parameters, _seed_suspects(seed, X, y))
+        expect_seeded_like_reference(named, expected, call, hint=cause or (
+            "After torch.manual_seed(seed), draw W = torch.randn(1, 1) then b = "
+            "torch.randn(1), make an SGD optimizer over [W, b] at lr = 0.01, and take exactly "
+            "`epochs` steps."))

@@ -1,17 +1,27 @@
-"""Assignment 5 (lesson 9): the design matrix [1, x]; a loss on matching shapes, not (N, N)."""
+"""Assignment 5 (lesson 9): the design matrix [1, x]; a loss on matching shapes, not (N, N).
+
+`mse_loss` owns the broadcasting trap, `design_matrix` the column of ones, the data test the
+seeded draws. The tests of the notebook's own run (the loss at the start, the training, the
+learned weight) replay it with the student's own functions and data: a mistake in them is
+charged once, by its own test, and the run is checked for what it adds (the start, the loop).
+"""
 
 import pytest
 import torch
 
-from grader.checks import (
-    expect_close,
-    expect_design_matrix,
-    expect_matching_shapes_loss,
-    expect_not_broadcast,
-    expect_tensor_like,
-    expect_training_converged,
+from grader.checks import expect_close, expect_design_matrix, expect_tensor_like
+from grader.checks.causes import Suspect, hint_for, matching_cause
+from grader.checks.closeness import is_close
+from grader.checks.gradient_descent import Descent, evidence, mistaken_runs
+from grader.checks.loss_functions import expect_mean_squared_error
+from grader.checks.loss_record import (
+    expect_below,
+    expect_finite,
+    expect_one_per_epoch,
+    expect_recorded_start,
+    recorded_numbers,
 )
-from grader.checks.broadcasting import broadcast_mse
+from grader.checks.training import training_hint
 from grader.errors import Feedback
 from grader.grading.inputs import grader_tensor
 from grader.probing.wire import ModuleSnapshot
@@ -19,101 +29,172 @@ from grader.probing.wire import ModuleSnapshot
 pytestmark = pytest.mark.assignment("05_design_matrix_and_broadcasting.ipynb")
 
 N = 100
+SEED = 202150754
 EPOCHS = 100
+LR = 0.1
+START = [[-5.0, 10.0]]
 LOSS_THRESHOLD = 0.2  # the reference ends at 0.1527 (noise variance 0.16); broadcast: 15.6
 WEIGHT_TOLERANCE = 0.01  # the reference has converged to 1e-6; 20 epochs are still 0.05 off
 TRUE_WEIGHT = (2.5, 4.0)
 DATA_HINT = ("Seed with torch.manual_seed(202150754), draw x with torch.randn(100) and sort it, "
              "then the noise 0.4 * torch.randn(100), in that order.")
+LOOP = (f"The lesson's loop: {EPOCHS} epochs of SGD at lr = {LR} from the weight {START}, each "
+        "one computing mse_loss(model(X), y), optimizer.zero_grad(), backward() and "
+        "optimizer.step().")
+
+
+def _design_inputs() -> list[torch.Tensor]:
+    return [grader_tensor(5, seed=51, scale=2.0), grader_tensor(8, seed=52, scale=2.0),
+            grader_tensor(1, seed=53), grader_tensor(500, seed=54), torch.zeros(3)]
 
 
 @pytest.mark.points(2)
 def test_design_matrix_puts_a_column_of_ones_before_x(submission, reference):
-    for rows, seed in ((5, 51), (8, 52), (3, 53)):
-        x = grader_tensor(rows, seed=seed, scale=2.0)
+    """design_matrix(x) is the (N, 2) matrix [1, x], for one, a few and many values of x."""
+    for x in _design_inputs():
         expected = reference.call("design_matrix", x).value
         found = submission.call("design_matrix", x).value
-        expect_design_matrix(found, expected, "design_matrix(x)",
+        expect_design_matrix(found, expected, f"design_matrix(x) for x of shape {tuple(x.shape)}",
                              hint="The second column is x itself, in the order given.")
+
+
+def _x_suspects() -> list[Suspect]:
+    def draws(kind: str) -> torch.Tensor:
+        generator = torch.Generator().manual_seed(SEED)
+        sample = torch.rand if kind == "rand" else torch.randn
+        x = sample(N, generator=generator)
+        return x if kind == "unsorted" else x.sort(descending=kind == "descending").values
+    return [
+        Suspect("They are torch.rand's draws: torch.rand is uniform on [0, 1); the lesson "
+                "draws x with torch.randn.", lambda: draws("rand")),
+        Suspect("They are the right draws, not sorted: sort x (torch.sort returns the values "
+                "and their indices: keep the values).", lambda: draws("unsorted")),
+        Suspect("They are the right draws, sorted in decreasing order: sort them in "
+                "increasing order.", lambda: draws("descending")),
+    ]
 
 
 @pytest.mark.points(1)
 def test_data_are_the_seeded_lesson_data_with_flat_targets(submission, reference):
-    expect_design_matrix(submission.value("X"), reference.value("X"), "X", hint=DATA_HINT)
-    expected_y = reference.value("y")
-    found_y = expect_tensor_like(submission.value("y"), expected_y, "y", check_dtype=False)
-    expect_close(found_y, expected_y, "y", hint=DATA_HINT + " Then y = X @ W_true + noise.")
+    """X is design_matrix of the seeded sorted x, and y = X @ W_true + noise has shape (100,)."""
+    x_lesson, noise = reference.value("x"), reference.value("noise")
+    expected_X, expected_y = reference.value("X"), reference.value("y")
+    X = submission.value("X")
+    if not is_close(X, expected_X):
+        own = submission.call("design_matrix", x_lesson).value
+        if not (isinstance(own, torch.Tensor) and is_close(X, own)):
+            expect_design_matrix(X, expected_X, "X", hint=hint_for(
+                X[:, 1] if isinstance(X, torch.Tensor) and X.dim() == 2 and X.shape[1] == 2
+                else X, _x_suspects(), DATA_HINT))
+    y = expect_tensor_like(submission.value("y"), expected_y, "y", check_dtype=False)
+    own_y = X.detach().double() @ torch.tensor(TRUE_WEIGHT, dtype=torch.float64) + \
+        noise.double()
+    expect_close(y, own_y, "y", expected_from="X @ W_true + the lesson's noise",
+                 hint=hint_for(y, [Suspect("It is X @ W_true without the noise: add "
+                                           "0.4 * torch.randn(100), drawn after x.",
+                                           lambda: own_y - noise.double())],
+                               DATA_HINT + " Then y = X @ W_true + noise."))
 
 
-def _loss_inputs(rows: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    y_hat = grader_tensor(rows, 1, seed=seed, scale=3.0, requires_grad=True)
-    y = grader_tensor(rows, seed=seed + 1, scale=3.0, shift=1.0)
-    return y_hat, y
+def _loss_inputs() -> list[tuple[torch.Tensor, torch.Tensor]]:
+    cases = []
+    for rows, seed, column in ((8, 61, False), (12, 63, False), (8, 65, True), (1, 67, False),
+                               (500, 69, False)):
+        y_hat = grader_tensor(rows, 1, seed=seed, scale=3.0, requires_grad=True)
+        y = grader_tensor(rows, seed=seed + 1, scale=3.0, shift=1.0)
+        cases.append((y_hat, y.reshape(-1, 1) if column else y))
+    return cases
 
 
 @pytest.mark.points(3)
 def test_mse_loss_pairs_each_prediction_with_its_own_target(submission, reference):
-    for rows, seed, column in ((8, 61, False), (12, 63, False), (8, 65, True)):
-        y_hat, y = _loss_inputs(rows, seed)
-        y = y.reshape(-1, 1) if column else y
+    """mse_loss(y_hat, y) pairs prediction i with target i, for (N,) and (N, 1) targets,
+    one row or many."""
+    for y_hat, y in _loss_inputs():
         name = f"mse_loss(y_hat, y) for y_hat {tuple(y_hat.shape)} and y {tuple(y.shape)}"
         expected = reference.call("mse_loss", y_hat, y).value
         found = submission.call("mse_loss", y_hat, y).value
-        if not isinstance(found, torch.Tensor) or found.numel() != 1:
-            raise Feedback(f"{name} should return a tensor with one value (so that backward() "
-                           f"works), found {found!r}"[:300])
-        expect_matching_shapes_loss(
-            found.reshape(()), expected, broadcast_mse(y_hat, y), name,
-            rows=rows,
-            hint="Pair prediction i with target i: ((y_hat.reshape(-1) - y.reshape(-1)) ** 2)"
-                 ".mean().")
+        expect_mean_squared_error(found, y_hat, y, name, expected=expected)
+
+
+# The notebook's run replayed on a copy of its model, with its own mse_loss, X and y.
+TWIN_START = f"""
+import copy, torch
+twin = copy.deepcopy(model)
+with torch.no_grad():
+    twin.weight.copy_(torch.tensor({START}))
+start_loss = mse_loss(twin(X), y).item()
+result = {{"start_loss": start_loss}}
+"""
+TWIN = TWIN_START + f"""
+optimizer_twin = torch.optim.SGD(twin.parameters(), lr={LR})
+twin_losses = []
+for _ in range({EPOCHS}):
+    loss = mse_loss(twin(X), y)
+    optimizer_twin.zero_grad()
+    loss.backward()
+    optimizer_twin.step()
+    twin_losses.append(loss.item())
+result = {{"start_loss": start_loss, "losses": twin_losses, "weight": twin.weight.detach()}}
+"""
+
+
+def _twin(submission, code: str = TWIN) -> dict:
+    return submission.scenario(code, ["model", "mse_loss", "X", "y"],
+                               "replaying your notebook on a copy of your model")
+
+
+def _trained(twin: dict) -> bool:
+    """Whether the replayed training changed the weight at all (no points without work)."""
+    return not is_close(twin["weight"], torch.tensor(START), rtol=0.0, atol=0.0)
 
 
 @pytest.mark.points(1)
-def test_initial_loss_is_the_loss_on_matching_shapes(submission, reference):
-    expect_matching_shapes_loss(
-        submission.value("initial_loss"), reference.value("initial_loss"),
-        reference.value("broadcast_loss"), "initial_loss", rows=N,
-        hint="Start from the weight [[-5.0, 10.0]] on the seeded data; it should be about "
-             f"109.81. {DATA_HINT}")
+def test_initial_loss_is_your_loss_at_the_starting_weight(submission):
+    """initial_loss is your mse_loss of the model at its starting weight [[-5, 10]]."""
+    found = submission.value("initial_loss")
+    twin = _twin(submission, TWIN_START)
+    expect_close(found, twin["start_loss"], "initial_loss", rtol=1e-4,
+                 expected_from=f"your mse_loss at the weight {START}",
+                 hint=f"Set the model's weight to {START} without tracking it (inside "
+                      "torch.no_grad(): model.weight.copy_(...)), before computing the loss.")
+
+
+def _lesson_run(submission, reference) -> Descent:
+    """The lesson's training on the notebook's own X and y (if usable), run by the grader."""
+    try:
+        X, y = submission.value("X"), submission.value("y")
+        usable = tuple(X.shape) == (N, 2) and y.numel() == N
+    except (Feedback, AttributeError):
+        usable = False
+    if not usable:
+        X, y = reference.value("X"), reference.value("y")
+    return Descent(X, y.reshape(-1, 1), torch.tensor(START).T, None, LR, EPOCHS)
 
 
 @pytest.mark.points(1)
 def test_training_records_a_loss_per_epoch_that_ends_below_the_threshold(submission,
                                                                          reference):
-    losses = submission.value("losses")
-    if not isinstance(losses, list) or not losses:
-        raise Feedback(f"`losses` should be a list with one float per epoch, found {losses!r}"
-                       [:300])
-    expect_not_broadcast(losses[0], reference.value("broadcast_loss"), "the first recorded loss",
-                         rows=N)
-    try:
-        expect_training_converged(losses, LOSS_THRESHOLD, "losses", epochs=EPOCHS)
-    except Feedback as failure:
-        if _same_data(submission, reference):
-            raise
-        raise Feedback(f"{failure} Your `X` and `y` also differ from the lesson's data (see the "
-                       f"data test), and the settings were chosen for those: {DATA_HINT}"
-                       ) from None
+    """losses holds the 100 losses of the lesson's training with your mse_loss, X and y."""
+    values = recorded_numbers(submission.value("losses"), "losses")
+    expect_one_per_epoch(values, EPOCHS, "losses")
+    expect_finite(values, "losses")
+    twin = _twin(submission)
+    if _trained(twin) and is_close(values, twin["losses"], rtol=1e-3, atol=1e-6):
+        return
+    twin_losses = twin["losses"]
+    expect_recorded_start(values[0], twin_losses[0], twin_losses[1] if len(twin_losses) > 1
+                          else twin_losses[0], "losses")
+    weight = _weight(submission, reference)
+    run = _lesson_run(submission, reference)
+    cause = matching_cause(evidence(weight, values), mistaken_runs(run, values))
+    expect_below(values, LOSS_THRESHOLD, "losses", training_hint(weight, cause, LOOP))
+    expect_close(values, twin_losses, "losses", rtol=1e-3, atol=1e-6,
+                 expected_from="the lesson's training with your mse_loss, X and y",
+                 hint=cause or LOOP)
 
 
-def _same_data(submission, reference) -> bool:
-    """Whether the notebook's X and y are the lesson's (within float32 rounding)."""
-    for name in ("X", "y"):
-        try:
-            found = submission.value(name)
-        except Feedback:
-            return False
-        expected = reference.value(name)
-        if not isinstance(found, torch.Tensor) or found.shape != expected.shape:
-            return False
-        if not torch.allclose(found.double(), expected.double(), rtol=1e-4, atol=1e-5):
-            return False
-    return True
-
-
-@pytest.mark.points(2)
-def test_learned_weight_approaches_the_true_weight(submission, reference):
+def _weight(submission, reference) -> torch.Tensor:
     submission.value("losses")  # reports a training cell that stopped with an error
     model = submission.value("model")
     if not isinstance(model, ModuleSnapshot) or "weight" not in model.state:
@@ -123,14 +204,28 @@ def test_learned_weight_approaches_the_true_weight(submission, reference):
         raise Feedback("`model` has a bias: create it with nn.Linear(2, 1, bias=False). The "
                        "column of ones already plays the bias's role.")
     expected = reference.value("model").state["weight"]
-    weight = expect_tensor_like(model.state["weight"], expected, "model.weight",
-                                check_dtype=False)
-    # Trained on the (N, N) broadcast, the best line is flat at the mean of y: [mean(y), 0].
-    flat_fit = torch.tensor([[reference.value("y").double().mean().item(), 0.0]])
-    expect_not_broadcast(weight, flat_fit, "model.weight after training", rows=N,
-                         rtol=0.0, atol=WEIGHT_TOLERANCE)
-    expect_close(weight, expected, "model.weight after training", rtol=0.0,
+    return expect_tensor_like(model.state["weight"], expected, "model.weight",
+                              check_dtype=False).detach().double()
+
+
+@pytest.mark.points(2)
+def test_learned_weight_is_that_of_the_lessons_training(submission, reference):
+    """model has no bias, and its weight is where 100 epochs at lr = 0.1 take it."""
+    weight = _weight(submission, reference)
+    expected = reference.value("model").state["weight"]
+    if is_close(weight, expected, rtol=0.0, atol=WEIGHT_TOLERANCE):
+        return
+    twin = _twin(submission)
+    if _trained(twin) and is_close(weight, twin["weight"], rtol=0.0, atol=WEIGHT_TOLERANCE):
+        return  # the loop is right; its mse_loss or data are charged by their own tests
+    try:
+        recorded = recorded_numbers(submission.value("losses"), "losses")
+    except Feedback:
+        recorded = None
+    cause = matching_cause(evidence(weight, recorded),
+                           mistaken_runs(_lesson_run(submission, reference), recorded))
+    expect_close(weight, twin["weight"], "model.weight after training", rtol=0.0,
                  atol=WEIGHT_TOLERANCE,
-                 hint=f"It should approach the true weight {list(TRUE_WEIGHT)} (the reference "
-                      f"reaches {[round(v, 4) for v in expected.reshape(-1).tolist()]}). Train "
-                      f"{EPOCHS} epochs with SGD at lr = 0.1 from [[-5, 10]], on mse_loss.")
+                 expected_from="the lesson's training with your mse_loss, X and y",
+                 hint=training_hint(weight, cause, f"It should approach the true weight "
+                                                   f"{list(TRUE_WEIGHT)}. {LOOP}"))

@@ -13,7 +13,7 @@ from grader.checks.classification import (
 from grader.checks.closeness import expect_close, expect_same_values
 from grader.checks.dataframes import expect_dataframe, frame_values
 from grader.checks.design_matrix import expect_design_matrix
-from grader.checks.gradients import expect_reset_between_steps
+from grader.checks.gradients import expect_steps_independent
 from grader.checks.reproducibility import (
     expect_different_for_different_seeds,
     expect_same_for_same_seed,
@@ -35,10 +35,10 @@ __all__ = [
     "expect_not_broadcast",
     "expect_probabilities",
     "expect_requires_grad",
-    "expect_reset_between_steps",
     "expect_same_for_same_seed",
     "expect_same_values",
     "expect_seeded_like_reference",
+    "expect_steps_independent",
     "expect_tensor_like",
     "expect_training_converged",
     "frame_values",

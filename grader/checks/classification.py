@@ -14,27 +14,35 @@ from grader.checks.tensors import expect_shape, expect_tensor
 from grader.errors import Feedback
 
 THRESHOLD = 0.5  # probability at or above which the class is 1, as in the course
+END_WITH_SIGMOID = ("End the model with the sigmoid, so that `model(X)` itself gives "
+                    "probabilities: nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()), or "
+                    "torch.sigmoid(...) in the forward() of your own nn.Module.")
+
+
+def outside_unit_interval(values: torch.Tensor) -> float | None:
+    """The first value that is not a finite number in [0, 1], or None."""
+    tensor = values.detach().double().reshape(-1)
+    outside = ~torch.isfinite(tensor) | (tensor < 0) | (tensor > 1)
+    return tensor[outside][0].item() if bool(outside.any()) else None
 
 
 def expect_probabilities(values: Any, name: str) -> torch.Tensor:
     """Every value is a finite number between 0 and 1 (what a sigmoid gives)."""
     tensor = expect_tensor(values, name).detach().double()
-    outside = ~torch.isfinite(tensor) | (tensor < 0) | (tensor > 1)
-    if bool(outside.any()):
-        first = tensor.reshape(-1)[int(outside.reshape(-1).nonzero()[0])].item()
+    odd = outside_unit_interval(tensor)
+    if odd is not None:
         raise Feedback(
-            f"`{name}` should be probabilities between 0 and 1, but it contains {first:.4g}. "
-            "A linear layer alone gives any real number: end the model with nn.Sigmoid(), "
-            "as in nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()).")
+            f"`{name}` should be probabilities between 0 and 1, but it contains {odd:.4g}: "
+            f"the model returns the linear layer's raw scores (logits). {END_WITH_SIGMOID}")
     return tensor
 
 
 def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: torch.Tensor,
                              name: str, hint: str = "") -> None:
-    """0/1 classes (float, int or bool) for `probabilities`, equal to the reference's.
+    """0/1 classes (float, int or bool) for `probabilities`, equal to `expected`.
 
     `hint` is for classes that follow from `probabilities` correctly but still differ from
-    the reference's: then the probabilities (the model) are wrong, not the threshold."""
+    `expected`: then the probabilities (the model) are wrong, not the threshold."""
     tensor = expect_tensor(found, name)
     expect_shape(tensor, tuple(expected.shape), name)
     values = tensor.detach().double()
@@ -43,51 +51,86 @@ def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: 
         raise Feedback(
             f"`{name}` should hold classes 0 and 1 only, found {odd:.4g}. Compare with the "
             f"threshold: (probabilities >= {THRESHOLD}).float().")
-    wanted = expected.detach().double()
-    wrong = (values != wanted).reshape(-1)
+    wanted = expected.detach().double().reshape(-1)
+    flat, chances = values.reshape(-1), probabilities.detach().double().reshape(-1)
+    wrong = flat != wanted
     if not bool(wrong.any()):
         return
-    if bool(wrong.all()):
+    if bool(wrong.all()) and wrong.numel() > 1:
         raise Feedback(f"`{name}` has every class inverted: class 1 is for probabilities of "
                        f"at least {THRESHOLD}, class 0 for those below.")
-    index = int(wrong.nonzero()[0])
-    probability = probabilities.detach().double().reshape(-1)[index].item()
-    if values.reshape(-1)[index].item() == float(probability >= THRESHOLD):
+    at_threshold = wrong & (chances == THRESHOLD)
+    if bool(at_threshold.any()):
+        count = int(at_threshold.sum())
         raise Feedback(
-            f"`{name}` has class {values.reshape(-1)[index].item():g} at index {index}, "
-            f"expected {wanted.reshape(-1)[index].item():g}: the probability there is "
-            f"{probability:.4g}, so the model itself gives the wrong answer. {hint}".strip())
+            f"`{name}` gives class 0 for a probability of exactly {THRESHOLD} ({count} of "
+            f"{flat.numel()} values are exactly {THRESHOLD}, as a model whose parameters are "
+            f"all zero gives everywhere): it should be class 1, the class for probabilities "
+            f"of at least {THRESHOLD}. `> {THRESHOLD}` and .round() (which rounds {THRESHOLD} "
+            f"down to 0, to the even number) both miss it: use >= {THRESHOLD}.")
+    index = int(wrong.nonzero()[0])
+    probability = chances[index].item()
+    if flat[index].item() == float(probability >= THRESHOLD):
+        raise Feedback(
+            f"`{name}` has class {flat[index].item():g} at index {index}, expected "
+            f"{wanted[index].item():g}: the probability there is {probability:.4g}, so the "
+            f"model itself gives the wrong answer. {hint}".strip())
     raise Feedback(
-        f"`{name}` gives class {values.reshape(-1)[index].item():g} for the probability "
-        f"{probability:.4g}, expected {wanted.reshape(-1)[index].item():g}. Threshold at "
-        f"exactly {THRESHOLD}: class 1 when the probability is >= {THRESHOLD}, else class 0.")
+        f"`{name}` gives class {flat[index].item():g} for the probability {probability:.4g}, "
+        f"expected {wanted[index].item():g}. Threshold at exactly {THRESHOLD}: class 1 when "
+        f"the probability is >= {THRESHOLD}, else class 0.")
 
 
-def expect_accuracy(found: Any, expected: float, name: str) -> None:
-    """A fraction in [0, 1] equal to the reference's (a percentage is recognised)."""
+def broadcast_accuracy(predictions: torch.Tensor, targets: torch.Tensor) -> float:
+    """What `==` gives on (N,) against (N, 1): every prediction against every target."""
+    column = predictions.detach().double().reshape(-1, 1)
+    row = targets.detach().double().reshape(1, -1)
+    return float((column == row).double().mean())
+
+
+def expect_accuracy(found: Any, expected: float, name: str,
+                    predictions: torch.Tensor | None = None,
+                    targets: torch.Tensor | None = None) -> None:
+    """A fraction in [0, 1] equal to `expected` (a percentage, or a broadcast comparison of
+    `predictions` with `targets`, is recognised)."""
     if isinstance(found, torch.Tensor) and found.numel() == 1:
         found = found.item()
     if isinstance(found, bool) or not isinstance(found, (int, float)):
         raise Feedback(f"`{name}` should be a number (a Python float, e.g. with .item()), "
-                       f"found {type(found).__name__}: {found!r}"[:300])
+                       f"found {type(found).__name__}: {str(found)[:60]}")
     if math.isclose(found, 100 * expected, rel_tol=1e-6) and expected != 0:
         raise Feedback(f"`{name}` is {found:g}, a percentage: return the fraction "
                        f"{expected:g} (correct / total) and multiply by 100 only to print it.")
+    if predictions is not None and targets is not None and predictions.numel() > 1 and \
+            math.isclose(found, broadcast_accuracy(predictions, targets), abs_tol=1e-6) and \
+            not math.isclose(found, expected, abs_tol=1e-6):
+        n = predictions.numel()
+        raise Feedback(
+            f"`{name}` is {found:g}, expected {expected:g}: it compared every prediction with "
+            f"every target. A ({n},) tensor against an ({n}, 1) one broadcasts to ({n}, {n}) "
+            "under ==, with no error (.squeeze() or .flatten() on one side only does that). "
+            "Compare tensors of the same shape.")
     expect_close(found, expected, name, rtol=0.0, atol=1e-6,
                  hint="Accuracy is the number of predictions equal to their target, divided by "
                       "the number of predictions; compare tensors of the same shape.")
 
 
+def binary_cross_entropy(probabilities: torch.Tensor, targets: torch.Tensor) -> float:
+    """The mean binary cross-entropy, measured by the grader (float64, clamped like PyTorch)."""
+    return F.binary_cross_entropy(probabilities.detach().double().reshape(targets.shape),
+                                  targets.detach().double()).item()
+
+
 def expect_cross_entropy_below(probabilities: Any, targets: torch.Tensor, threshold: float,
-                               name: str, reference_loss: float) -> None:
+                               name: str, reference_loss: float, cause: str = "") -> None:
     """The grader's own binary cross-entropy of `probabilities` is below `threshold`."""
     tensor = expect_probabilities(probabilities, name)
     expect_shape(tensor, tuple(targets.shape), name)
-    loss = F.binary_cross_entropy(tensor, targets.detach().double()).item()
+    loss = binary_cross_entropy(tensor, targets)
     if loss < threshold:
         return
     raise Feedback(
         f"the binary cross-entropy of `{name}` is {loss:.4g}, expected below {threshold:g} "
-        f"(the reference reaches {reference_loss:.4g}). Train with binary cross-entropy "
-        "(F.binary_cross_entropy or nn.BCELoss), not the mean squared error, for the number of "
-        "epochs and with the learning rate asked.")
+        f"(the reference reaches {reference_loss:.4g}). " + (cause or (
+            "Train with binary cross-entropy (F.binary_cross_entropy or nn.BCELoss) on the "
+            "model's probabilities, for the number of epochs and at the learning rate asked.")))

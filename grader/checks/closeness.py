@@ -1,4 +1,9 @@
-"""Close to the reference, under a named tolerance; reports the largest difference and where."""
+"""Close to an expected value, under a named tolerance; reports the largest difference and where.
+
+"Expected" is usually the reference's answer; for consistency checks it is the student's own
+value (their trained model's output, their own function's result): `expected_from` says which,
+so the message never sends a student to the reference for a value that came from their code.
+"""
 
 from __future__ import annotations
 
@@ -15,39 +20,62 @@ RTOL = 1e-4
 ATOL = 1e-5
 
 
-def _as_tensor(value: Any) -> torch.Tensor:
+def as_float64(value: Any) -> torch.Tensor:
+    """A tensor, number or nested list of numbers as a float64 tensor (no gradient)."""
     if isinstance(value, torch.Tensor):
-        return value.detach()
-    return torch.as_tensor(value)
+        return value.detach().double()
+    return torch.as_tensor(value).double()
+
+
+def is_close(actual: Any, expected: Any, *, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """Same number of values, each within atol + rtol * |expected| (NaN equals NaN)."""
+    try:
+        found, wanted = as_float64(actual), as_float64(expected)
+    except (TypeError, ValueError, RuntimeError):
+        return False
+    if found.numel() != wanted.numel():
+        return False
+    found = found.reshape(wanted.shape)
+    return bool(torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all())
 
 
 def expect_close(actual: Any, expected: Any, name: str, *, rtol: float = RTOL,
-                 atol: float = ATOL, hint: str = "") -> None:
+                 atol: float = ATOL, hint: str = "", expected_from: str = "the reference",
+                 ) -> None:
     """`actual` equals `expected` within atol + rtol * |expected|, elementwise."""
-    found, wanted = _as_tensor(actual).double(), _as_tensor(expected).double()
+    found, wanted = as_float64(actual), as_float64(expected)
     if found.shape != wanted.shape:
         found = found.reshape(wanted.shape) if found.numel() == wanted.numel() else found
     if found.shape != wanted.shape:
         raise Feedback(f"`{name}` should have shape {tuple(wanted.shape)}, "
-                       f"found {tuple(found.shape)}.")
-    if not torch.isfinite(found).all() and torch.isfinite(wanted).all():
-        raise Feedback(f"`{name}` contains NaN or infinity. {hint}".strip())
-    difference = (found - wanted).abs()
-    allowed = atol + rtol * wanted.abs()
-    if bool((difference <= allowed).all()):
+                       f"found {tuple(found.shape)}. {hint}".strip())
+    if bool(torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all()):
         return
+    if not torch.isfinite(found).all() and torch.isfinite(wanted).all():
+        raise Feedback(f"`{name}` contains {_first_non_finite(found)}: the computation blew "
+                       f"up. {hint}".strip())
+    difference = (found - wanted).abs().nan_to_num(nan=float("inf"))
+    allowed = atol + rtol * wanted.abs()
     worst = int((difference - allowed).argmax())
     where = "" if wanted.numel() == 1 else f" at index {_index(worst, wanted.shape)}"
+    gap = difference.reshape(-1)[worst].item()
     raise Feedback(
-        f"`{name}` differs from the reference{where}: expected {_number(wanted, worst)}, "
-        f"found {_number(found, worst)} (largest difference {difference.max().item():.4g}, "
-        f"allowed {atol:g} + {rtol:g} x |expected|). {hint}".strip()
+        f"`{name}` differs from {expected_from}{where}: expected {_number(wanted, worst)}, "
+        f"found {_number(found, worst)} (off by {gap:.3g}; the grader accepts up to "
+        f"{allowed.reshape(-1)[worst].item():.2g}). {hint}".strip()
     )
 
 
 def expect_same_values(actual: Any, expected: Any, name: str, hint: str = "") -> None:
     """Exactly the reference's values (data that was typed in, not computed)."""
     expect_close(actual, expected, name, rtol=0.0, atol=0.0, hint=hint)
+
+
+def _first_non_finite(values: torch.Tensor) -> str:
+    flat = values.reshape(-1)
+    bad = flat[~torch.isfinite(flat)]
+    return "NaN" if bool(torch.isnan(bad).all()) else "infinity" if bool(
+        torch.isinf(bad).all()) else "NaN and infinity"
 
 
 def _number(values: torch.Tensor, flat_index: int) -> str:

@@ -1,33 +1,51 @@
-"""Gradients must be reset between steps: the second call's gradient is not the sum."""
+"""Gradients must not pile up between steps: checked by what the steps do, not by `.grad`.
+
+Two calls of a step function from one state must move the parameters exactly as two single
+calls would: the first from the start, the second from where the first ended (on fresh tensors
+that carry no gradient). Where `.grad` is reset (before backward(), after the update, with
+zero_grad() or `= None`) does not matter; only the parameters' moves do.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 import torch
 
 from grader.errors import Feedback
 
-TOLERANCE = 1e-4
+TOLERANCE = 1e-5  # the same float32 operations on the same inputs: equal to rounding
 
 
-def expect_reset_between_steps(step: str, name: str, after_two: torch.Tensor,
-                               single: torch.Tensor, summed: torch.Tensor) -> None:
-    """`after_two`: the student's .grad after two calls of `step` from the same state;
-    `single`: the reference's gradient of the second call alone; `summed`: both calls' sum."""
-    if torch.allclose(after_two.double(), single.double(), rtol=TOLERANCE, atol=TOLERANCE):
-        return
-    if torch.allclose(after_two.double(), summed.double(), rtol=TOLERANCE, atol=TOLERANCE):
+def expect_steps_independent(step: str, start: Mapping[str, torch.Tensor],
+                             after_one: Mapping[str, torch.Tensor],
+                             after_two: Mapping[str, torch.Tensor],
+                             single_second: Mapping[str, torch.Tensor]) -> None:
+    """`after_two`: two calls chained from `start`; `single_second`: one call from `after_one`
+    on fresh tensors. Each maps a parameter's name to its value."""
+    for name in start:
+        chained, single = after_two[name].double(), single_second[name].double()
+        if torch.allclose(chained, single, rtol=TOLERANCE, atol=TOLERANCE):
+            continue
+        first_move = after_one[name].double() - start[name].double()
+        second_move = single - after_one[name].double()
+        actual_move = chained - after_one[name].double()
+        if torch.allclose(actual_move, first_move + second_move, rtol=1e-3, atol=TOLERANCE):
+            raise Feedback(
+                f"the second of two calls to {step} moved {name} by {_show(actual_move)}: "
+                f"the first call's move ({_show(first_move)}) plus its own "
+                f"({_show(second_move)}). Gradients accumulate: backward() adds to .grad, "
+                "so without a reset each step repeats all the earlier ones. Reset the "
+                f"gradients in every step ({name}.grad.zero_(), {name}.grad = None, or "
+                "optimizer.zero_grad()), before backward() or after the update: both work.")
         raise Feedback(
-            f"{name}.grad after two calls to {step} is {_show(after_two)}: the sum of both "
-            f"calls' gradients, not the second call's {_show(single)}. Gradients accumulate "
-            f"in .grad: reset them at the start of each step ({name}.grad.zero_(), "
-            f"{name}.grad = None, or optimizer.zero_grad())."
-        )
-    raise Feedback(f"{name}.grad after two calls to {step} is {_show(after_two)}, expected the "
-                   f"second call's gradient {_show(single)}.")
+            f"the second of two calls to {step} moved {name} to {_show(chained)}, but one "
+            f"call from the same place moves it to {_show(single)}. {step} must do the same "
+            "thing however many times it was called before: does it keep something between "
+            "calls?")
 
 
-def _show(values: torch.Tensor | Sequence[float]) -> str:
-    flat = torch.as_tensor(values).reshape(-1).tolist()
-    return ", ".join(f"{v:.4g}" for v in flat[:4]) + (" ..." if len(flat) > 4 else "")
+def _show(values: torch.Tensor) -> str:
+    flat = values.reshape(-1).tolist()
+    shown = ", ".join(f"{v:.4g}" for v in flat[:4]) + (", ..." if len(flat) > 4 else "")
+    return shown if len(flat) == 1 else f"[{shown}]"

@@ -25,7 +25,7 @@ def expect_same_for_same_seed(first: Mapping[str, Any], second: Mapping[str, Any
     """Two runs of `call` with the same seed gave `first` and `second`: they must be identical."""
     for name, value in first.items():
         a, b = _numbers(value), _numbers(second[name])
-        if a.shape == b.shape and torch.equal(a, b):
+        if _equal(a, b):
             continue
         raise Feedback(
             f"{call} gave a different `{name}` when called again with the same seed: first "
@@ -57,27 +57,34 @@ def expect_seeded_like_reference(found: Mapping[str, Any], expected: Mapping[str
                      rtol=rtol, atol=atol, hint=hint)
 
 
+def identical(first: Any, second: Any) -> bool:
+    """Whether two results hold the same numbers, bit for bit, in the same structure."""
+    return _equal(_numbers(first), _numbers(second))
+
+
+def _equal(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Same length and the same numbers (a NaN equals a NaN: both runs blew up alike)."""
+    return a.shape == b.shape and bool(((a == b) | (a.isnan() & b.isnan())).all())
+
+
 def _identical(first: Mapping[str, Any], second: Mapping[str, Any]) -> bool:
-    for name, value in first.items():
-        a, b = _numbers(value), _numbers(second[name])
-        if a.shape != b.shape or not torch.equal(a, b):
-            return False
-    return True
+    return all(identical(value, second[name]) for name, value in first.items())
 
 
 def _numbers(value: Any) -> torch.Tensor:
-    """A tensor, a number or a (nested) list of numbers or one-number tensors, as float64."""
+    """A tensor, a number or a (nested) list of numbers or tensors, flattened, as float64.
+
+    Runs are compared value for value, whatever their structure: a run of another length is
+    simply another run."""
     if isinstance(value, torch.Tensor):
-        return value.detach().double()
+        return value.detach().double().reshape(-1)
     if isinstance(value, (list, tuple)):
         items = [_numbers(v) for v in value]
-        if all(item.numel() == 1 for item in items):
-            return torch.stack([item.reshape(()) for item in items]) if items else \
-                torch.empty(0, dtype=torch.float64)
-        if len({item.shape for item in items}) == 1:
-            return torch.stack(items)
+        return torch.cat(items) if items else torch.empty(0, dtype=torch.float64)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return torch.tensor([float(value)], dtype=torch.float64)
     try:
-        return torch.as_tensor(value, dtype=torch.float64)
+        return torch.as_tensor(value, dtype=torch.float64).reshape(-1)
     except (TypeError, ValueError, RuntimeError):
         raise Feedback(f"expected numbers or tensors, found {type(value).__name__}: "
                        f"{str(value)[:60]}") from None
@@ -85,4 +92,6 @@ def _numbers(value: Any) -> torch.Tensor:
 
 def _show(values: torch.Tensor) -> str:
     flat = values.reshape(-1).tolist()
-    return "[" + ", ".join(f"{v:.6g}" for v in flat[:4]) + (", ...]" if len(flat) > 4 else "]")
+    if len(flat) > 4:
+        return f"{len(flat)} numbers starting {', '.join(f'{v:.6g}' for v in flat[:3])}"
+    return "[" + ", ".join(f"{v:.6g}" for v in flat) + "]"

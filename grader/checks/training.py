@@ -1,9 +1,12 @@
-"""Did training converge? Finite, decreasing overall, and below a threshold."""
+"""Did training converge? Finite, decreasing overall, and below a threshold. And what to say
+when trained parameters are wrong and no usual mistake explains them."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+
+import torch
 
 from grader.errors import Feedback
 
@@ -29,3 +32,16 @@ def expect_training_converged(losses: Sequence[float], threshold: float, name: s
         raise Feedback(f"the final loss is {values[-1]:.4g}, expected below {threshold:g}. "
                        "Train for the number of epochs asked, with the given learning rate, "
                        "and reset the gradients every epoch (they accumulate otherwise).")
+
+
+DIVERGED = ("Training blew up: the loss grew without bound until the numbers overflowed. The "
+            "steps are too large: try a smaller learning rate, and check the update's sign "
+            "(p -= lr * p.grad moves against the gradient).")
+
+
+def training_hint(parameters: object, cause: str | None, otherwise: str) -> str:
+    """`cause` if the evidence named one; else why NaN parameters happen; else `otherwise`."""
+    if cause:
+        return cause
+    values = torch.as_tensor(parameters, dtype=torch.float64)
+    return otherwise if bool(torch.isfinite(values).all()) else DIVERGED

@@ -9,7 +9,7 @@ from grader.errors import Feedback
 from grader.execution.result import NotebookResult
 from grader.execution.runner import LiveNotebook
 from grader.grading.call import Call, describe_call
-from grader.probing.diagnosis import NOT_IMPLEMENTED, Diagnosis
+from grader.probing.diagnosis import NOT_IMPLEMENTED, Diagnosis, error_hint
 from grader.probing.probe import ProbeReply, ProbeRequest, send
 
 
@@ -81,7 +81,12 @@ class Submission:
         name, message, line = error.get("name", "?"), error.get("message", ""), error.get("line")
         where = f" at `{line}`" if line else ""
         if name == "NotImplementedError":
+            # The blank is in the function that raised, not necessarily the one called.
+            raised_in = error.get("function", "")
+            if raised_in and raised_in.isidentifier() and self.diagnosis.defining_cells(raised_in):
+                function = raised_in
             cells = self.diagnosis.defining_cells(function) if function else []
-            place = f" in {cells[-1].label}" if cells else ""
+            place = f" in {self.diagnosis.label(cells[-1])}" if cells else ""
             return f"{NOT_IMPLEMENTED}: fill the blank in `{function}`{place}."
-        return f"{what} raised {name}: {message.rstrip().rstrip('.')}{where}."
+        return (f"{what} raised {name}: {message.rstrip().rstrip('.')}{where}."
+                f"{error_hint(name, message)}")

@@ -34,8 +34,8 @@ CASES = [
         (Edit("training-loop", "    W.grad.zero_()\n    b.grad.zero_()\n", ""),),
         fails={
             "test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold":
-                "reset the gradients",
-            "test_trained_parameters_are_near_the_reference": "resetting gradients",
+                "gradients are never reset",
+            "test_trained_parameters_are_near_the_reference": "gradients are never reset",
         },
         why="the loop still runs but lands at loss 27.2",
     ),
@@ -71,8 +71,8 @@ CASES = [
               insert_after=True),),
         fails={
             "test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold":
-                "run twice",
-            "test_trained_parameters_are_near_the_reference": "differs from the reference",
+                "ran twice",
+            "test_trained_parameters_are_near_the_reference": "ran twice",
         },
         why="the hidden-state pitfall: results of a model trained twice",
     ),

@@ -5,13 +5,13 @@ from tests.corpus.case import Case, Edit
 NB = "04_multiple_outputs_and_nn_linear.ipynb"
 START_TEST = "test_weight_and_bias_have_one_column_per_fruit_and_a_seeded_start"
 FRUIT_LOSS_TEST = "test_fruit_training_records_a_loss_per_epoch_that_ends_below_1"
-FRUIT_PARAMETERS_TEST = "test_trained_weight_and_bias_are_near_the_reference"
+FRUIT_PARAMETERS_TEST = "test_trained_weight_and_bias_are_those_of_the_lessons_training"
 FRAME_TEST = "test_predictions_is_a_dataframe_with_a_column_per_fruit"
 FRAME_VALUES_TEST = "test_predictions_are_the_trained_models_outputs"
 FIT_LINEAR_TEST = "test_fit_trains_a_graders_linear_model_like_the_reference"
 FIT_ANY_TEST = "test_fit_trains_any_model_with_the_loss_and_optimizer_it_is_given"
 SEED_777_TEST = "test_linear_model_is_nn_linear_1_1_started_from_seed_777"
-LINE_TEST = "test_linear_model_learns_y_equals_2x_and_predicts_8_at_4"
+LINE_TEST = "test_linear_model_is_trained_by_fit_as_asked_and_predicts_at_4"
 
 FRUIT_UPDATE = ("    with torch.no_grad():\n        weight -= lr * weight.grad\n"
                 "        bias -= lr * bias.grad\n")
@@ -55,43 +55,31 @@ CASES = [
               "weight = torch.rand(3, 2, requires_grad=True)"),
          Edit("fruit-params", "bias = torch.randn(2, requires_grad=True)",
               "bias = torch.rand(2, requires_grad=True)")),
-        fails={
-            START_TEST: "torch.rand is uniform",
-            FRUIT_PARAMETERS_TEST: "differs from the reference",
-            FRAME_VALUES_TEST: "differs from the reference",
-        },
-        why="torch.rand draws uniform numbers: another start, another end under the same seed",
+        fails={START_TEST: "torch.rand draws uniformly"},
+        why="torch.rand draws uniform numbers: another start under the same seed (trained "
+            "correctly from it, and predicted from: charged once)",
     ),
     Case(
         "fruit_learning_rate_100_times_too_large",
         NB,
         (Edit("fruit-training", "lr = 1e-5\n", "lr = 1e-3\n"),),
-        fails={
-            FRUIT_LOSS_TEST: "smaller learning rate",
-            FRUIT_PARAMETERS_TEST: "NaN",
-            FRAME_VALUES_TEST: "NaN",
-        },
+        fails={FRUIT_LOSS_TEST: "smaller learning rate", FRUIT_PARAMETERS_TEST: "NaN"},
         why="inputs in the hundreds: lr 1e-3 overshoots and the loss explodes",
     ),
     Case(
         "fruit_training_too_few_epochs",
         NB,
         (Edit("fruit-training", "epochs = 5000\n", "epochs = 500\n"),),
-        fails={
-            FRUIT_LOSS_TEST: "one per epoch",
-            FRUIT_PARAMETERS_TEST: "differs from the reference",
-            FRAME_VALUES_TEST: "differs from the reference",
-        },
-        why="stops at loss 40",
+        fails={FRUIT_LOSS_TEST: "ran 500 epochs", FRUIT_PARAMETERS_TEST: "500 epochs land"},
+        why="stops at loss 40 (the predictions are still the model's own: not charged)",
     ),
     Case(
         "fruit_training_forgets_to_reset_gradients",
         NB,
         (Edit("fruit-training", FRUIT_RESET, ""),),
         fails={
-            FRUIT_LOSS_TEST: "reset the gradients",
-            FRUIT_PARAMETERS_TEST: "resetting the gradients",
-            FRAME_VALUES_TEST: "differs from the reference",
+            FRUIT_LOSS_TEST: "gradients are never reset",
+            FRUIT_PARAMETERS_TEST: "gradients are never reset",
         },
         why="gradients accumulate: the loss ends at 378",
     ),
@@ -99,11 +87,7 @@ CASES = [
         "fruit_training_cell_run_twice",
         NB,
         (Edit("fruit-training", new=FRUIT_LOOP, insert_after=True),),
-        fails={
-            FRUIT_LOSS_TEST: "run twice",
-            FRUIT_PARAMETERS_TEST: "differs from the reference",
-            FRAME_VALUES_TEST: "differs from the reference",
-        },
+        fails={FRUIT_LOSS_TEST: "ran twice", FRUIT_PARAMETERS_TEST: "ran twice"},
         why="the hidden-state pitfall: 10000 epochs reported as 5000",
     ),
     Case(
@@ -118,7 +102,7 @@ CASES = [
         "predictions_without_column_names",
         NB,
         (Edit("predictions", ', columns=["apples", "oranges"]', ""),),
-        fails={FRAME_TEST: "pass columns=", FRAME_VALUES_TEST: "pass columns="},
+        fails={FRAME_TEST: "pass columns="},
         why="pandas numbers the columns 0 and 1 when they are not named",
     ),
     Case(
@@ -133,12 +117,9 @@ CASES = [
         "fit_forgets_zero_grad",
         NB,
         (Edit("fit", "        optimizer.zero_grad()\n", ""),),
-        fails={
-            FIT_LINEAR_TEST: "optimizer.zero_grad()",
-            FIT_ANY_TEST: "optimizer.zero_grad()",
-            LINE_TEST: "reset the gradients",
-        },
-        why="gradients accumulate in every model fit trains",
+        fails={FIT_LINEAR_TEST: "optimizer.zero_grad()"},
+        why="gradients accumulate in every model fit trains (charged once: fit still uses "
+            "what it is given, and the line is trained by it as asked)",
     ),
     Case(
         "fit_ignores_the_loss_function_it_is_given",

@@ -10,7 +10,6 @@ LOOP = ("for epoch in range(epochs):\n    probabilities = model(X_train)\n" + BC
 PROBABILITIES = "test_trained_model_gives_the_reference_probabilities_on_new_points"
 LOSSES = "test_training_records_a_loss_per_epoch_that_ends_below_the_threshold"
 CROSS_ENTROPY = "test_trained_model_has_a_low_binary_cross_entropy"
-TRAINED = "test_trained_model_classifies_every_training_point_correctly"
 
 CASES = [
     Case(
@@ -26,8 +25,8 @@ CASES = [
         NB,
         (Edit("training", BCE, "    loss = F.mse_loss(probabilities, y_train)\n"),),
         fails={
-            PROBABILITIES: "binary cross-entropy",
-            CROSS_ENTROPY: "not the mean squared error",
+            PROBABILITIES: "trained on the MSE",
+            CROSS_ENTROPY: "trained on the MSE",
         },
         why="MSE trains more slowly: its own loss looks low (0.007), the model's BCE is 0.068",
     ),
@@ -36,9 +35,9 @@ CASES = [
         NB,
         (Edit("training", "epochs = 1000\n", "epochs = 100\n"),),
         fails={
-            PROBABILITIES: "differs from the reference",
-            LOSSES: "one per epoch",
-            CROSS_ENTROPY: "for the number of epochs",
+            PROBABILITIES: "trained for 100 epochs",
+            LOSSES: "ran 100 epochs",
+            CROSS_ENTROPY: "trained for 100 epochs",
         },
         why="stops at loss 0.134 (still 100 % accurate on the six points)",
     ),
@@ -47,10 +46,9 @@ CASES = [
         NB,
         (Edit("training", "lr = 1.0\n", "lr = 100.0\n"),),
         fails={
-            PROBABILITIES: "differs from the reference",
-            LOSSES: "smaller learning rate",
-            CROSS_ENTROPY: "learning rate",
-            TRAINED: "the model itself gives the wrong answer",
+            PROBABILITIES: "lr is 100",
+            LOSSES: "lr is 100",
+            CROSS_ENTROPY: "lr is 100",
         },
         why="the sigmoid saturates: loss 46, half the points misclassified",
     ),
@@ -59,8 +57,8 @@ CASES = [
         NB,
         (Edit("training", new=LOOP, insert_after=True),),
         fails={
-            PROBABILITIES: "differs from the reference",
-            LOSSES: "run twice",
+            PROBABILITIES: "trained for 2000 epochs",
+            LOSSES: "ran twice",
         },
         why="the hidden-state pitfall: a model trained 2000 epochs, 2000 losses",
     ),
@@ -74,7 +72,6 @@ CASES = [
             PROBABILITIES: "different to the input size",
             LOSSES: "different to the input size",
             CROSS_ENTROPY: "different to the input size",
-            TRAINED: "different to the input size",
         },
         why="(6,) targets against (6, 1) probabilities: binary_cross_entropy refuses them",
     ),
@@ -87,7 +84,6 @@ CASES = [
             PROBABILITIES: "between 0 and 1",
             LOSSES: "between 0 and 1",
             CROSS_ENTROPY: "between 0 and 1",
-            TRAINED: "between 0 and 1",
         },
         why="a linear layer alone gives any real number: binary cross-entropy raises",
     ),
@@ -109,10 +105,7 @@ CASES = [
         NB,
         (Edit("classes-and-accuracy", "    return (predictions == targets).float().mean().item()\n",
               "    return (predictions == targets).float().mean().item() * 100\n"),),
-        fails={
-            "test_accuracy_is_the_fraction_of_matching_predictions": "percentage",
-            TRAINED: "percentage",
-        },
+        fails={"test_accuracy_is_the_fraction_of_matching_predictions": "percentage"},
         why="100 instead of 1.0",
     ),
     Case(

@@ -1,0 +1,160 @@
+"""A recorded loss curve: numbers, exactly one per epoch, finite, and really the training's.
+
+"Really the training's" is checked against what the grader knows independently: the first
+entry must be the loss at the start (or after the first step, for a loop that measures after
+updating), and the last one the loss of the trained parameters (give or take the last step).
+A list typed in, or copied from the lecture, fails one of the two however low it ends.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from itertools import pairwise
+from typing import Any
+
+import torch
+
+from grader.checks.causes import Suspect, matching_cause
+from grader.errors import Feedback
+
+SAME_LOSS = 1e-3  # relative: float32 vs float64, x * W vs X @ W, F.mse_loss vs a hand mean
+
+
+def recorded_numbers(value: Any, name: str) -> list[float]:
+    """A list (or tuple, or 1-D tensor or array) of numbers, as floats.
+
+    One-number tensors count as numbers: `losses.append(loss)` records the right values too
+    (loss.item() is the usual way, and keeps no computation graph alive)."""
+    if isinstance(value, torch.Tensor) and value.dim() == 1:
+        return [float(v) for v in value.detach().double()]
+    if _is_array(value) and value.ndim == 1:
+        return [float(v) for v in value]
+    if not isinstance(value, (list, tuple)):
+        raise Feedback(f"`{name}` should be a list of numbers, one per epoch "
+                       f"({name}.append(loss.item())), but it is {_kind(value)}.")
+    numbers, odd = [], []
+    for position, item in enumerate(value):
+        number = _number(item)
+        if number is None:
+            odd.append(position)
+        else:
+            numbers.append(number)
+    if odd:
+        first = value[odd[0]]
+        raise Feedback(f"`{name}` should hold one number per epoch, but {len(odd)} of its "
+                       f"{len(value)} entries are not numbers (entry {odd[0]} is "
+                       f"{_kind(first)}). Append loss.item(), the loss as a Python float.")
+    return numbers
+
+
+def expect_one_per_epoch(values: list[float], epochs: int, name: str, *,
+                         loop: str = "the training loop") -> None:
+    """Exactly `epochs` entries; a wrong count is explained by the usual causes."""
+    found = len(values)
+    if found == epochs:
+        return
+    counted = f"`{name}` holds {found} losses, expected {epochs} (one per epoch)"
+    if found == 0:
+        raise Feedback(f"`{name}` is empty: append each epoch's loss (loss.item()) to it.")
+    if found == epochs + 1:
+        raise Feedback(f"{counted}: one epoch too many. range(epochs + 1) runs epochs + 1 "
+                       "times: use range(epochs), or range(1, epochs + 1) to count from 1.")
+    if found == epochs - 1:
+        raise Feedback(f"{counted}: one epoch short. range(1, epochs) runs epochs - 1 times: "
+                       "use range(epochs), or range(1, epochs + 1) to count from 1.")
+    if found == 2 * epochs:
+        raise Feedback(f"{counted}: twice as many. Either {loop} ran twice (a second loop, or "
+                       "a cell that trains again: the grader runs every cell once, top to "
+                       "bottom), or the loss was recorded twice per epoch (once per "
+                       "mini-batch?).")
+    if found > epochs and found % epochs == 0:
+        raise Feedback(f"{counted}: {found // epochs} times as many. Either {loop} ran "
+                       f"{found // epochs} times as many epochs, or it recorded a loss per "
+                       "mini-batch: this lesson takes one step per epoch on all the data at "
+                       "once (full-batch gradient descent), and records that step's loss.")
+    if found < epochs and epochs % found == 0:
+        raise Feedback(f"{counted}: one for every {epochs // found}. Either {loop} ran "
+                       f"{found} epochs (check `epochs` and the range), or it recorded only "
+                       f"every {epochs // found}th loss: record every epoch's, not only the "
+                       "ones you print.")
+    raise Feedback(f"{counted}. Train for exactly `epochs` epochs and append the loss once in "
+                   "each.")
+
+
+def expect_finite(values: list[float], name: str) -> None:
+    for position, value in enumerate(values):
+        if not math.isfinite(value):
+            raise Feedback(
+                f"training diverged: entry {position + 1} of `{name}` is {value} (the loss "
+                "grew without bound). The steps are too large: try a smaller learning rate, "
+                "and check the update's sign (p -= lr * p.grad moves against the gradient).")
+
+
+def expect_recorded_start(first: float, start: float, after_one_step: float, name: str,
+                          suspects: Iterable[Suspect] = ()) -> None:
+    """The first entry is the loss at the start (or after the first step)."""
+    if _same(first, start) or _same(first, after_one_step):
+        return
+    cause = matching_cause(first, suspects)
+    if cause:
+        raise Feedback(f"the first loss in `{name}` is {first:.6g}, but the mean squared "
+                       f"error at the start is {start:.6g}. {cause}")
+    raise Feedback(
+        f"the first loss in `{name}` is {first:.6g}, but the loss of all the training data at "
+        f"the start is {start:.6g} ({after_one_step:.6g} after the first step). Each entry "
+        "must be the loss of the whole training set at that epoch: not the loss of a "
+        "mini-batch (this lesson takes one step per epoch on all the data), and not a value "
+        "typed in.")
+
+
+def expect_recorded_end(values: list[float], final: float, name: str, what: str) -> None:
+    """The last entry is the loss of the trained parameters, give or take the last step.
+
+    `final`: the grader's loss of the trained parameters; `what`: how to name them."""
+    last = values[-1]
+    step = max((abs(a - b) for a, b in pairwise(values[-3:])), default=0.0)
+    if abs(last - final) <= 2 * step + SAME_LOSS * abs(final) + 1e-7:
+        return
+    raise Feedback(
+        f"the last loss in `{name}` is {last:.6g}, but the loss of {what} is {final:.6g}: the "
+        "recorded losses are not those of the training that produced them. Record "
+        "loss.item() inside the training loop, every epoch, from the loss it minimises on all "
+        "the training data (not a mini-batch's, not values typed in).")
+
+
+def expect_below(values: list[float], threshold: float, name: str, cause: str = "") -> None:
+    if values[-1] < threshold:
+        return
+    raise Feedback(f"the last loss in `{name}` is {values[-1]:.4g}, expected below "
+                   f"{threshold:g}. {cause}".strip())
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isfinite(a) and abs(a - b) <= SAME_LOSS * abs(b) + 1e-7
+
+
+def _number(item: Any) -> float | None:
+    if isinstance(item, bool):
+        return None
+    if isinstance(item, (int, float)):
+        return float(item)
+    if isinstance(item, torch.Tensor) and item.numel() == 1 and (
+            item.is_floating_point() or not item.dtype.is_complex):
+        return float(item.detach().double().reshape(()))
+    if _is_array(item) and item.size == 1:
+        return float(item.reshape(()))
+    return None
+
+
+def _is_array(value: Any) -> bool:
+    return type(value).__name__ == "ndarray" and hasattr(value, "ndim")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    text = repr(value)
+    return f"a {type(value).__name__} ({text[:40]}{'...' if len(text) > 40 else ''})"
