@@ -5,8 +5,14 @@ class Feedback(AssertionError):
     """A test failed because of the submission; the message is meant for the student.
 
     It subclasses AssertionError so pytest counts it as a failed test, and the plugin
-    prints only the message, never the kit's traceback.
+    prints only the message, never the kit's traceback. `cause`, when a check knows it, names
+    the mistake in a few stable words ("gradients accumulate", "(N,) against (N, 1)"): reports
+    group a class's failures by it (results.json: the test's extra_data.cause).
     """
+
+    def __init__(self, message: str, cause: str | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class GraderError(Exception):

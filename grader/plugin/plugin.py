@@ -17,6 +17,7 @@ from grader.plugin.options import add_options, session_config
 from grader.plugin.score_reporter import ScoreReporter
 from grader.plugin.scoring import (
     ASSIGNMENT_KEY,
+    CAUSE_KEY,
     HIDDEN_KEY,
     HIDDEN_REASON,
     MESSAGE_KEY,
@@ -138,9 +139,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     if isinstance(excinfo.value, Feedback | GraderError):
         message = safe(str(excinfo.value))
         report.longrepr = message
+        cause = getattr(excinfo.value, "cause", None) or (
+            "grader error" if isinstance(excinfo.value, GraderError) else None)
     else:  # a check that broke on what the notebook gave it, or a bug of the kit
         message = safe(f"the grader could not finish this check: {type(excinfo.value).__name__}: "
                        f"{excinfo.value}")
         report.longrepr = safe(report.longreprtext, limit=TRACEBACK_LIMIT)  # for the TA
+        cause = f"unexpected {type(excinfo.value).__name__}"
     report.user_properties.append((MESSAGE_KEY, message))
+    if cause:
+        report.user_properties.append((CAUSE_KEY, safe(cause, limit=200)))
     return report

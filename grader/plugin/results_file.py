@@ -19,6 +19,7 @@ def results(board: ScoreBoard, seconds: float,
             "status": "passed" if score.earned == score.points else "failed",
             "output": score.message,
             "visibility": "after_published" if score.hidden else "visible",
+            **({"extra_data": {"cause": score.cause}} if score.cause else {}),
         }
         for score in board.counted()
     ]

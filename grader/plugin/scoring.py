@@ -9,6 +9,7 @@ import pytest
 POINTS_KEY = "grader_points"
 ASSIGNMENT_KEY = "grader_assignment"
 MESSAGE_KEY = "grader_message"  # the failure's message alone, without pytest's decorations
+CAUSE_KEY = "grader_cause"  # the mistake a check named (Feedback.cause), when it named one
 HIDDEN_KEY = "grader_hidden"
 HIDDEN_REASON = "hidden test: the grader runs it after you submit"
 
@@ -23,6 +24,7 @@ class ScoredTest:
     message: str = ""
     hidden: bool = False
     not_run: bool = False  # a hidden test in a student-facing run
+    cause: str | None = None
 
     @property
     def counted(self) -> bool:
@@ -53,6 +55,7 @@ class ScoreBoard:
         elif report.failed:
             score.failed = True
             score.message = score.message or properties.get(MESSAGE_KEY, report.longreprtext)
+            score.cause = score.cause or properties.get(CAUSE_KEY)
         elif report.when == "call" and report.passed:
             score.passed = True
 
