@@ -85,6 +85,18 @@ def _a_folder(path: Path) -> None:
     path.mkdir()
 
 
+def _too_large(path: Path) -> None:
+    with open(path, "wb") as handle:  # sparse: 60 MB on paper, nothing on disk
+        handle.truncate(60 * 2**20)
+
+
+def _a_link_out(path: Path) -> None:
+    target = path.parent.parent / "solution.ipynb"
+    write_notebook(target, "x = 1")
+    path.parent.mkdir(exist_ok=True)
+    path.symlink_to(target)
+
+
 @pytest.mark.parametrize(("make", "sentence"), [
     (_missing, "lab.ipynb was not found in"),
     (_not_json, "lab.ipynb is not valid JSON (line 1, column"),
@@ -93,14 +105,17 @@ def _a_folder(path: Path) -> None:
     (_only_markdown, "lab.ipynb has no code cells: there is nothing to run"),
     (_not_text, "lab.ipynb could not be read as text"),
     (_a_folder, "lab.ipynb is a folder, not a notebook file"),
+    (_too_large, "lab.ipynb is 60 MB, more than the grader reads (50 MB): clear its outputs"),
+    (_a_link_out, "lab.ipynb is a link to a file outside your submission"),
 ], ids=["missing", "not-json", "not-a-notebook", "empty", "no-code-cells", "not-text",
-        "folder"])
+        "folder", "too-large", "link-out"])
 def test_a_file_that_cannot_be_run_is_recorded_as_the_notebooks_problem_not_raised(
         tmp_path: Path, make: Any, sentence: str) -> None:
-    path = tmp_path / "lab.ipynb"
+    path = tmp_path / "student" / "lab.ipynb"
+    path.parent.mkdir()
     make(path)
 
-    with run_notebook(path, ExecutionSettings()) as live:
+    with run_notebook(path, ExecutionSettings(), within=path.parent) as live:
         assert live.result.problem is not None
         assert sentence in live.result.problem
         assert live.result.cells == []

@@ -25,7 +25,7 @@ def _message_size(msg: dict[str, Any]) -> int:
     return sum(len(str(value)) for value in data.values()) + len(str(content.get("traceback", "")))
 
 
-PROBE_REPLY_LIMIT = 256 * 1024 * 1024  # bytes: a loss history of a million floats is ~20 MB
+PROBE_REPLY_LIMIT = 64 * 1024 * 1024  # bytes: a loss history of a million floats is ~20 MB
 
 
 def _is_probe_reply(msg: dict[str, Any]) -> bool:

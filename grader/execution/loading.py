@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+NOTEBOOK_LIMIT = 50 * 1024 * 1024  # bytes; the course's notebooks are a few kilobytes
+
 
 class UnreadableNotebook(Exception):
     """The file is missing, not JSON, or not a valid notebook. The message is for the student."""
@@ -24,6 +26,11 @@ def load_notebook(path: Path, within: Path | None = None) -> NotebookNode:
         raise UnreadableNotebook(f"the notebook {path.name} was not found in {path.parent}")
     if path.is_dir():
         raise UnreadableNotebook(f"{path.name} is a folder, not a notebook file")
+    if path.stat().st_size > NOTEBOOK_LIMIT:
+        raise UnreadableNotebook(
+            f"{path.name} is {path.stat().st_size / 2**20:.0f} MB, more than the grader reads "
+            f"({NOTEBOOK_LIMIT / 2**20:.0f} MB): clear its outputs (Edit > Clear Outputs of "
+            "All Cells), save, and submit it again")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -21,6 +21,7 @@ _STATVFS_TO_MOUNT = {os.ST_NOSUID: sc.MS_NOSUID, os.ST_NODEV: sc.MS_NODEV,
                      os.ST_RELATIME: 1 << 21}
 OLD_ROOT = ".old-root"
 SCRATCH = ".scratch"
+INODES = 100_000  # files and folders of the scratch tmpfs (each costs kernel memory)
 
 
 def enter_private_root(layout: FilesystemPlan, new_root: str, owner: int, disk_mb: int) -> None:
@@ -37,7 +38,8 @@ def enter_private_root(layout: FilesystemPlan, new_root: str, owner: int, disk_m
     # of the way first, because the scratch folder itself may lie under /tmp.
     scratch = _inside(new_root, SCRATCH)
     os.mkdir(scratch)
-    sc.mount("tmpfs", scratch, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, f"size={disk_mb}m,mode=0755")
+    sc.mount("tmpfs", scratch, "tmpfs", sc.MS_NOSUID | sc.MS_NODEV,
+             f"size={disk_mb}m,nr_inodes={INODES},mode=0755")
     for name, mode in (("tmp", 0o1777), ("work", 0o700)):
         os.mkdir(os.path.join(scratch, name))
         os.chmod(os.path.join(scratch, name), mode)
