@@ -1,0 +1,203 @@
+"""report.html: one self-contained page (figures inlined as data: URIs, no script, no request
+to any server; its Content-Security-Policy forbids both).
+
+Student names, file names and failure messages are the students' to choose: every one is
+cleaned of control characters and HTML-escaped, and links to a student's feedback are
+percent-encoded. The tables carry their numbers as data- attributes too, so that a test (or a
+script) can read the report without scraping prose.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from grader.reports.class_report.causes import FailureGroup
+from grader.reports.class_report.facts import RunFacts
+from grader.reports.class_report.figures import Picture
+from grader.reports.class_report.links import feedback_link
+from grader.reports.class_report.statistics import (
+    TOTAL,
+    ClassSummary,
+    Distribution,
+    PerTestSummary,
+)
+from grader.reports.sanitize import clean
+
+POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; color: #222; margin: 2rem auto; max-width: 72rem;
+       padding: 0 1rem; }
+h1 { margin-bottom: .2rem; } h2 { border-bottom: 1px solid #ccc; margin-top: 2.5rem; }
+.facts { color: #555; } .facts span + span::before { content: " · "; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 1rem; }
+figure { margin: 0; } img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+td.number, th.number { text-align: right; white-space: nowrap; }
+.message { font-family: ui-monospace, monospace; font-size: 13px; white-space: pre-wrap;
+           max-width: 40rem; }
+.cause { font-weight: 600; } .hidden { color: #777; font-style: italic; }
+details summary { cursor: pointer; color: #444; }
+"""
+
+
+def html_page(summary: ClassSummary, facts: RunFacts, pictures: dict[str, Picture]) -> str:
+    """`pictures`: the figures by name, "scores-NAME" and "pass-rates-ASSIGNMENT"."""
+    body = [
+        "<h1>Class report</h1>",
+        _facts_line(summary, facts),
+        _contents(summary),
+        _scores(summary, pictures),
+        _pass_rates(summary, pictures),
+        _what_went_wrong(summary),
+        _without_grade(summary),
+        _about(summary, facts),
+    ]
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{POLICY}\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>Class report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+            + "\n".join(part for part in body if part) + "\n</body>\n</html>\n")
+
+
+def text(value: object, limit: int = 2000) -> str:
+    """Any text for the page: cleaned of control characters, HTML-escaped."""
+    return escape(clean(str(value), limit), quote=True)
+
+
+def _facts_line(summary: ClassSummary, facts: RunFacts) -> str:
+    parts = [f"{summary.students} students: {len(summary.graded)} graded, "
+             f"{len(summary.without_grade)} without a grade",
+             f"seed {text(', '.join(facts.seeds))}", text(facts.kit_version)]
+    parts += [f"sandbox {text(description)}" for description, _ in facts.sandboxes[:1]]
+    return "<p class=\"facts\">" + "".join(f"<span>{p}</span>" for p in parts) + "</p>"
+
+
+def _contents(summary: ClassSummary) -> str:
+    links = [("scores", "Scores"), ("pass-rates", "Pass rate per test"),
+             ("went-wrong", "What went wrong"), ("no-grade", "Students without a grade"),
+             ("about", "About this run")]
+    items = "".join(f"<li><a href=\"#{anchor}\">{title}</a></li>" for anchor, title in links)
+    return f"<nav><ol>{items}</ol></nav>"
+
+
+def _scores(summary: ClassSummary, pictures: dict[str, Picture]) -> str:
+    cells = [_distribution(d, pictures.get(f"scores-{d.name}")) for d in summary.distributions]
+    return ("<section id=\"scores\"><h2>Scores</h2>\n<div class=\"grid\">\n"
+            + "\n".join(cells) + "\n</div></section>")
+
+
+def _distribution(distribution: Distribution, picture: Picture | None) -> str:
+    name = "Total" if distribution.name == TOTAL else distribution.name
+    rows = "".join(
+        f"<tr data-bin=\"{text(b.label)}\" data-count=\"{b.count}\"><td>{text(b.label)}</td>"
+        f"<td class=\"number\">{b.count}</td></tr>"
+        for b in distribution.bins)
+    return (f"<div>{_figure(picture)}<details><summary>{text(name)}: counts per score "
+            f"({len(distribution.scores)} students, out of {distribution.possible:g})</summary>"
+            f"<table class=\"histogram\" data-distribution=\"{text(distribution.name)}\" "
+            f"data-students=\"{len(distribution.scores)}\">"
+            f"<tr><th>points</th><th class=\"number\">students</th></tr>{rows}</table>"
+            "</details></div>")
+
+
+def _figure(picture: Picture | None) -> str:
+    if picture is None:
+        return ""
+    data = base64.b64encode(picture.png).decode("ascii")
+    return (f"<figure><img src=\"data:image/png;base64,{data}\" alt=\"{text(picture.alt)}\" "
+            f"data-figure=\"{text(picture.file_name)}\"><figcaption>{text(picture.title)}"
+            "</figcaption></figure>")
+
+
+def _pass_rates(summary: ClassSummary, pictures: dict[str, Picture]) -> str:
+    parts = ["<section id=\"pass-rates\"><h2>Pass rate per test</h2>"]
+    for assignment in summary.assignments:
+        tests = summary.tests_of(assignment)
+        rows = "".join(_pass_rate_row(test) for test in tests)
+        parts.append(
+            f"<h3>{text(assignment)}</h3><div class=\"grid\">"
+            f"<div>{_figure(pictures.get(f'pass-rates-{assignment}'))}</div>"
+            f"<div><table class=\"pass-rates\" data-assignment=\"{text(assignment)}\">"
+            "<tr><th>test</th><th class=\"number\">points</th><th class=\"number\">passed</th>"
+            f"<th class=\"number\">rate</th></tr>{rows}</table></div></div>")
+    if not summary.assignments:
+        parts.append("<p>No student has results yet.</p>")
+    return "\n".join(parts) + "</section>"
+
+
+def _pass_rate_row(test: PerTestSummary) -> str:
+    hidden = " <span class=\"hidden\">(hidden)</span>" if test.hidden else ""
+    return (f"<tr data-test=\"{text(_key(test))}\" data-passed=\"{test.passed}\" "
+            f"data-graded=\"{test.graded}\"><td>{text(test.title)}{hidden}</td>"
+            f"<td class=\"number\">{test.max_score:g}</td>"
+            f"<td class=\"number\">{test.passed} / {test.graded}</td>"
+            f"<td class=\"number\">{100 * test.pass_rate:.0f} %</td></tr>")
+
+
+def _what_went_wrong(summary: ClassSummary) -> str:
+    parts = ["<section id=\"went-wrong\"><h2>What went wrong</h2>",
+             "<p>Each failed test, the most failed first, with what its students got wrong: "
+             "the cause the check named, or else the failure's message with its numbers, code "
+             "and names set aside. Each name links to that student's feedback.</p>"]
+    for test in summary.most_failed:
+        rows = "".join(_group_row(test, group) for group in test.groups)
+        parts.append(
+            f"<h3>{text(test.assignment)}: {text(test.title)}"
+            f"{' (hidden)' if test.hidden else ''}</h3>"
+            f"<p>failed by {test.failed} of {test.graded} students "
+            f"({test.max_score:g} points)</p>"
+            f"<table class=\"causes\" data-test=\"{text(_key(test))}\">"
+            "<tr><th>what went wrong</th><th class=\"number\">students</th><th>who</th>"
+            f"<th>what one of them read</th></tr>{rows}</table>")
+    if not summary.most_failed:
+        parts.append("<p>Every graded student passed every test.</p>")
+    return "\n".join(parts) + "</section>"
+
+
+def _group_row(test: PerTestSummary, group: FailureGroup) -> str:
+    label = (f"<span class=\"cause\">{text(group.cause)}</span>" if group.cause
+             else f"<span class=\"message\">{text(group.pattern)}</span>")
+    who = ", ".join(_student_link(name) for name in group.students)
+    return (f"<tr data-group=\"{text(group.label)}\" data-count=\"{group.count}\" "
+            f"data-kind=\"{'cause' if group.cause else 'message'}\">"
+            f"<td>{label}</td><td class=\"number\">{group.count}</td><td>{who}</td>"
+            f"<td class=\"message\">{text(group.example)}</td></tr>")
+
+
+def _student_link(name: str) -> str:
+    return (f"<a href=\"{escape(feedback_link(name), quote=True)}\" "
+            f"data-student=\"{text(name, 200)}\">{text(name, 200)}</a>")
+
+
+def _without_grade(summary: ClassSummary) -> str:
+    parts = ["<section id=\"no-grade\"><h2>Students without a grade</h2>"]
+    if summary.without_grade:
+        rows = "".join(f"<tr data-student=\"{text(s.name, 200)}\"><td>{_student_link(s.name)}"
+                       f"</td><td class=\"message\">{text(s.reason)}</td></tr>"
+                       for s in summary.without_grade)
+        parts.append(f"<table class=\"no-grade\"><tr><th>student</th><th>why</th></tr>{rows}"
+                     "</table>")
+    else:
+        parts.append("<p>Every student was graded.</p>")
+    if summary.unreadable:
+        parts.append("<p>These records could not be read: "
+                     + ", ".join(f"<code>{text(path)}</code>" for path in summary.unreadable)
+                     + ".</p>")
+    return "\n".join(parts) + "</section>"
+
+
+def _about(summary: ClassSummary, facts: RunFacts) -> str:
+    sandboxes = "".join(f"<li>{text(description)}: {count} student{'s' * (count != 1)}</li>"
+                        for description, count in facts.sandboxes) or "<li>not recorded</li>"
+    return ("<section id=\"about\"><h2>About this run</h2><ul>"
+            f"<li>seed: {text(', '.join(facts.seeds))}</li>"
+            f"<li>kit: {text(facts.kit_version)}</li>"
+            f"<li>sandbox layers the students' notebooks ran with:<ul>{sandboxes}</ul></li>"
+            "<li>rebuilt from the records by <code>grader report OUT</code>; figures also in "
+            "<code>report/</code></li></ul></section>")
+
+
+def _key(test: PerTestSummary) -> str:
+    return f"{test.assignment}: {test.function}"
