@@ -24,3 +24,11 @@ class GraderError(Exception):
 
 class ReferenceSolutionError(GraderError):
     """The reference solution itself failed: the assignment's author must fix it."""
+
+
+class UserError(GraderError):
+    """The user asked for something that cannot be done (a missing file, a wrong name, no
+    course here): not a fault of the kit. The message says what to do."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])

@@ -10,9 +10,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_notebook
 
-from grader.selfcheck.locate import graded_tests_for
 from tests.corpus.case import Case, Edit
-from tests.corpus.harness import SOLUTIONS, Graded, grade
+from tests.corpus.harness import COURSE, SOLUTIONS, Graded, grade
 
 BAD = "01_tensors_and_loss.ipynb"
 GOOD = "02_training_loop.ipynb"
@@ -70,7 +69,7 @@ def _assert_graded(graded: Graded, must_fail: set[str] | None, phrase: str) -> N
 
 
 def _tests_of(notebook: str, graded: Graded) -> set[str]:
-    module = "".join(p.read_text(encoding="utf-8") for p in graded_tests_for(notebook))
+    module = "".join(p.read_text(encoding="utf-8") for p in COURSE.tests_for(notebook))
     return {name for name in graded.verdicts if f"def {name}(" in module}
 
 

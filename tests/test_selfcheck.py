@@ -9,16 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import GraderError
+from grader.course import find_course
+from grader.errors import UserError
 from grader.selfcheck.locate import assignment_for
-from tests.corpus.harness import ASSIGNMENTS
+from tests.corpus.harness import ASSIGNMENTS, ROOT
 
 
 def test_a_notebook_is_matched_to_its_assignment_by_name_or_number() -> None:
-    assert assignment_for(Path("02_training_loop.ipynb")) == "02_training_loop.ipynb"
-    assert assignment_for(Path("02_training_loop (1).ipynb")) == "02_training_loop.ipynb"
-    with pytest.raises(GraderError, match="not one of the graded assignments"):
-        assignment_for(Path("homework.ipynb"))
+    course = find_course(ROOT)
+    assert assignment_for(Path("02_training_loop.ipynb"), course) == "02_training_loop.ipynb"
+    assert assignment_for(Path("02_training_loop (1).ipynb"), course) == "02_training_loop.ipynb"
+    with pytest.raises(UserError, match="not one of the graded assignments"):
+        assignment_for(Path("homework.ipynb"), course)
 
 
 def test_grader_check_prints_each_test_with_points_and_message_from_any_folder(

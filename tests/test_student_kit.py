@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from grader.release.student_kit import build_student_kit
-from tests.corpus.harness import SOLUTIONS
+from tests.corpus.harness import COURSE, SOLUTIONS
 
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_student_kit(tmp_path_factory.mktemp("course") / "student-kit", SOLUTIONS)
+    return build_student_kit(tmp_path_factory.mktemp("course") / "student-kit", COURSE,
+                             SOLUTIONS)
 
 
 def _check_in_kit(kit: Path, notebook: Path) -> subprocess.CompletedProcess[str]:

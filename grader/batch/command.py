@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from grader.errors import GraderError
+from grader.course import find_course
+from grader.errors import UserError
 from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
-from grader.selfcheck.locate import KIT_ROOT
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,7 +23,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--budget", type=float, default=900.0, metavar="SECONDS",
                         help="time limit for one student (default 900)")
     parser.add_argument("--force", action="store_true", help="regrade students already graded")
-    parser.add_argument("--solutions", type=Path, default=KIT_ROOT / "solutions", metavar="DIR")
+    parser.add_argument("--solutions", type=Path, default=None, metavar="DIR",
+                        help="the reference solutions (default: the course's)")
     parser.add_argument("--assignment", action="append", default=[], metavar="NAME",
                         help="grade only this assignment (repeatable), e.g. 01_tensors_and_loss")
     parser.add_argument("--cold", action="store_true",
@@ -36,8 +37,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     if not args.submissions.is_dir():
-        raise GraderError(f"{args.submissions} is not a folder of student submissions")
-    use_sandbox_mode(args)
+        raise UserError(f"{args.submissions} is not a folder of student submissions (one "
+                        "folder per student, each with the student's notebooks)")
+    course = find_course()
+    use_sandbox_mode(args, course.setting("sandbox", None))
     if not args.cold:
         from grader.preforked.forked_pytest import single_threaded_env
 
@@ -46,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     from grader.batch.run import grade_class
 
     out = args.out.resolve()
-    settings = BatchSettings(out=out, solutions=args.solutions.resolve(), budget=args.budget,
+    solutions = (args.solutions or course.solutions).resolve()
+    settings = BatchSettings(course=course, out=out, solutions=solutions, budget=args.budget,
                              cache=out / "reference-cache",
                              assignments=tuple(args.assignment), warm=not args.cold)
     try:

@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from grader.batch.students import Student
+from grader.course import Course
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.preforked.forked_pytest import start_pytest
-from grader.selfcheck.locate import KIT_ROOT, graded_tests_for
 
 RECORD = "grade.json"
 
 
 @dataclass(frozen=True)
 class BatchSettings:
+    course: Course
     out: Path
     solutions: Path
     budget: float  # seconds for one student, all notebooks
@@ -63,7 +64,7 @@ class GradingRun:
         self.started = time.monotonic()
         self._log = open(self.folder / "pytest.log", "w", encoding="utf-8")  # noqa: SIM115
         self.process = start_pytest(_pytest_args(settings, student, self.folder),
-                                    cwd=str(KIT_ROOT), log=self._log,
+                                    cwd=str(settings.course.root), log=self._log,
                                     env=pytest_environment(), fork=settings.warm)
         # Readable once the process has exited: the batch sleeps on these instead of polling.
         self.exit_fd = os.pidfd_open(self.process.pid) if hasattr(os, "pidfd_open") else None
@@ -108,12 +109,13 @@ class GradingRun:
 
 
 def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> list[str]:
+    course = settings.course
     tests = [str(path) for name in settings.assignments
-             for path in graded_tests_for(f"{name.removesuffix('.ipynb')}.ipynb")]
-    tests = tests or [str(KIT_ROOT / "grader" / "assignments")]
+             for path in course.tests_for(f"{name.removesuffix('.ipynb')}.ipynb")]
+    tests = tests or [str(course.tests)]
     return [
         *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider",
-        f"--rootdir={KIT_ROOT}", f"--grader-notebooks={student.notebooks}",
+        f"--rootdir={course.root}", f"--grader-notebooks={student.notebooks}",
         f"--grader-solutions={settings.solutions}", f"--grader-report={folder}",
         f"--grader-cache-dir={settings.cache}",
         *([] if settings.warm else ["--grader-cold-kernels"]),

@@ -37,7 +37,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    use_sandbox_mode(args)
+    use_sandbox_mode(args, None)
     outcome = autograde_pr(args.repo, args.base, args.head, args.out, cache_dir=args.cache_dir)
     print(describe(outcome))
     print(f"Summary: {args.out / 'summary.md'}")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grader.ci.git import unpack
+from grader.course.config import read_course
 from grader.errors import GraderError
 
 # Folders (ending in /) and files of a course repository that grading trusts.
@@ -27,8 +28,9 @@ def trusted_checkout(repo: Path, base_commit: str, folder: Path) -> Path:
     """Unpack the base commit into `folder` (no worktree, no checkout of the pull request) and
     check that it holds a grading kit."""
     unpack(repo, base_commit, folder)
-    missing = [name for name in ("grader/assignments", "solutions", "pyproject.toml")
-               if not (folder / name).exists()]
+    course = read_course(folder)
+    missing = [str(path.relative_to(folder)) for path in
+               (course.tests, course.solutions, folder / "pyproject.toml") if not path.exists()]
     if missing:
         raise GraderError(f"the base commit {base_commit[:12]} has no {', '.join(missing)}: "
                           "it is not a course repository made from the grading kit")
@@ -37,9 +39,8 @@ def trusted_checkout(repo: Path, base_commit: str, folder: Path) -> Path:
 
 def known_assignments(trusted: Path) -> list[str]:
     """The notebook names the trusted grader has tests for: test_02_x.py -> 02_x.ipynb."""
-    tests = (trusted / "grader" / "assignments").glob("test_*.py")
-    return sorted(p.stem.removeprefix("test_") + ".ipynb" for p in tests)
+    return read_course(trusted).graded_notebooks()
 
 
 def graded_tests(trusted: Path, assignment: str) -> Path:
-    return trusted / "grader" / "assignments" / f"test_{Path(assignment).stem}.py"
+    return read_course(trusted).tests / f"test_{Path(assignment).stem}.py"

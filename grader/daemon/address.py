@@ -14,9 +14,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+import grader
 from grader.execution.warm.preload import startup_env
 from grader.sandbox.policy import AUTO, MODE_ENV
-from grader.selfcheck.locate import KIT_ROOT
 
 FOLDER_ENV = "GRADER_DAEMON_DIR"  # where the private folder is made (default: the runtime dir)
 
@@ -41,8 +41,9 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     environ = {k: v for k, v in os.environ.items() if k != MODE_ENV}
     mode = os.environ.get(MODE_ENV) or AUTO  # unset means auto: the same daemon
-    digest.update(f"{sys.executable}\0{KIT_ROOT}\0{startup_env(environ)}\0{mode}".encode())
-    for path in sorted((KIT_ROOT / "grader").rglob("*.py")):
+    kit = Path(grader.__file__).resolve().parent
+    digest.update(f"{sys.executable}\0{kit}\0{startup_env(environ)}\0{mode}".encode())
+    for path in sorted(kit.rglob("*.py")):
         info = path.stat()
         digest.update(f"\0{path}\0{info.st_mtime_ns}\0{info.st_size}".encode())
     return digest.hexdigest()[:16]

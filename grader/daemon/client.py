@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from grader.course.find import kit_source
 from grader.daemon.address import NoPrivateFolder, read_token, socket_path
 from grader.daemon.protocol import receive, send
 from grader.preforked.forked_pytest import SINGLE_THREADED
-from grader.selfcheck.locate import KIT_ROOT
 
 DISABLE_ENV = "GRADER_NO_DAEMON"  # set to 1: every check starts from scratch
 IDLE_ENV = "GRADER_DAEMON_IDLE"  # seconds the daemon waits for the next check
@@ -26,9 +26,9 @@ def daemon_enabled() -> bool:
         and hasattr(os, "pidfd_open")
 
 
-def run_pytest(args: list[str], env: dict[str, str], log: Path) -> int | None:
-    """pytest's exit code for `args`, run by the daemon; None if no daemon could be reached
-    (the caller then runs pytest itself)."""
+def run_pytest(args: list[str], env: dict[str, str], log: Path, cwd: Path) -> int | None:
+    """pytest's exit code for `args` (run in `cwd`, the course), run by the daemon; None if no
+    daemon could be reached (the caller then runs pytest itself)."""
     try:
         path = socket_path()
     except (OSError, NoPrivateFolder):
@@ -37,7 +37,8 @@ def run_pytest(args: list[str], env: dict[str, str], log: Path) -> int | None:
     if conn is None:
         return None
     with conn:
-        send(conn, {"token": read_token(path), "args": args, "env": env, "log": str(log)})
+        send(conn, {"token": read_token(path), "args": args, "env": env, "log": str(log),
+                    "cwd": str(cwd)})
         try:
             reply = receive(conn)
         except (OSError, ValueError):
@@ -75,7 +76,7 @@ def _start(path: Path, env: dict[str, str]) -> socket.socket | None:
     idle = os.environ.get(IDLE_ENV) or str(DEFAULT_IDLE)
     with open(path.with_suffix(".log"), "a", encoding="utf-8") as log:
         daemon = subprocess.Popen(
-            [sys.executable, "-m", "grader.daemon.service", str(path), idle], cwd=KIT_ROOT,
+            [sys.executable, "-m", "grader.daemon.service", str(path), idle], cwd=kit_source(),
             env={**env, **SINGLE_THREADED}, stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_WAIT

@@ -32,7 +32,6 @@ from grader.preforked.forked_pytest import (
     single_threaded_env,
     start_pytest,
 )
-from grader.selfcheck.locate import KIT_ROOT
 
 REQUEST_TIMEOUT = 10.0  # seconds a client has to send its request once connected
 
@@ -88,7 +87,8 @@ class Daemon:
         if SHARED_SERVER_ENV in os.environ:  # the kernels come from the daemon's fork server
             env[SHARED_SERVER_ENV] = os.environ[SHARED_SERVER_ENV]
         with open(request["log"], "w", encoding="utf-8") as log:
-            process = start_pytest(list(request["args"]), cwd=str(KIT_ROOT), log=log, env=env,
+            process = start_pytest(list(request["args"]), cwd=str(request["cwd"]), log=log,
+                                   env=env,
                                    fork=True)
         check = Check(conn, process, os.pidfd_open(process.pid))
         self.checks[check.exit_fd] = check
@@ -123,7 +123,7 @@ def _authentic(request: dict[str, object], token: str) -> bool:
 
 def _is_check(request: dict[str, object]) -> bool:
     return isinstance(request.get("args"), list) and isinstance(request.get("env"), dict) \
-        and isinstance(request.get("log"), str)
+        and isinstance(request.get("log"), str) and isinstance(request.get("cwd"), str)
 
 
 def bind(path: Path, token: str) -> socket.socket | None:

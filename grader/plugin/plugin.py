@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from grader.course import CourseNotFound
 from grader.errors import Feedback, GraderError
 from grader.execution.kernel_spec import sandbox_policy
 from grader.execution.warm.early import start_fork_server_early
 from grader.grading.reference import Reference
 from grader.grading.session import GradingSession
 from grader.grading.submission import Submission
-from grader.plugin.options import add_options, session_config
+from grader.plugin.course_tests import extend_kit_with_course_tests
+from grader.plugin.options import add_options, course_of, session_config
 from grader.plugin.score_reporter import ScoreReporter
 from grader.plugin.scoring import (
     ASSIGNMENT_KEY,
@@ -40,6 +43,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "hidden: run by the TA and CI, never shown to students (--grader-student)")
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
+    with contextlib.suppress(CourseNotFound):  # not a grading run: a fixture will say so
+        extend_kit_with_course_tests(course_of(config))
     if _will_execute_notebooks(config):
         settings = session_config(config).settings
         try:
@@ -69,10 +74,13 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    seed = config.getoption("grader_seed")
-    lines = [f"grader: seed {seed} (pass --grader-seed={seed} to repeat)"]
+    try:
+        settings = session_config(config).settings
+    except CourseNotFound:
+        return []
+    lines = [f"grader: seed {settings.seed} (pass --grader-seed={settings.seed} to repeat)"]
     if _will_execute_notebooks(config):
-        lines.append(f"grader: {describe_sandbox(sandbox_policy(session_config(config).settings))}")
+        lines.append(f"grader: {describe_sandbox(sandbox_policy(settings))}")
     return lines
 
 

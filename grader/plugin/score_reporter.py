@@ -8,20 +8,28 @@ from pathlib import Path
 
 import pytest
 
+from grader.course import CourseNotFound
 from grader.execution.kernel_spec import sandbox_policy
-from grader.plugin.options import session_config
+from grader.plugin.options import course_of, session_config
 from grader.plugin.results_file import write_results
 from grader.plugin.scoring import ScoreBoard
 from grader.sandbox import record
+
+HIDDEN_MANIFEST = "hidden_tests.json"  # in a student kit's tests folder: what it does not ship
+
+
+def _hidden_manifest(config: pytest.Config) -> dict[str, dict[str, float]]:
+    try:
+        manifest = course_of(config).tests / HIDDEN_MANIFEST
+    except CourseNotFound:
+        return {}
+    return json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
 
 
 class ScoreReporter:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        manifest = Path(config.rootpath) / "grader" / "assignments" / "hidden_tests.json"
-        self.board = ScoreBoard(
-            shipped_without=json.loads(manifest.read_text(encoding="utf-8"))
-            if manifest.exists() else {})
+        self.board = ScoreBoard(shipped_without=_hidden_manifest(config))
         self.started = time.monotonic()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

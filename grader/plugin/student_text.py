@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from grader.plugin.options import session_config
+from grader.plugin.options import course_of, session_config
 from grader.reports.sanitize import LIMIT, Redactor, clean, student_paths
 
 TRACEBACK_LIMIT = 20_000  # characters of an unexpected error's traceback, for the TA
@@ -31,7 +30,7 @@ def _redactor(config: pytest.Config) -> Redactor:
         session = session_config(config)
         others = [str(p) for p in (session.solutions, session.cache.directory,
                                    config.getoption("grader_report")) if p]
-        paths = student_paths(str(session.submissions), str(Path(config.rootpath)), others)
+        paths = student_paths(str(session.submissions), str(course_of(config).root), others)
         paths[tempfile.gettempdir()] = "<tmp>"
         config.stash[_KEY] = Redactor(paths)
     return config.stash[_KEY]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from grader.course import Course, CourseNotFound, find_course
 from grader.release.errors import ReleaseError
 from grader.release.writing import ReleaseOutcome, TemplateStatus, release
 
@@ -18,10 +19,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "cells tagged `solution`) and the outputs of every solutions/*.ipynb, "
                     "and write the result to assignments/ under the same name.",
     )
-    parser.add_argument("--solutions", type=Path, default=Path("solutions"), metavar="DIR",
-                        help="folder of the solution notebooks (default: ./solutions)")
-    parser.add_argument("--assignments", type=Path, default=Path("assignments"), metavar="DIR",
-                        help="folder of the student templates (default: ./assignments)")
+    parser.add_argument("--solutions", type=Path, default=None, metavar="DIR",
+                        help="folder of the solution notebooks (default: the course's, or "
+                             "./solutions)")
+    parser.add_argument("--assignments", type=Path, default=None, metavar="DIR",
+                        help="folder of the student templates (default: the course's, or "
+                             "./assignments)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a template is missing or out of date")
     parser.add_argument("--student-kit", type=Path, default=None, metavar="DIR",
@@ -34,6 +37,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     from grader.release.student_kit import build_student_kit  # imports torch: only when run
 
+    course = _course_here()
+    args.solutions = args.solutions or (course.solutions if course else Path("solutions"))
+    args.assignments = args.assignments or (course.assignments if course else Path("assignments"))
+    if args.student_kit and course is None:
+        raise CourseNotFound("the student kit is made from a course: run this in the course's "
+                             "folder (one whose pyproject.toml has a [tool.grader] table)")
     try:
         outcomes = release(args.solutions, args.assignments, check=args.check)
     except ReleaseError as exc:
@@ -42,9 +51,17 @@ def run(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         print(describe(outcome))
     if args.student_kit and not args.check:
-        kit = build_student_kit(args.student_kit, args.solutions.resolve())
+        kit = build_student_kit(args.student_kit, course, args.solutions.resolve())
         print(f"wrote the student kit to {kit}: push it as the course's template repository")
     return 0 if all(outcome.up_to_date for outcome in outcomes) else 1
+
+
+def _course_here() -> Course | None:
+    """The course of the working directory, if it is in one (else ./solutions is released)."""
+    try:
+        return find_course(kit_fallback=False)
+    except CourseNotFound:
+        return None
 
 
 def describe(outcome: ReleaseOutcome) -> str:

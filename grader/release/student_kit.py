@@ -1,6 +1,8 @@
-"""`grader release --student-kit DIR`: a copy of the kit to give students.
+"""`grader release --student-kit DIR`: a copy of the course to give students.
 
-It holds the templates and the public grader: no solutions, no hidden tests (their modules,
+It holds the templates and the public grader (the course's `grader/` folder: its tests, and
+the kit itself where the course carries it, as this repository does): no solutions, no hidden
+tests (their modules,
 `test_*_hidden.py`, are left out whole; only their number and points are listed, so a run can
 say they exist). Public tests still compare with the reference: its answers to the public
 probes are shipped instead of the solutions, keyed as the grader's own cache keys them.
@@ -19,15 +21,16 @@ from pathlib import Path
 
 import torch
 
+from grader.course import Course
+from grader.course.config import HIDDEN_SUFFIX
 from grader.errors import GraderError
 from grader.execution.settings import DEFAULT_SEED
+from grader.plugin.options import SHIPPED_ANSWERS as ANSWERS
+from grader.plugin.score_reporter import HIDDEN_MANIFEST
 from grader.reference.cache import ReferenceCache
 from grader.release.writing import release
-from grader.selfcheck.locate import HIDDEN_SUFFIX, KIT_ROOT
 
-ANSWERS = Path("grader") / "reference_answers"
 KEYS_FILE = "keys.json"
-HIDDEN_MANIFEST = Path("grader") / "assignments" / "hidden_tests.json"
 KIT_FILES = ("pyproject.toml", ".gitignore")
 STUDENT_README = """\
 # Assignments
@@ -44,36 +47,42 @@ Some tests are hidden: the grader runs them after you submit.
 """
 
 
-def build_student_kit(target: Path, solutions: Path = KIT_ROOT / "solutions") -> Path:
-    """Write the student kit to `target` (which must not exist yet); all or nothing."""
+def build_student_kit(target: Path, course: Course, solutions: Path | None = None) -> Path:
+    """Write the student kit of `course` to `target` (which must not exist yet); all or
+    nothing."""
     if target.exists():
         raise GraderError(f"{target} already exists: choose a new folder for the student kit")
+    solutions = solutions or course.solutions
+    tests = course.tests.relative_to(course.root)
     with tempfile.TemporaryDirectory(prefix="student-kit-") as scratch:
         staging = Path(scratch) / "kit"
-        _copy_public_kit(staging)
+        _copy_public_kit(course, staging)
         release(solutions, staging / "assignments")
-        _write_hidden_manifest(staging)
-        _ship_reference_answers(staging, solutions)
+        _write_hidden_manifest(course, staging / tests)
+        _ship_reference_answers(staging, staging / tests, solutions)
         (staging / "README.md").write_text(STUDENT_README, encoding="utf-8")
         shutil.copytree(staging, target)
     return target
 
 
-def _copy_public_kit(staging: Path) -> None:
+def _copy_public_kit(course: Course, staging: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", f"*{HIDDEN_SUFFIX}.py", "reference_answers")
-    shutil.copytree(KIT_ROOT / "grader", staging / "grader", ignore=ignore)
+    shutil.copytree(course.root / "grader", staging / "grader", ignore=ignore)
+    if not course.tests.is_relative_to(course.root / "grader"):
+        shutil.copytree(course.tests, staging / course.tests.relative_to(course.root),
+                        ignore=ignore)
     for name in KIT_FILES:
-        if (KIT_ROOT / name).exists():
-            shutil.copy(KIT_ROOT / name, staging / name)
+        if (course.root / name).exists():
+            shutil.copy(course.root / name, staging / name)
 
 
-def _write_hidden_manifest(staging: Path) -> None:
+def _write_hidden_manifest(course: Course, tests: Path) -> None:
     manifest: dict[str, dict[str, float]] = {}
-    for module in sorted((KIT_ROOT / "grader" / "assignments").glob(f"test_*{HIDDEN_SUFFIX}.py")):
+    for module in sorted(course.tests.glob(f"test_*{HIDDEN_SUFFIX}.py")):
         assignment = module.stem.removeprefix("test_").removesuffix(HIDDEN_SUFFIX)
         points = _points_of_tests(module.read_text(encoding="utf-8"))
         manifest[assignment] = {"tests": len(points), "points": sum(points)}
-    (staging / HIDDEN_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    (tests / HIDDEN_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
 def _points_of_tests(source: str) -> list[float]:
@@ -87,10 +96,10 @@ def _points_of_tests(source: str) -> list[float]:
     return points
 
 
-def _ship_reference_answers(staging: Path, solutions: Path) -> None:
+def _ship_reference_answers(staging: Path, tests: Path, solutions: Path) -> None:
     """Grade the solutions with the public tests only, caching the answers into the kit."""
     answers = staging / ANSWERS
-    command = [sys.executable, "-m", "pytest", str(staging / "grader" / "assignments"), "-q",
+    command = [sys.executable, "-m", "pytest", str(tests), "-q",
                "-p", "no:xdist", "-p", "no:cacheprovider", f"--rootdir={staging}",
                f"--grader-notebooks={solutions}", f"--grader-solutions={solutions}",
                f"--grader-cache-dir={answers}", f"--grader-seed={DEFAULT_SEED}"]

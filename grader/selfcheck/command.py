@@ -11,12 +11,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from grader.course import Course, find_course
 from grader.daemon import client as daemon
 from grader.daemon.client import daemon_enabled
-from grader.errors import GraderError
+from grader.errors import GraderError, UserError
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
-from grader.selfcheck.locate import KIT_ROOT, assignment_for, graded_tests_for
+from grader.selfcheck.locate import assignment_for
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,8 +27,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "grader will, so results may differ from your live kernel if you ran cells "
                     "out of order. Save the notebook first.")
     parser.add_argument("notebook", type=Path, help="the notebook to check")
-    parser.add_argument("--solutions", type=Path, default=KIT_ROOT / "solutions", metavar="DIR",
-                        help="folder of the reference solutions")
+    parser.add_argument("--solutions", type=Path, default=None, metavar="DIR",
+                        help="folder of the reference solutions (default: the course's)")
     parser.add_argument("--cold", action="store_true",
                         help="no daemon, and a kernel started from scratch instead of forked "
                              "from a pre-imported process (slower; for comparison)")
@@ -38,34 +39,38 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     notebook: Path = args.notebook.resolve()
     if not notebook.is_file():
-        raise GraderError(f"{args.notebook} does not exist")
-    use_sandbox_mode(args)
-    assignment = assignment_for(notebook)
+        raise UserError(f"{args.notebook} does not exist: give the path of your notebook, "
+                        "e.g. `grader check assignments/02_training_loop.ipynb`")
+    course = find_course(notebook.parent)
+    use_sandbox_mode(args, course.setting("sandbox", None))
+    assignment = assignment_for(notebook, course)
     print(f"Checking {notebook.name} as {assignment}: running it from top to bottom in a fresh "
           "kernel, as the grader will.", flush=True)
     with tempfile.TemporaryDirectory(prefix="grader-check-") as scratch:
         folder = Path(scratch) / "submission"
         folder.mkdir()
         shutil.copy(notebook, folder / assignment)
-        results = _grade(folder, assignment, args.solutions.resolve(), Path(scratch) / "report",
+        solutions = (args.solutions or course.solutions).resolve()
+        results = _grade(course, folder, assignment, solutions, Path(scratch) / "report",
                          args.cold)
     print(render(results))
     return 0 if results["score"] == sum(t["max_score"] for t in results["tests"]) else 1
 
 
-def _grade(folder: Path, assignment: str, solutions: Path, report: Path,
+def _grade(course: Course, folder: Path, assignment: str, solutions: Path, report: Path,
            cold: bool) -> dict[str, Any]:
-    tests = [str(path) for path in graded_tests_for(assignment)]
-    args = [*tests, "-q", "--no-header", *PLUGIN_ARGS, f"--rootdir={KIT_ROOT}",
+    tests = [str(path) for path in course.tests_for(assignment)]
+    args = [*tests, "-q", "--no-header", *PLUGIN_ARGS, f"--rootdir={course.root}",
             f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
             f"--grader-report={report}", "--grader-student",
             *(["--grader-cold-kernels"] if cold else [])]
     env = pytest_environment()
     log = report.parent / "pytest.log"
-    code = None if cold or not daemon_enabled() else daemon.run_pytest(args, env, log)
+    code = None if cold or not daemon_enabled() else daemon.run_pytest(args, env, log,
+                                                                       course.root)
     if code is None:  # no daemon: this check pays every import itself
         with open(log, "w", encoding="utf-8") as output:
-            subprocess.run([sys.executable, "-m", "pytest", *args], cwd=KIT_ROOT, env=env,
+            subprocess.run([sys.executable, "-m", "pytest", *args], cwd=course.root, env=env,
                            stdout=output, stderr=subprocess.STDOUT)
     results_file = report / "results.json"
     if not results_file.exists():

@@ -1,35 +1,36 @@
-"""Find the graded tests and the reference solution that belong to a notebook."""
+"""Which assignment a notebook is, in a course."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from grader.errors import GraderError
+from grader.course import Course
+from grader.errors import UserError
 
-KIT_ROOT = Path(__file__).resolve().parents[2]
-TESTS = KIT_ROOT / "grader" / "assignments"
 _NUMBER = re.compile(r"^(\d+)_")
-HIDDEN_SUFFIX = "_hidden"  # test_NN_name_hidden.py: hidden tests, left out of student kits
 
 
-def assignment_for(notebook: Path) -> str:
+def assignment_for(notebook: Path, course: Course) -> str:
     """The assignment file name a notebook is graded as: its own name, or by its number prefix
     ("02_training_loop (1).ipynb", as browsers save a second download, is 02_training_loop)."""
-    known = sorted(p.name.removeprefix("test_").removesuffix(".py") + ".ipynb"
-                   for p in TESTS.glob("test_*.py") if not p.stem.endswith(HIDDEN_SUFFIX))
-    if notebook.name in known:
-        return notebook.name
-    number = _NUMBER.match(notebook.name)
+    known = course.graded_notebooks()
+    name = _match(notebook.name, known)
+    if name is not None:
+        return name
+    untested = _match(notebook.name, sorted(p.name for p in course.solutions.glob("*.ipynb")))
+    if untested is not None:
+        test_module = course.tests / f"test_{Path(untested).stem}.py"
+        raise UserError(f"{untested} has a solution but no tests yet: write "
+                        f"{test_module} (`grader new {Path(untested).stem}` starts one)")
+    listed = ", ".join(known) or "none yet"
+    raise UserError(f"{notebook.name} is not one of the graded assignments ({listed}); "
+                    "rename it to match one of them")
+
+
+def _match(name: str, known: list[str]) -> str | None:
+    if name in known:
+        return name
+    number = _NUMBER.match(name)
     matches = [k for k in known if number and k.startswith(number.group(0))]
-    if len(matches) == 1:
-        return matches[0]
-    raise GraderError(f"{notebook.name} is not one of the graded assignments "
-                      f"({', '.join(known)}); rename it to match one of them")
-
-
-def graded_tests_for(assignment: str) -> list[Path]:
-    """The assignment's test module, and its hidden tests' module if there is one."""
-    stem = Path(assignment).stem
-    return [p for p in (TESTS / f"test_{stem}.py", TESTS / f"test_{stem}{HIDDEN_SUFFIX}.py")
-            if p.exists()]
+    return matches[0] if len(matches) == 1 else None

@@ -12,11 +12,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.course import find_course
 from grader.daemon.client import run_pytest
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
-from grader.selfcheck.locate import graded_tests_for
 
 ROOT = Path(__file__).resolve().parents[2]
+COURSE = find_course(ROOT)
 SOLUTIONS = ROOT / "solutions"
 ASSIGNMENTS = ROOT / "assignments"
 GRADER_TESTS = ROOT / "grader" / "assignments"
@@ -53,7 +54,7 @@ def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...
           report: Path | None = None) -> Graded:
     """Grade `submissions` (only the given notebooks' tests, or all) against solutions/."""
     report = report or Path(tempfile.mkdtemp(prefix="grader-report-"))
-    targets = [str(p) for n in notebooks for p in graded_tests_for(n)] or [str(GRADER_TESTS)]
+    targets = [str(p) for n in notebooks for p in COURSE.tests_for(n)] or [str(GRADER_TESTS)]
     args = [
         *targets, "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly",
         f"--rootdir={ROOT}", f"--grader-notebooks={submissions}", f"--grader-report={report}",
