@@ -7,6 +7,7 @@ import sys
 
 from grader.batch import command as grade_command
 from grader.ci import command as autograde_pr_command
+from grader.course import command as course_command
 from grader.daemon import command as daemon_command
 from grader.errors import GraderError
 from grader.release import command as release_command
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader",
                                      description="Grading kit for PyTorch course notebooks.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    course_command.register(commands)
     release_command.register(commands)
     check_command.register(commands)
     grade_command.register(commands)

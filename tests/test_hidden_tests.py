@@ -20,7 +20,7 @@ def test_hidden_tests_are_scored_for_the_ta_and_only_counted_for_the_student(
     graded = grade(SOLUTIONS, reference_cache, *extra, notebooks=(NOTEBOOK,))
     if student_run:
         assert HIDDEN not in graded.verdicts
-        assert "1 hidden test (2 points) not run here" in graded.stdout
+        assert "1 hidden test worth 2 points not run here" in graded.stdout
         for secret in ("200 times", "3.0 * inputs", "MANY_STEPS", "losses = [train_step"):
             assert secret not in graded.stdout
     else:

@@ -49,7 +49,7 @@ def test_a_student_checks_a_notebook_in_the_kit_against_the_shipped_answers(
     done = _check_in_kit(kit, notebook)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Score: 8 / 8" in done.stdout
-    assert "1 hidden test(s) worth 2 points" in done.stdout
+    assert "1 hidden test worth 2 points" in done.stdout
 
 
 def test_the_kits_templates_get_zero_with_fill_the_blank_messages(kit: Path) -> None:

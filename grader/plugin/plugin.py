@@ -25,6 +25,7 @@ from grader.plugin.scoring import (
     HIDDEN_REASON,
     MESSAGE_KEY,
     POINTS_KEY,
+    TITLE_KEY,
 )
 from grader.plugin.student_text import TRACEBACK_LIMIT, student_text
 from grader.sandbox import describe_sandbox
@@ -93,11 +94,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         points = item.get_closest_marker("points")
         item.user_properties.append((ASSIGNMENT_KEY, Path(assignment).stem))
         item.user_properties.append((POINTS_KEY, float(points.args[0]) if points else 1.0))
+        title = _title(item)
+        if title:
+            item.user_properties.append((TITLE_KEY, title))
         item.add_marker(pytest.mark.xdist_group(Path(assignment).stem))
         if item.get_closest_marker("hidden"):
             item.user_properties.append((HIDDEN_KEY, True))
             if student_run:
                 item.add_marker(pytest.mark.skip(reason=HIDDEN_REASON))
+
+
+def _title(item: pytest.Item) -> str | None:
+    """The first line of the test function's docstring, with the parameters' id if any."""
+    doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+    line = next((text.strip() for text in doc.splitlines() if text.strip()), "")
+    parameters = getattr(getattr(item, "callspec", None), "id", None)
+    return f"{line} [{parameters}]" if line and parameters else line or None
 
 
 def _assignment(item: pytest.Item) -> str | None:

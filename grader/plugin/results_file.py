@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.plugin.scoring import ScoreBoard
+from grader.plugin.scoring import ScoreBoard, ScoredTest
 
 
 def results(board: ScoreBoard, seconds: float,
@@ -19,14 +19,15 @@ def results(board: ScoreBoard, seconds: float,
             "status": "passed" if score.earned == score.points else "failed",
             "output": score.message,
             "visibility": "after_published" if score.hidden else "visible",
-            **({"extra_data": {"cause": score.cause}} if score.cause else {}),
+            **_extra(score),
         }
         for score in board.counted()
     ]
     totals = board.totals()
     hidden_tests, hidden_points = board.hidden_not_run()
-    note = (f" ({hidden_tests:g} hidden tests, {hidden_points:g} points, not run)"
-            if hidden_tests else "")
+    note = (f" ({hidden_tests:g} hidden test{'s' * (hidden_tests != 1)} worth "
+            f"{hidden_points:g} point{'s' * (hidden_points != 1)}, not run)" if hidden_tests
+            else "")
     return {
         "score": sum(earned for earned, _ in totals.values()),
         "execution_time": round(seconds, 2),
@@ -37,6 +38,13 @@ def results(board: ScoreBoard, seconds: float,
                        "hidden_points_not_run": hidden_points,
                        "sandbox": sandbox or {"mode": "off", "layers": []}},
     }
+
+
+def _extra(score: ScoredTest) -> dict[str, Any]:
+    """The test's title (its docstring) and the mistake its check named, when there are."""
+    extra = {key: value for key, value in (("title", score.title), ("cause", score.cause))
+             if value}
+    return {"extra_data": extra} if extra else {}
 
 
 def write_results(board: ScoreBoard, seconds: float, folder: Path,

@@ -10,6 +10,7 @@ POINTS_KEY = "grader_points"
 ASSIGNMENT_KEY = "grader_assignment"
 MESSAGE_KEY = "grader_message"  # the failure's message alone, without pytest's decorations
 CAUSE_KEY = "grader_cause"  # the mistake a check named (Feedback.cause), when it named one
+TITLE_KEY = "grader_title"  # the test's docstring, first line: its name in words
 HIDDEN_KEY = "grader_hidden"
 HIDDEN_REASON = "hidden test: the grader runs it after you submit"
 
@@ -25,6 +26,7 @@ class ScoredTest:
     hidden: bool = False
     not_run: bool = False  # a hidden test in a student-facing run
     cause: str | None = None
+    title: str | None = None
 
     @property
     def counted(self) -> bool:
@@ -49,7 +51,8 @@ class ScoreBoard:
         name = report.nodeid.rpartition("::")[2]
         score = self.tests.setdefault(
             report.nodeid, ScoredTest(properties[ASSIGNMENT_KEY], name, properties[POINTS_KEY],
-                                     hidden=bool(properties.get(HIDDEN_KEY))))
+                                     hidden=bool(properties.get(HIDDEN_KEY)),
+                                     title=properties.get(TITLE_KEY)))
         if report.skipped and score.hidden:
             score.not_run = True
         elif report.failed:
@@ -86,8 +89,9 @@ class ScoreBoard:
         rows.append(f"{'total':<{width}}{_fraction(earned, possible)}")
         count, points = self.hidden_not_run()
         if count:
-            rows.append(f"{count:g} hidden test{'s' * (count != 1)} ({points:g} points) "
-                        "not run here: the grader runs them after you submit.")
+            rows.append(f"{count:g} hidden test{'s' * (count != 1)} worth {points:g} "
+                        f"point{'s' * (points != 1)} not run here: the grader runs "
+                        f"{'it' if count == 1 else 'them'} after you submit.")
         return rows
 
     def hidden_not_run(self) -> tuple[float, float]:

@@ -104,13 +104,19 @@ def _test_result(test: dict[str, Any], default_visibility: str) -> GradedTest:
     passed = status == "passed" if status else score >= max_score
     return GradedTest(
         assignment=assignment or "tests",
-        title=clean(in_words(name), 200),
+        title=clean(_title(test) or in_words(name), 200),
         score=score,
         max_score=max_score,
         passed=passed,
         hidden=test.get("visibility", default_visibility) in HIDDEN_VISIBILITIES,
         message="" if passed else readable_message(str(test.get("output") or "")),
     )
+
+
+def _title(test: dict[str, Any]) -> str | None:
+    extra = test.get("extra_data")
+    title = extra.get("title") if isinstance(extra, dict) else None
+    return title if isinstance(title, str) and title.strip() else None
 
 
 def in_words(name: str) -> str:

@@ -30,9 +30,10 @@ def markdown_summary(results: dict[str, Any]) -> str:
     if failures:
         parts.append("#### What to fix\n\n" + "\n".join(_failure(test) for test in failures))
     if grade.hidden_not_run:
-        parts.append(f"{_count(grade.hidden_not_run, 'hidden test')} "
-                     f"({_points(grade.hidden_points_not_run)}) were not run here: "
-                     "the grader runs them after you submit.")
+        one = grade.hidden_not_run == 1
+        parts.append(f"{count(grade.hidden_not_run, 'hidden test')} worth "
+                     f"{points(grade.hidden_points_not_run)} {'was' if one else 'were'} not "
+                     f"run here: the grader runs {'it' if one else 'them'} after you submit.")
     if grade.seconds is not None:
         parts.append(f"<sub>Graded in {grade.seconds:.1f} s.</sub>")
     return "\n\n".join(parts) + "\n"
@@ -46,7 +47,7 @@ def _heading(grade: Grade) -> str:
         return heading
     one = grade.hidden_count == 1
     return (f"{heading} on the visible tests\n\n"
-            f"{_count(grade.hidden_count, 'hidden test')} ({_points(grade.hidden_points)}) "
+            f"{count(grade.hidden_count, 'hidden test')} ({points(grade.hidden_points)}) "
             f"also count{'s' * one}; {'its result is' if one else 'their results are'} "
             f"{AFTER_PUBLISHED}.")
 
@@ -54,7 +55,7 @@ def _heading(grade: Grade) -> str:
 def _assignment_table(assignment: AssignmentGrade) -> str:
     title = f"### {escape(assignment.name)}: {assignment.earned:g} / {assignment.possible:g}"
     if assignment.hidden:
-        title += f" (+ {_points(assignment.hidden_points)} hidden)"
+        title += f" (+ {points(assignment.hidden_points)} hidden)"
     rows = ["| test | points | |", "|---|--:|:-:|"]
     rows += [f"| {escape(t.title, in_table=True)} | {t.score:g} / {t.max_score:g} | "
              f"{PASSED if t.passed else FAILED} |" for t in assignment.visible]
@@ -88,9 +89,11 @@ def _escape_plain(text: str) -> str:
     return _ALWAYS_ESCAPED.sub(r"\\\1", text)
 
 
-def _count(n: int, thing: str) -> str:
-    return f"{n} {thing}{'s' * (n != 1)}"
+def count(n: float, thing: str) -> str:
+    """`1 hidden test`, `2 hidden tests`."""
+    return f"{n:g} {thing}{'s' * (n != 1)}"
 
 
-def _points(points: float) -> str:
-    return f"{points:g} point{'s' * (points != 1)}"
+def points(value: float) -> str:
+    """`1 point`, `2.5 points`."""
+    return f"{value:g} point{'s' * (value != 1)}"

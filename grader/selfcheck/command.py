@@ -16,6 +16,9 @@ from grader.daemon import client as daemon
 from grader.daemon.client import daemon_enabled
 from grader.errors import GraderError, UserError
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
+from grader.reports.grade import in_words
+from grader.reports.markdown import count, points
+from grader.reports.sanitize import clean
 from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
 from grader.selfcheck.locate import assignment_for
 
@@ -85,7 +88,8 @@ def render(results: dict[str, Any]) -> str:
     lines = []
     for test in results["tests"]:
         mark = "passed" if test["status"] == "passed" else "FAILED"
-        name = test["name"].partition(": ")[2].removeprefix("test_").replace("_", " ")
+        name = clean((test.get("extra_data") or {}).get("title") or in_words(
+            test["name"].partition(": ")[2]), 200)
         lines.append(f"  {mark}  {test['score']:g}/{test['max_score']:g}  {name}")
         if test["status"] != "passed" and test["output"]:
             lines += [f"            {line}" for line in test["output"].splitlines()]
@@ -93,7 +97,8 @@ def render(results: dict[str, Any]) -> str:
     lines.append(f"Score: {results['score']:g} / {possible:g}")
     hidden = results.get("extra_data", {})
     if hidden.get("hidden_tests_not_run"):
-        lines.append(f"Not run here: {hidden['hidden_tests_not_run']} hidden test(s) worth "
-                     f"{hidden['hidden_points_not_run']:g} points; the grader runs them after "
-                     "you submit.")
+        lines.append(f"Not run here: {count(hidden['hidden_tests_not_run'], 'hidden test')} "
+                     f"worth {points(hidden['hidden_points_not_run'])}; the grader runs "
+                     f"{'it' if hidden['hidden_tests_not_run'] == 1 else 'them'} after you "
+                     "submit.")
     return "\n".join(lines)

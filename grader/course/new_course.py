@@ -1,0 +1,47 @@
+"""`grader init DIR`: a new course, laid out as the kit expects and ready to grade.
+
+    DIR/pyproject.toml           [tool.grader]: where things are, and settings
+    DIR/README.md                for students: how to fill, check and hand in a notebook
+    DIR/solutions/01_example.ipynb   a first assignment (`grader new` adds more)
+    DIR/assignments/01_example.ipynb its student template (`grader release` rewrites them)
+    DIR/grader/conftest.py       the course's tests folder, with fixtures of its own
+    DIR/grader/test_01_example.py
+    DIR/.github/workflows/autograde.yml   pull-request autograding with the base's grader
+    DIR/.gitignore
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from grader.course.config import read_course
+from grader.course.new_assignment import new_assignment
+from grader.errors import UserError
+
+FIRST = "01_example"
+
+
+def new_course(folder: Path) -> Path:
+    if folder.exists() and any(folder.iterdir()):
+        raise UserError(f"{folder} is not empty: `grader init` makes a course in a new folder")
+    templates = resources.files("grader.course") / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text(
+        (templates / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    title = folder.resolve().name.replace("-", " ").replace("_", " ").title()
+    (folder / "README.md").write_text(
+        (templates / "README.md").read_text(encoding="utf-8").replace("{title}", title),
+        encoding="utf-8")
+    (folder / ".gitignore").write_text((templates / "gitignore").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    (folder / "grader").mkdir()
+    (folder / "grader" / "conftest.py").write_text(
+        (templates / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
+    workflow = folder / ".github" / "workflows" / "autograde.yml"
+    workflow.parent.mkdir(parents=True)
+    with resources.as_file(resources.files("grader.ci") / "templates" / "autograde.yml") as src:
+        shutil.copy(src, workflow)
+    new_assignment(read_course(folder.resolve()), FIRST)
+    return folder
