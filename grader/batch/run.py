@@ -13,7 +13,6 @@ from grader.batch.gradebook import write_gradebook
 from grader.batch.one_student import BatchSettings, GradingRun, is_done, read_record
 from grader.batch.progress import Progress
 from grader.batch.students import Student, find_students
-from grader.reports.class_report.after_batch import report_after_batch
 
 POLL_SECONDS = 0.2  # at most: a student's exit wakes the batch at once
 
@@ -50,9 +49,7 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
         print(f"\ninterrupted: {progress.done} of {len(students)} students graded and kept; "
               "run the same command again to grade the rest", file=sys.stderr)
         raise
-    records = _write_book(settings, students)
-    report_after_batch(settings.out)  # report.html, report.md, report/*.png
-    return records
+    return _write_book(settings, students)
 
 
 def _start_next(settings: BatchSettings, todo: list[Student], running: list[GradingRun],

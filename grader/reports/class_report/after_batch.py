@@ -9,9 +9,9 @@ from pathlib import Path
 from grader.reports.class_report import write_class_report
 
 
-def report_after_batch(out: Path) -> Path | None:
+def report_after_batch(out: Path, seed: int | None = None) -> Path | None:
     try:
-        report = write_class_report(out)
+        report = write_class_report(out, seed)
     except Exception as exc:  # the grades are saved: say what failed, do not fail the batch
         print(f"the class report could not be written ({type(exc).__name__}: {exc}); the "
               f"grades are saved: run `grader report {out}` to try again", file=sys.stderr)
