@@ -199,14 +199,9 @@ def test_sgd_step_moves_each_parameter_against_its_gradient(submission, referenc
 
 @pytest.mark.points(1)
 def test_one_step_lowers_the_loss_as_your_functions_do(submission):
-    """loss_after_step is the loss after one sgd_step at lr = 0.001, and lower than before."""
+    """loss_after_step is the loss after one step of your sgd_step at lr = 0.001."""
     found = submission.value("loss_after_step")
     replay = _replay(submission, STEP)
-    if not replay["after"] < replay["initial_loss"]:
-        raise Feedback(f"one step of your sgd_step at lr = {STEP_LR} does not lower the loss "
-                       f"({replay['initial_loss']:.6g} before, {replay['after']:.6g} after): "
-                       "the step must move W and b against their gradients (see the "
-                       "sgd_step test).")
     expect_close(found, replay["after"], "loss_after_step",
                  expected_from="the loss after one step of your sgd_step",
                  hint=hint_for(found, [Suspect(

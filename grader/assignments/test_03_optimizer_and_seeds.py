@@ -81,10 +81,10 @@ def test_sgd_loop_records_a_loss_per_epoch_that_ends_below_1e_5(submission, refe
     """losses holds 2000 numbers, the cost of every epoch of the training, ending below 1e-5."""
     values = recorded_numbers(submission.value("losses"), "losses")
     expect_one_per_epoch(values, EPOCHS, "losses")
-    expect_finite(values, "losses")
     run = lesson_run(reference)
     expect_recorded_start(values[0], run.start_loss(), run.loss_after_one_step(), "losses",
                           mistaken_losses(run))
+    expect_finite(values, "losses")
     trained = _trained(submission)
     expect_below(values, LOSS_THRESHOLD, "losses", training_hint(
         trained, matching_cause(evidence(trained, values), mistaken_runs(run, values)), LOOP))
@@ -258,10 +258,9 @@ import torch
 torch.manual_seed(seed)
 W = torch.randn(1, 1, requires_grad=True)
 b = torch.randn(1, requires_grad=True)
-start = (W.detach().clone(), b.detach().clone())
 optimizer = torch.optim.SGD([W, b], lr={LR})
 losses = [train_step(X, y, W, b, optimizer) for _ in range(epochs)]
-result = (W, b, losses, not (torch.equal(W, start[0]) and torch.equal(b, start[1])))
+result = (W, b, losses)
 """
 
 
@@ -311,7 +310,7 @@ def test_train_from_seed_matches_the_reference(submission, reference):
                                   f"training with your train_step from seed {seed}",
                                   seed=seed, X=X, y=y, epochs=SEED_EPOCHS)
         own_losses = recorded_numbers(own[2], "your train_step's losses")
-        if own[3] and is_close(named["W"], own[0]) and is_close(named["b"], own[1]) and \
+        if is_close(named["W"], own[0]) and is_close(named["b"], own[1]) and \
                 is_close(losses, own_losses):
             continue  # the procedure is right; train_step's own mistakes are charged there
         parameters = torch.cat([torch.as_tensor(named[k]).double().reshape(-1)

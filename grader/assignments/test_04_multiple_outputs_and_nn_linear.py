@@ -123,10 +123,10 @@ def test_fruit_training_records_a_loss_per_epoch_that_ends_below_1(submission, r
     below 1."""
     values = recorded_numbers(submission.value("fruit_losses"), "fruit_losses")
     expect_one_per_epoch(values, FRUIT_EPOCHS, "fruit_losses")
-    expect_finite(values, "fruit_losses")
     run = fruit_run(submission, reference)
     expect_recorded_start(values[0], run.start_loss(), run.loss_after_one_step(),
                           "fruit_losses", mistaken_losses(run))
+    expect_finite(values, "fruit_losses")
     trained = _fruit_trained(submission)
     expect_below(values, FRUIT_LOSS_THRESHOLD, "fruit_losses", training_hint(
         trained, matching_cause(evidence(trained, values), mistaken_runs(run, values)),
@@ -421,10 +421,8 @@ with torch.no_grad():
     for (name, parameter), value in zip(untrained.named_parameters(), start.values()):
         parameter.copy_(value)
     untrained_at_4 = untrained(torch.tensor([[4.0]]).to(anchor)).item()
-moved = any(not torch.equal(p, value.to(p)) for p, value in
-            zip(twin.parameters(), start.values()))
 result = {{"losses": twin_losses, "state": twin.state_dict(), "at_4": at_4,
-          "untrained_at_4": untrained_at_4, "moved": moved}}
+          "untrained_at_4": untrained_at_4}}
 """
 
 
@@ -440,10 +438,6 @@ def test_linear_model_is_trained_by_fit_as_asked_and_predicts_at_4(submission, r
         LINE_TWIN, ["fit", "model"], "training a copy of your model with your fit as asked",
         start=line_start, x=reference.value("x_train"), y=reference.value("y_train"))
     twin_losses = recorded_numbers(twin["losses"], "the losses of your fit")
-    if twin["moved"] is False:
-        raise Feedback("your fit does not change the model it is given, so nothing here is "
-                       "trained: fit must call backward() and optimizer.step() (see the fit "
-                       "tests).")
     if len(losses) != len(twin_losses):
         raise Feedback(f"`linear_losses` holds {len(losses)} losses, but your fit returns "
                        f"{len(twin_losses)} for {LINE_EPOCHS} epochs: call "

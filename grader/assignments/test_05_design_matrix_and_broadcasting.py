@@ -144,11 +144,6 @@ def _twin(submission, code: str = TWIN) -> dict:
                                "replaying your notebook on a copy of your model")
 
 
-def _trained(twin: dict) -> bool:
-    """Whether the replayed training changed the weight at all (no points without work)."""
-    return not is_close(twin["weight"], torch.tensor(START), rtol=0.0, atol=0.0)
-
-
 @pytest.mark.points(1)
 def test_initial_loss_is_your_loss_at_the_starting_weight(submission):
     """initial_loss is your mse_loss of the model at its starting weight [[-5, 10]]."""
@@ -178,10 +173,10 @@ def test_training_records_a_loss_per_epoch_that_ends_below_the_threshold(submiss
     """losses holds the 100 losses of the lesson's training with your mse_loss, X and y."""
     values = recorded_numbers(submission.value("losses"), "losses")
     expect_one_per_epoch(values, EPOCHS, "losses")
-    expect_finite(values, "losses")
     twin = _twin(submission)
-    if _trained(twin) and is_close(values, twin["losses"], rtol=1e-3, atol=1e-6):
-        return
+    if is_close(values, twin["losses"], rtol=1e-3, atol=1e-6):
+        return  # the loop is right; its mse_loss or data are charged by their own tests
+    expect_finite(values, "losses")
     twin_losses = twin["losses"]
     expect_recorded_start(values[0], twin_losses[0], twin_losses[1] if len(twin_losses) > 1
                           else twin_losses[0], "losses")
@@ -216,7 +211,7 @@ def test_learned_weight_is_that_of_the_lessons_training(submission, reference):
     if is_close(weight, expected, rtol=0.0, atol=WEIGHT_TOLERANCE):
         return
     twin = _twin(submission)
-    if _trained(twin) and is_close(weight, twin["weight"], rtol=0.0, atol=WEIGHT_TOLERANCE):
+    if is_close(weight, twin["weight"], rtol=0.0, atol=WEIGHT_TOLERANCE):
         return  # the loop is right; its mse_loss or data are charged by their own tests
     try:
         recorded = recorded_numbers(submission.value("losses"), "losses")

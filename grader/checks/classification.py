@@ -56,9 +56,6 @@ def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: 
     wrong = flat != wanted
     if not bool(wrong.any()):
         return
-    if bool(wrong.all()) and wrong.numel() > 1:
-        raise Feedback(f"`{name}` has every class inverted: class 1 is for probabilities of "
-                       f"at least {THRESHOLD}, class 0 for those below.")
     at_threshold = wrong & (chances == THRESHOLD)
     if bool(at_threshold.any()):
         count = int(at_threshold.sum())
@@ -68,6 +65,9 @@ def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: 
             f"all zero gives everywhere): it should be class 1, the class for probabilities "
             f"of at least {THRESHOLD}. `> {THRESHOLD}` and .round() (which rounds {THRESHOLD} "
             f"down to 0, to the even number) both miss it: use >= {THRESHOLD}.")
+    if bool(wrong.all()) and wrong.numel() > 1:
+        raise Feedback(f"`{name}` has every class inverted: class 1 is for probabilities of "
+                       f"at least {THRESHOLD}, class 0 for those below.")
     index = int(wrong.nonzero()[0])
     probability = chances[index].item()
     if flat[index].item() == float(probability >= THRESHOLD):

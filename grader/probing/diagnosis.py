@@ -129,6 +129,10 @@ _MESSAGE_HINTS = (
      ".detach() or NumPy; a parameter created without requires_grad=True; or a parameter "
      "replaced by a new tensor (W = W - lr * W.grad) instead of updated in place "
      "(W -= lr * W.grad, inside torch.no_grad())."),
+    (re.compile(r"'NoneType' object has no attribute '(clone|zero_|data|item)'|"
+                r"for [*-]: 'float' and 'NoneType'"),
+     " A parameter's .grad is None: backward() never reached it. Either the loss does not use "
+     "that parameter (is it left out of the prediction?), or backward() did not run before."),
     (re.compile(r"leaf Variable that requires grad is being used in an in-place"),
      " Update parameters inside `with torch.no_grad():` (or through p.data), so that autograd "
      "does not record the update."),
