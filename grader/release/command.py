@@ -31,6 +31,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="also write a copy of the kit for students to DIR: templates and "
                              "public tests with their reference answers; no solutions, no "
                              "hidden tests")
+    parser.add_argument("--gradescope", type=Path, default=None, metavar="FILE.zip",
+                        help="also write the course's Gradescope autograder to FILE.zip "
+                             "(setup.sh, run_autograder, the tests and the solutions)")
+    parser.add_argument("--gradescope-assignment", action="append", default=[],
+                        metavar="NAME", help="put only this assignment in the autograder "
+                                             "(repeatable; default: all)")
     parser.set_defaults(run=run)
 
 
@@ -53,7 +59,20 @@ def run(args: argparse.Namespace) -> int:
     if args.student_kit and not args.check:
         kit = build_student_kit(args.student_kit, course, args.solutions.resolve())
         print(f"wrote the student kit to {kit}: push it as the course's template repository")
+    if args.gradescope and not args.check:
+        _write_gradescope(args, course)
     return 0 if all(outcome.up_to_date for outcome in outcomes) else 1
+
+
+def _write_gradescope(args: argparse.Namespace, course: Course | None) -> None:
+    from grader.release.gradescope import build_gradescope_zip
+
+    if course is None:
+        raise CourseNotFound("the Gradescope autograder is made from a course: run this in the "
+                             "course's folder (one whose pyproject.toml has [tool.grader])")
+    built = build_gradescope_zip(args.gradescope, course, args.gradescope_assignment)
+    print(f"wrote the Gradescope autograder to {built.path} ({', '.join(built.assignments)}): "
+          "upload it under Configure Autograder")
 
 
 def _course_here() -> Course | None:

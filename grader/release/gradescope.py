@@ -1,0 +1,170 @@
+"""`grader release --gradescope FILE.zip`: the course as a Gradescope autograder.
+
+The zip holds, at its root (Gradescope unpacks it into /autograder/source):
+
+    setup.sh           installs the CPU build of torch and the kit, then grades the solutions
+                       once (a check, and their answers cached for every submission)
+    run_autograder     grades /autograder/submission into /autograder/results/results.json
+    gradescope.json    what the runner needs: the assignments, where the course's files are
+    course/            the course: pyproject.toml ([tool.grader]), the solutions and the tests
+                       of the assignments chosen (hidden ones included); where the course
+                       carries the kit in its own `grader/` package (this repository does),
+                       all of it, which is then the kit installed
+    kit/               otherwise, the kit's `grader` package (and its pyproject.toml when the
+                       kit is installed from a source folder)
+
+Both scripts honour AUTOGRADER_ROOT (default /autograder), so the autograder can be tried on
+any machine (see tests/test_gradescope.py).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+import grader
+from grader.course import Course
+from grader.course.config import HIDDEN_SUFFIX
+from grader.errors import UserError
+
+MANIFEST = "gradescope.json"
+COURSE, KIT = "course", "kit"
+SCRIPTS = ("setup.sh", "run_autograder")
+DEFAULT_TORCH = "2.13.0"
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "reference_answers")
+EXECUTABLE = 0o755
+
+
+@dataclass(frozen=True)
+class GradescopeZip:
+    path: Path
+    assignments: list[str]  # notebook names without .ipynb
+    files: int
+
+
+def build_gradescope_zip(target: Path, course: Course, assignments: Sequence[str] = (),
+                         torch_version: str | None = None) -> GradescopeZip:
+    """Write the autograder of `course` (only `assignments`, default all) to `target`."""
+    chosen = _chosen(course, assignments)
+    with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
+        staging = Path(scratch)
+        kit_folder, requirement = _copy_course_and_kit(course, chosen, staging)
+        manifest = {
+            "course": COURSE,
+            "tests": course.tests.relative_to(course.root).as_posix(),
+            "solutions": course.solutions.relative_to(course.root).as_posix(),
+            "assignments": chosen,
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        replacements = {"__TORCH__": torch_version or _torch_version(),
+                        "__KIT_FOLDER__": kit_folder, "__KIT_REQUIREMENT__": requirement}
+        for script in SCRIPTS:
+            text = (resources.files("grader.release") / "templates" / "gradescope" / script
+                    ).read_text(encoding="utf-8")
+            for placeholder, value in replacements.items():
+                text = text.replace(placeholder, value)
+            (staging / script).write_text(text, encoding="utf-8")
+            (staging / script).chmod(EXECUTABLE)
+        files = _zip(staging, target)
+    return GradescopeZip(target, chosen, files)
+
+
+def _chosen(course: Course, assignments: Sequence[str]) -> list[str]:
+    known = [Path(name).stem for name in course.graded_notebooks()]
+    wanted = [Path(name).stem for name in assignments] or known
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise UserError(f"no graded assignment {', '.join(unknown)} in this course (known: "
+                        f"{', '.join(known) or 'none'})")
+    missing = [name for name in wanted if not (course.solutions / f"{name}.ipynb").is_file()]
+    if missing:
+        raise UserError(f"no solution for {', '.join(missing)} in {course.solutions}: the "
+                        "autograder compares every submission with it")
+    return wanted
+
+
+def _copy_course_and_kit(course: Course, chosen: list[str], staging: Path) -> tuple[str, str]:
+    """Copy the course (and the kit) into staging; returns the folder holding the kit's
+    `grader` package and what setup.sh gives `pip install`."""
+    target = staging / COURSE
+    target.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        if (course.root / name).is_file():
+            shutil.copy(course.root / name, target / name)
+    carries_kit = (course.root / "grader" / "__init__.py").is_file()
+    if carries_kit:  # the course is the kit's own repository: its grader/ is the kit
+        shutil.copytree(course.root / "grader", target / "grader", ignore=SKIPPED)
+    _copy_tests(course, chosen, target / course.tests.relative_to(course.root))
+    solutions = target / course.solutions.relative_to(course.root)
+    solutions.mkdir(parents=True, exist_ok=True)
+    for name in chosen:
+        shutil.copy(course.solutions / f"{name}.ipynb", solutions / f"{name}.ipynb")
+    if carries_kit:
+        return COURSE, f'"$SOURCE/{COURSE}"'
+    return KIT, _copy_kit(staging / KIT)
+
+
+def _copy_tests(course: Course, chosen: list[str], target: Path) -> None:
+    """The tests of the chosen assignments, hidden ones too, and the folder's other files
+    (conftest.py, __init__.py, helpers); other assignments' tests are left out."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    wanted = {f"test_{name}{suffix}.py" for name in chosen for suffix in ("", HIDDEN_SUFFIX)}
+    for path in sorted(course.tests.iterdir()):
+        if path.is_file() and (not path.name.startswith("test_") or path.name in wanted):
+            shutil.copy(path, target / path.name)
+        elif path.is_dir() and path.name not in ("__pycache__", "reference_answers"):
+            shutil.copytree(path, target / path.name, ignore=SKIPPED)
+
+
+def _copy_kit(target: Path) -> str:
+    """The installed kit's package (without any course's tests); its source's pyproject.toml
+    when there is one (then setup.sh installs from the zip), else the released version."""
+    package = Path(grader.__file__).resolve().parent
+    shutil.copytree(package, target / "grader",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "assignments",
+                                                  "reference_answers"))
+    source = package.parent
+    if _is_kit_source(source / "pyproject.toml"):
+        for name in ("pyproject.toml", "README.md"):
+            if (source / name).is_file():
+                shutil.copy(source / name, target / name)
+        return f'"$SOURCE/{KIT}"'
+    return f'"torch-grader=={metadata.version("torch-grader")}"'
+
+
+def _is_kit_source(pyproject: Path) -> bool:
+    return pyproject.is_file() and 'name = "torch-grader"' in pyproject.read_text("utf-8")
+
+
+def _torch_version() -> str:
+    """The torch the references were made with, without its local tag (2.13.0+cpu -> 2.13.0)."""
+    try:
+        return metadata.version("torch").split("+")[0]
+    except metadata.PackageNotFoundError:
+        return DEFAULT_TORCH
+
+
+def _zip(staging: Path, target: Path) -> int:
+    """Zip the files (not their folder: Gradescope wants setup.sh at the root), keeping the
+    scripts executable."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(staging).as_posix(), (2020, 1, 1, 0, 0, 0))
+            mode = EXECUTABLE if path.name in SCRIPTS else 0o644
+            info.external_attr = (stat.S_IFREG | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    temporary.replace(target)
+    return len(files)

@@ -1,0 +1,212 @@
+"""What the Gradescope autograder runs (`python -m grader.release.gradescope_run`), with the
+zip's copy of the kit first on the path:
+
+- for each submission (run_autograder): the submitted notebooks, wherever they are in
+  /autograder/submission, are matched to the course's assignments by name or number, copied to
+  a scratch folder and graded by pytest with the course's tests, hidden ones included; the
+  run's results.json becomes Gradescope's (gradescope_results.py) in
+  /autograder/results/results.json. Whatever happens, a results.json is written: a submission
+  that cannot be graded gets one that says why.
+- once, at setup (`--check-solutions`): the solutions are graded as a submission; they must
+  get full marks, and their answers stay cached for every submission.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.course.config import HIDDEN_SUFFIX
+from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
+from grader.release.gradescope import MANIFEST
+from grader.release.gradescope_results import failure_results, gradescope_results
+
+DEFAULT_ROOT = "/autograder"
+ROOT_ENV = "AUTOGRADER_ROOT"
+CACHE = "reference-cache"
+OUTPUT_TAIL = 4000  # characters of pytest's output printed (for the instructor) on a failure
+_NUMBER = re.compile(r"^(\d+)_")
+
+
+@dataclass(frozen=True)
+class Autograder:
+    root: Path  # /autograder
+    course: Path  # /autograder/source/course
+    tests: Path
+    solutions: Path
+    assignments: list[str]
+
+    @classmethod
+    def at(cls, root: Path) -> Autograder:
+        source = root / "source"
+        manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
+        course = source / manifest["course"]
+        return cls(root, course, course / manifest["tests"], course / manifest["solutions"],
+                   list(manifest["assignments"]))
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "source" / CACHE
+
+    def test_files(self, assignments: list[str]) -> list[Path]:
+        return [path for name in assignments
+                for path in (self.tests / f"test_{name}.py",
+                             self.tests / f"test_{name}{HIDDEN_SUFFIX}.py") if path.is_file()]
+
+
+@dataclass(frozen=True)
+class Submitted:
+    notebooks: dict[str, Path]  # assignment -> the submitted notebook graded as it
+    notes: list[str]  # what the student should know about how their files were read
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gradescope_run")
+    parser.add_argument("--root", type=Path,
+                        default=Path(os.environ.get(ROOT_ENV) or DEFAULT_ROOT))
+    parser.add_argument("--check-solutions", action="store_true",
+                        help="grade the solutions once (setup): they must get full marks")
+    args = parser.parse_args(argv)
+    autograder = Autograder.at(args.root.resolve())
+    if args.check_solutions:
+        return check_solutions(autograder)
+    started = time.monotonic()
+    try:
+        results = grade_submission(autograder, autograder.root / "submission")
+    except Exception as exc:  # the student still gets a result that says what happened
+        print(f"the autograder failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        results = failure_results("The autograder could not grade this submission because of "
+                                  "an error of the autograder itself, not of your notebook. "
+                                  "Your course staff can see what happened.",
+                                  time.monotonic() - started)
+    target = autograder.root / "results" / "results.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(results["output"])
+    return 0
+
+
+def grade_submission(autograder: Autograder, submission: Path) -> dict[str, Any]:
+    started = time.monotonic()
+    submitted = find_notebooks(submission, autograder.assignments)
+    # Grade what was submitted; with nothing recognised, every assignment of the autograder
+    # (each test then says which notebook it did not find).
+    assignments = sorted(submitted.notebooks) or autograder.assignments
+    with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as scratch:
+        notebooks = Path(scratch) / "notebooks"
+        notebooks.mkdir()
+        for assignment, path in submitted.notebooks.items():
+            shutil.copyfile(path, notebooks / f"{assignment}.ipynb")
+        results = run_pytest(autograder, assignments, notebooks, Path(scratch) / "report")
+    if results is None:
+        return failure_results("The autograder could not grade this submission: the grading "
+                               "run stopped before it reported. Your course staff can see "
+                               "its output.", time.monotonic() - started)
+    return gradescope_results(results, submitted.notes, time.monotonic() - started)
+
+
+def find_notebooks(submission: Path, assignments: list[str]) -> Submitted:
+    """The submitted notebook for each assignment, by name or by number ("02_training_loop
+    (1).ipynb" is 02_training_loop). Links are never followed: a link could name any file of
+    the autograder, the solutions included."""
+    candidates: dict[str, list[Path]] = {}
+    notes: list[str] = []
+    for path in sorted(_files(submission)):
+        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts:
+            continue
+        if path.is_symlink():
+            notes.append(f"{_shown(path, submission)} is a link, not a notebook: not graded.")
+            continue
+        assignment = _assignment_of(path.name, assignments)
+        if assignment is None:
+            notes.append(f"{_shown(path, submission)} is not one of this assignment's "
+                         f"notebooks ({', '.join(f'{a}.ipynb' for a in assignments)}): "
+                         "not graded.")
+            continue
+        candidates.setdefault(assignment, []).append(path)
+    chosen = {}
+    for assignment, paths in candidates.items():
+        exact = [p for p in paths if p.name == f"{assignment}.ipynb"]
+        chosen[assignment] = (exact or paths)[0]
+        if len(paths) > 1:
+            notes.append(f"{len(paths)} notebooks could be {assignment}.ipynb: graded "
+                         f"{_shown(chosen[assignment], submission)}.")
+        elif chosen[assignment].name != f"{assignment}.ipynb":
+            notes.append(f"{_shown(chosen[assignment], submission)} graded as "
+                         f"{assignment}.ipynb.")
+    return Submitted(chosen, notes)
+
+
+def _files(folder: Path) -> list[Path]:
+    found = []
+    for directory, subfolders, names in os.walk(folder):  # never into a linked folder
+        subfolders[:] = [d for d in subfolders if not Path(directory, d).is_symlink()]
+        found += [Path(directory, name) for name in names]
+    return found
+
+
+def _assignment_of(name: str, assignments: list[str]) -> str | None:
+    stem = Path(name).stem
+    if stem in assignments:
+        return stem
+    number = _NUMBER.match(name)
+    matches = [a for a in assignments if number and a.startswith(number.group(0))]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _shown(path: Path, submission: Path) -> str:
+    from grader.reports.sanitize import clean_name
+
+    return clean_name(path.relative_to(submission).as_posix())
+
+
+def run_pytest(autograder: Autograder, assignments: list[str], notebooks: Path,
+               report: Path) -> dict[str, Any] | None:
+    """The course's tests of `assignments` on `notebooks`; the run's results.json, or None
+    (with pytest's output on stderr, which Gradescope shows the instructor only)."""
+    command = [
+        sys.executable, "-m", "pytest", *map(str, autograder.test_files(assignments)),
+        "-q", "--no-header", *PLUGIN_ARGS, "-p", "no:cacheprovider",
+        f"--rootdir={autograder.course}", f"--grader-notebooks={notebooks}",
+        f"--grader-solutions={autograder.solutions}", f"--grader-report={report}",
+        f"--grader-cache-dir={autograder.cache}",
+    ]
+    env = pytest_environment()
+    env["GRADER_COURSE"] = str(autograder.course)
+    done = subprocess.run(command, cwd=autograder.course, env=env, capture_output=True,
+                          text=True)
+    print(done.stdout[-OUTPUT_TAIL:], file=sys.stderr)
+    results_file = report / "results.json"
+    if done.returncode not in (0, 1) or not results_file.exists():
+        print(f"pytest exit code {done.returncode}:\n{done.stderr[-OUTPUT_TAIL:]}",
+              file=sys.stderr)
+        return None
+    return json.loads(results_file.read_text(encoding="utf-8"))
+
+
+def check_solutions(autograder: Autograder) -> int:
+    """Grade the solutions like a submission: they must pass every test (setup stops if not)."""
+    results = grade_submission(autograder, autograder.solutions)
+    failed = [t["name"] for t in results["tests"] if t["status"] != "passed"]
+    possible = sum(t["max_score"] for t in results["tests"])
+    if failed or not results["tests"]:
+        print(f"the solutions do not pass their own tests ({results['score']:g}/{possible:g}):"
+              f" {', '.join(failed) or 'no test ran'}\n{results['output']}", file=sys.stderr)
+        return 1
+    print(f"the solutions pass all {len(results['tests'])} tests ({possible:g} points); their "
+          f"answers are cached in {autograder.cache}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
