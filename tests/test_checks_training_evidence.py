@@ -1,0 +1,122 @@
+"""The checks that judge a training by its evidence: the loss record (count, genuineness), the
+grader's own runs of each usual mistake, and the causes they name. No kernels."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from grader.checks.causes import Suspect, hint_for, matching_cause
+from grader.checks.gradient_descent import Descent, evidence, mistaken_losses, mistaken_runs
+from grader.checks.loss_record import (
+    expect_finite,
+    expect_one_per_epoch,
+    expect_recorded_end,
+    expect_recorded_start,
+    recorded_numbers,
+)
+from grader.errors import Feedback
+
+X = torch.tensor([[1.0], [2.0], [3.0]])
+
+
+def lesson_3() -> Descent:
+    """Lesson 3's run: y = 20x from the seed-0 start, 1000 epochs at lr 0.01."""
+    generator = torch.Generator().manual_seed(0)
+    W, b = torch.randn(1, 1, generator=generator), torch.randn(1, generator=generator)
+    return Descent(X, 20 * X, W, b, lr=0.01, epochs=1000)
+
+
+def lesson_5() -> Descent:
+    """Lesson 5's run: y = 2x from zeros, 2000 epochs at lr 0.01."""
+    return Descent(X, 2 * X, torch.zeros(1, 1), torch.zeros(1), lr=0.01, epochs=2000)
+
+
+def test_the_graders_run_matches_the_lecture_figures() -> None:
+    run = lesson_3().result
+    assert run.parameters.tolist() == pytest.approx([19.740, 0.591], abs=1e-3)
+    assert run.losses[0] == pytest.approx(1611.85, abs=0.01)
+    assert run.losses[-1] == pytest.approx(0.0503, abs=1e-4)
+
+
+def test_parameters_of_a_run_without_reset_are_blamed_on_the_missing_reset() -> None:
+    run = lesson_3()
+    unreset = run.but(reset=False).result
+    assert unreset.parameters[0].item() == pytest.approx(22.22, abs=0.01)  # the lecture's figure
+    cause = matching_cause(evidence(unreset.parameters, unreset.losses),
+                           mistaken_runs(run, unreset.losses))
+    assert cause is not None and "never reset" in cause
+
+
+def test_the_first_loss_tells_a_summed_loss_from_a_larger_learning_rate() -> None:
+    # Both land on y = 2x; only the first recorded loss (3 x 18.67 for the sum) differs.
+    run = lesson_5()
+    for mistake, phrase in (({"loss": "sum"}, "sum of the squared errors"),
+                            ({"lr": 0.1}, "learning rate of 0.1")):
+        mistaken = run.but(**mistake).result
+        cause = matching_cause(evidence(mistaken.parameters, mistaken.losses),
+                               mistaken_runs(run, mistaken.losses))
+        assert cause is not None and phrase in cause, (mistake, cause)
+
+
+def test_a_run_matching_no_suspect_names_no_cause() -> None:
+    run = lesson_3()
+    odd = torch.tensor([5.0, 5.0])
+    assert matching_cause(evidence(odd, None), mistaken_runs(run)) is None
+    assert hint_for(odd, [Suspect("never this", lambda: torch.zeros(2))], "neutral") == "neutral"
+
+
+def test_a_suspect_that_cannot_be_computed_points_nowhere() -> None:
+    def broken() -> torch.Tensor:
+        raise RuntimeError("no")
+    assert matching_cause(1.0, [Suspect("broken", broken), Suspect("one", lambda: 1.0)]) == "one"
+
+
+@pytest.mark.parametrize(("count", "phrase"), [
+    (1001, "one epoch too many"),
+    (999, "one epoch short"),
+    (2000, "ran twice"),
+    (3000, "per mini-batch"),
+    (100, "ran 100 epochs"),
+    (0, "is empty"),
+    (1234, "exactly `epochs` epochs"),
+])
+def test_a_wrong_number_of_losses_is_counted_and_explained(count: int, phrase: str) -> None:
+    with pytest.raises(Feedback, match="(?i)" + phrase.replace("(", r"\(").replace(")", r"\)")):
+        expect_one_per_epoch([1.0] * count, 1000, "losses")
+
+
+def test_losses_may_be_floats_or_one_number_tensors_but_not_text() -> None:
+    assert recorded_numbers([1.0, torch.tensor(0.5), torch.tensor([0.25])], "losses") == [
+        1.0, 0.5, 0.25]
+    assert recorded_numbers(torch.tensor([3.0, 2.0]), "losses") == [3.0, 2.0]
+    with pytest.raises(Feedback, match="2 of its 3 entries are not numbers"):
+        recorded_numbers([1.0, "epoch 1", "epoch 2"], "losses")
+    with pytest.raises(Feedback, match="should be a list of numbers"):
+        recorded_numbers(0.5, "losses")
+
+
+def test_the_first_loss_is_the_start_or_after_one_step_and_a_half_loss_is_named() -> None:
+    run = lesson_3()
+    start, after = run.start_loss(), run.loss_after_one_step()
+    expect_recorded_start(start, start, after, "losses")
+    expect_recorded_start(after, start, after, "losses")  # measured after the update: fine
+    with pytest.raises(Feedback, match="half the mean squared error"):
+        expect_recorded_start(start / 2, start, after, "losses", mistaken_losses(run))
+    with pytest.raises(Feedback, match="not the loss of a mini-batch"):
+        expect_recorded_start(385.0, start, after, "losses", mistaken_losses(run))
+
+
+def test_a_typed_in_curve_that_ends_low_is_not_the_trainings() -> None:
+    run = lesson_3()
+    typed_in = [1611.85 * 0.99 ** epoch for epoch in range(1000)]
+    untrained = run.loss_at(torch.cat([run.W.reshape(-1), run.b.reshape(-1)]))
+    with pytest.raises(Feedback, match="not those of the training"):
+        expect_recorded_end(typed_in, untrained, "losses", "the trained W and b")
+    real = run.result
+    expect_recorded_end(real.losses, run.loss_at(real.parameters), "losses", "W and b")
+
+
+def test_a_diverged_record_names_the_learning_rate() -> None:
+    with pytest.raises(Feedback, match=r"entry 3 of `losses` is inf.*smaller learning rate"):
+        expect_finite([1.0, 10.0, float("inf"), float("nan")], "losses")
