@@ -1,4 +1,5 @@
-"""The checks added for lessons 5-8: seeds, DataFrames, and gradients that pile up. No kernels."""
+"""The checks added for lessons 5-8: seeds and DataFrames (gradients that pile up: see
+test_checks_training_evidence and test_checks_functions_and_steps). No kernels."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import pytest
 import torch
 
 from grader.checks import (
-    expect_converged_without_accumulation,
     expect_dataframe,
     expect_different_for_different_seeds,
     expect_same_for_same_seed,
@@ -66,21 +66,3 @@ def test_a_frame_with_the_columns_and_rows_asked_for_passes() -> None:
 def test_a_wrong_frame_is_explained(frame: object, phrase: str) -> None:
     with pytest.raises(Feedback, match=phrase):
         expect_dataframe(frame, "predictions", ["apples", "oranges"], rows=5)
-
-
-def test_a_loss_that_creeps_up_at_the_asked_rate_blames_unreset_gradients() -> None:
-    with pytest.raises(Feedback, match="gradients are not reset"):
-        expect_converged_without_accumulation([18.7, 5.0, 19.0], 1e-5, "losses", epochs=3,
-                                              lr=0.01, expected_lr=0.01)
-
-
-def test_a_loss_that_grows_at_another_rate_keeps_the_learning_rate_message() -> None:
-    with pytest.raises(Feedback, match="smaller learning rate"):
-        expect_converged_without_accumulation([18.7, 5.0, 19.0], 1e-5, "losses", epochs=3,
-                                              lr=0.1, expected_lr=0.01)
-
-
-def test_a_loss_that_blows_up_keeps_the_divergence_message() -> None:
-    with pytest.raises(Feedback, match="diverged at epoch 2"):
-        expect_converged_without_accumulation([18.7, 5.0, float("nan")], 1e-5, "losses",
-                                              epochs=3, lr=0.01, expected_lr=0.01)

@@ -2,8 +2,6 @@
 and what to try. Every check compares values in the grader's process.
 """
 
-from grader.checks.accumulation import expect_converged_without_accumulation
-from grader.checks.broadcasting import expect_matching_shapes_loss, expect_not_broadcast
 from grader.checks.classification import (
     expect_accuracy,
     expect_class_predictions,
@@ -14,6 +12,7 @@ from grader.checks.closeness import expect_close, expect_same_values
 from grader.checks.dataframes import expect_dataframe, frame_values
 from grader.checks.design_matrix import expect_design_matrix
 from grader.checks.gradients import expect_steps_independent
+from grader.checks.loss_functions import expect_mean_squared_error
 from grader.checks.reproducibility import (
     expect_different_for_different_seeds,
     expect_same_for_same_seed,
@@ -26,13 +25,11 @@ __all__ = [
     "expect_accuracy",
     "expect_class_predictions",
     "expect_close",
-    "expect_converged_without_accumulation",
     "expect_cross_entropy_below",
     "expect_dataframe",
     "expect_design_matrix",
     "expect_different_for_different_seeds",
-    "expect_matching_shapes_loss",
-    "expect_not_broadcast",
+    "expect_mean_squared_error",
     "expect_probabilities",
     "expect_requires_grad",
     "expect_same_for_same_seed",
