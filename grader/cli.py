@@ -10,6 +10,7 @@ from grader.ci import command as autograde_pr_command
 from grader.course import command as course_command
 from grader.daemon import command as daemon_command
 from grader.errors import GraderError
+from grader.export import command as export_command
 from grader.release import command as release_command
 from grader.reports.class_report import command as report_command
 from grader.selfcheck import command as check_command
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     check_command.register(commands)
     grade_command.register(commands)
     report_command.register(commands)
+    export_command.register(commands)
     autograde_pr_command.register(commands)
     daemon_command.register(commands)
     return parser
