@@ -1,7 +1,10 @@
-"""gradebook.csv: one row per student, a column per assignment and per test, totals."""
+"""gradebook.csv: one row per student, a column per assignment and per test, totals. A
+student who got no grade (a time-out, a failure of grading) has empty cells and a reason, never
+zeros."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +13,13 @@ import pandas as pd
 from grader.reports.sanitize import clean_name
 
 
-def gradebook(records: list[dict[str, Any]]) -> pd.DataFrame:
+def gradebook(records: list[dict[str, Any]], assignments: tuple[str, ...] = ()
+              ) -> pd.DataFrame:
+    """`assignments`: names every book has a column for, even when nobody was graded on it."""
     columns = _test_columns(records)
+    for assignment in assignments:
+        columns.setdefault(assignment, [])
+    columns = dict(sorted(columns.items()))
     rows = []
     for record in records:
         row: dict[str, Any] = {"student": clean_name(record["student"])}
@@ -19,9 +27,10 @@ def gradebook(records: list[dict[str, Any]]) -> pd.DataFrame:
         scores = {test["name"]: test["score"] for test in results["tests"]}
         for assignment, tests in columns.items():
             for test in tests:
-                row[f"{assignment}: {test}"] = scores.get(f"{assignment}: {test}", 0.0)
-            row[assignment] = sum(row[f"{assignment}: {t}"] for t in tests)
-        row["total"] = sum(row[a] for a in columns)
+                row[f"{assignment}: {test}"] = scores.get(f"{assignment}: {test}", math.nan)
+            row[assignment] = _sum(row[f"{assignment}: {t}"] for t in tests) \
+                if record.get("results") else math.nan
+        row["total"] = _sum(row[a] for a in columns) if record.get("results") else math.nan
         row["reason"] = record.get("reason") or ""
         row["sandbox"] = _sandbox(results)
         row["seconds"] = record.get("seconds", 0.0)
@@ -31,6 +40,12 @@ def gradebook(records: list[dict[str, Any]]) -> pd.DataFrame:
                *(f"{a}: {t}" for a, tests in columns.items() for t in tests), "reason", "sandbox",
                "seconds"]
     return frame.reindex(columns=ordered).sort_values("student", ignore_index=True)
+
+
+def _sum(values: Any) -> float:
+    """A total, or empty (NaN) if any part is: a student who was not graded gets no 0."""
+    values = list(values)
+    return math.nan if any(math.isnan(v) for v in values) else float(sum(values))
 
 
 def _sandbox(results: dict[str, Any]) -> str:
@@ -52,7 +67,8 @@ def _test_columns(records: list[dict[str, Any]]) -> dict[str, list[str]]:
     return dict(sorted(columns.items()))
 
 
-def write_gradebook(records: list[dict[str, Any]], path: Path) -> None:
+def write_gradebook(records: list[dict[str, Any]], path: Path,
+                    assignments: tuple[str, ...] = ()) -> None:
     temporary = path.with_suffix(".tmp")
-    gradebook(records).to_csv(temporary, index=False)
+    gradebook(records, assignments).to_csv(temporary, index=False)
     temporary.replace(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import time
 from dataclasses import dataclass
@@ -21,9 +22,12 @@ from typing import Any
 from grader.batch.students import Student
 from grader.course import Course
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
+from grader.plugin.progress import PROGRESS_ENV
+from grader.plugin.score_reporter import KIT_ERROR_FILE
 from grader.preforked.forked_pytest import start_pytest
 
 RECORD = "grade.json"
+PROGRESS_FILE = "progress"  # the notebook being graded, written by the grading process
 
 
 @dataclass(frozen=True)
@@ -52,20 +56,28 @@ def read_record(settings: BatchSettings, student: Student) -> dict[str, Any]:
 
 
 class GradingRun:
-    """One student's grading process, started now; `poll()` until it returns the record."""
+    """One student's grading process, started now; `poll()` until it returns the record.
 
-    def __init__(self, settings: BatchSettings, student: Student) -> None:
+    A run that hit an error of the kit (kit-error.txt, pytest exit status 3) returns a record
+    with `kit_error` set, which is not written: the student is not graded, rather than given
+    points that depend on the kit."""
+
+    def __init__(self, settings: BatchSettings, student: Student,
+                 budget: float | None = -1.0, folder: Path | None = None) -> None:
         self.settings = settings
         self.student = student
-        self.folder = student_folder(settings, student)
+        self.budget = settings.budget if budget == -1.0 else budget  # None: no time limit
+        self.folder = folder or student_folder(settings, student)
         self.folder.mkdir(parents=True, exist_ok=True)
         for stale in ("results.json", "summary.md", RECORD):
             (self.folder / stale).unlink(missing_ok=True)
         self.started = time.monotonic()
         self._log = open(self.folder / "pytest.log", "w", encoding="utf-8")  # noqa: SIM115
+        (self.folder / PROGRESS_FILE).unlink(missing_ok=True)
+        env = {**pytest_environment(), PROGRESS_ENV: str(self.folder / PROGRESS_FILE)}
         self.process = start_pytest(_pytest_args(settings, student, self.folder),
-                                    cwd=str(settings.course.root), log=self._log,
-                                    env=pytest_environment(), fork=settings.warm)
+                                    cwd=str(settings.course.root), log=self._log, env=env,
+                                    fork=settings.warm)
         # Readable once the process has exited: the batch sleeps on these instead of polling.
         self.exit_fd = os.pidfd_open(self.process.pid) if hasattr(os, "pidfd_open") else None
 
@@ -73,28 +85,51 @@ class GradingRun:
         """The student's record once grading ended (or ran out of time), else None."""
         code = self.process.poll()
         if code is None:
-            if time.monotonic() - self.started <= self.settings.budget:
+            if self.budget is None or time.monotonic() - self.started <= self.budget:
                 return None
             self.stop()
             return self._finish(f"grading took longer than the budget of "
-                                f"{self.settings.budget:.0f} s and was stopped")
+                                f"{self.budget:.0f} s and was stopped")
+        kit_error = self.folder / KIT_ERROR_FILE
+        if kit_error.exists():
+            self._release()
+            return {"student": self.student.name, "results": None, "seconds": self.elapsed,
+                    "reason": f"not graded: an error of the grader, not of the notebook: "
+                              f"{kit_error.read_text(encoding='utf-8')}", "kit_error": True}
         reason = None if code in (0, 1) else f"grading failed (pytest exit code {code})"
         return self._finish(reason)
+
+    @property
+    def elapsed(self) -> float:
+        return round(time.monotonic() - self.started, 2)
+
+    def notebook(self) -> str:
+        """The notebook being graded now ("" before the first test)."""
+        try:
+            return (self.folder / PROGRESS_FILE).read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
+
+    def wait(self, seconds: float) -> None:
+        if self.exit_fd is not None:
+            select.select([self.exit_fd], [], [], seconds)
+        else:
+            time.sleep(seconds)
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+        self._release()
+
+    def _release(self) -> None:
         self._log.close()
         if self.exit_fd is not None:
             os.close(self.exit_fd)
             self.exit_fd = None
 
     def _finish(self, reason: str | None) -> dict[str, Any]:
-        self._log.close()
-        if self.exit_fd is not None:
-            os.close(self.exit_fd)
-            self.exit_fd = None
+        self._release()
         results_file = self.folder / "results.json"
         results = None
         if reason is None:
@@ -103,7 +138,7 @@ class GradingRun:
             else:
                 reason = "grading stopped before writing results; see pytest.log"
         record = {"student": self.student.name, "results": results, "reason": reason,
-                  "seconds": round(time.monotonic() - self.started, 2)}
+                  "seconds": self.elapsed}
         _write_atomically(self.folder / RECORD, json.dumps(record, indent=2))
         return record
 

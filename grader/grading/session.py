@@ -52,6 +52,11 @@ class GradingSession:
                 path, key, self.config.cache, self._run, self.config.probe_timeout)
         return self._references[notebook]
 
+    @property
+    def reference_runs(self) -> int:
+        """How many reference solutions this session executed (0: all answers were cached)."""
+        return sum(1 for reference in self._references.values() if reference.executed)
+
     def _run(self, path: Path) -> LiveNotebook:
         return run_notebook(path, self.config.settings)
 

@@ -15,14 +15,16 @@ from grader.execution.warm.early import start_fork_server_early
 from grader.grading.reference import Reference
 from grader.grading.session import GradingSession
 from grader.grading.submission import Submission
+from grader.plugin import progress
 from grader.plugin.course_tests import extend_kit_with_course_tests
 from grader.plugin.options import add_options, course_of, session_config
-from grader.plugin.score_reporter import ScoreReporter
+from grader.plugin.score_reporter import SESSION_KEY, ScoreReporter
 from grader.plugin.scoring import (
     ASSIGNMENT_KEY,
     CAUSE_KEY,
     HIDDEN_KEY,
     HIDDEN_REASON,
+    KIT_ERROR_CAUSE,
     MESSAGE_KEY,
     POINTS_KEY,
     TITLE_KEY,
@@ -44,6 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "hidden: run by the TA and CI, never shown to students (--grader-student)")
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
+    config.pluginmanager.register(progress, "grader-progress")
     with contextlib.suppress(CourseNotFound):  # not a grading run: a fixture will say so
         extend_kit_with_course_tests(course_of(config))
     if _will_execute_notebooks(config):
@@ -120,6 +123,7 @@ def _assignment(item: pytest.Item) -> str | None:
 @pytest.fixture(scope="session")
 def grading_session(request: pytest.FixtureRequest) -> Iterator[GradingSession]:
     session = GradingSession(session_config(request.config))
+    request.config.stash[SESSION_KEY] = session
     yield session
     session.close()
 
@@ -160,7 +164,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
         message = safe(str(excinfo.value))
         report.longrepr = message
         cause = getattr(excinfo.value, "cause", None) or (
-            "grader error" if isinstance(excinfo.value, GraderError) else None)
+            KIT_ERROR_CAUSE if isinstance(excinfo.value, GraderError) else None)
     else:  # a check that broke on what the notebook gave it, or a bug of the kit
         message = safe(f"the grader could not finish this check: {type(excinfo.value).__name__}: "
                        f"{excinfo.value}")

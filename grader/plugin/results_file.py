@@ -9,8 +9,8 @@ from typing import Any
 from grader.plugin.scoring import ScoreBoard, ScoredTest
 
 
-def results(board: ScoreBoard, seconds: float,
-            sandbox: dict[str, Any] | None = None) -> dict[str, Any]:
+def results(board: ScoreBoard, seconds: float, sandbox: dict[str, Any] | None = None,
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
     tests = [
         {
             "name": f"{score.assignment}: {score.name}",
@@ -36,7 +36,7 @@ def results(board: ScoreBoard, seconds: float,
         "tests": tests,
         "extra_data": {"hidden_tests_not_run": hidden_tests,
                        "hidden_points_not_run": hidden_points,
-                       "sandbox": sandbox or {"mode": "off", "layers": []}},
+                       "sandbox": sandbox or {"mode": "off", "layers": []}, **(extra or {})},
     }
 
 
@@ -48,12 +48,13 @@ def _extra(score: ScoredTest) -> dict[str, Any]:
 
 
 def write_results(board: ScoreBoard, seconds: float, folder: Path,
-                  sandbox: dict[str, Any] | None = None) -> Path:
+                  sandbox: dict[str, Any] | None = None,
+                  extra: dict[str, Any] | None = None) -> Path:
     """Write DIR/results.json and, from the same dict, DIR/summary.md (Markdown for people)."""
     from grader.reports.markdown import markdown_summary
 
     folder.mkdir(parents=True, exist_ok=True)
-    report = results(board, seconds, sandbox)
+    report = results(board, seconds, sandbox, extra)
     path = folder / "results.json"
     path.write_text(json.dumps(report, indent=2), encoding="utf-8")
     (folder / "summary.md").write_text(markdown_summary(report), encoding="utf-8")

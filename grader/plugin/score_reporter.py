@@ -10,9 +10,10 @@ import pytest
 
 from grader.course import CourseNotFound
 from grader.execution.kernel_spec import sandbox_policy
+from grader.grading.session import GradingSession
 from grader.plugin.options import course_of, session_config
 from grader.plugin.results_file import write_results
-from grader.plugin.scoring import ScoreBoard
+from grader.plugin.scoring import CAUSE_KEY, KIT_ERROR_CAUSE, MESSAGE_KEY, ScoreBoard
 from grader.sandbox import record
 
 HIDDEN_MANIFEST = "hidden_tests.json"  # in a student kit's tests folder: what it does not ship
@@ -26,17 +27,33 @@ def _hidden_manifest(config: pytest.Config) -> dict[str, dict[str, float]]:
     return json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
 
 
+KIT_ERROR_FILE = "kit-error.txt"  # in the report folder, instead of results.json
+SESSION_KEY = pytest.StashKey[GradingSession]()  # this process's grading session, if any
+
+
 class ScoreReporter:
+    """The grade of the run. An error of the kit or its setup (GraderError) gives no grade at
+    all: no score table, no results.json (kit-error.txt says why), pytest's exit status 3. A
+    student is never given points that depend on a kit error."""
+
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.board = ScoreBoard(shipped_without=_hidden_manifest(config))
         self.started = time.monotonic()
+        self.kit_error: str | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.board.record(report)
+        properties = dict(report.user_properties)
+        if report.failed and properties.get(CAUSE_KEY) == KIT_ERROR_CAUSE:
+            self.kit_error = self.kit_error or properties.get(MESSAGE_KEY)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if hasattr(self.config, "workerinput"):
+            return
+        if self.kit_error:
+            terminalreporter.write_sep("=", "no grade: an error of the grader, not the notebook")
+            terminalreporter.write_line(self.kit_error)
             return
         lines = self.board.lines()
         if lines:
@@ -44,8 +61,22 @@ class ScoreReporter:
             for line in lines:
                 terminalreporter.write_line(line)
 
-    def pytest_sessionfinish(self) -> None:
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(self.config, "workerinput"):
+            return
+        if self.kit_error:
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         folder = self.config.getoption("grader_report")
-        if folder and not hasattr(self.config, "workerinput"):
-            sandbox = record(sandbox_policy(session_config(self.config).settings))
-            write_results(self.board, time.monotonic() - self.started, Path(folder), sandbox)
+        if not folder:
+            return
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / KIT_ERROR_FILE).unlink(missing_ok=True)
+        if self.kit_error:
+            (Path(folder) / "results.json").unlink(missing_ok=True)
+            (Path(folder) / KIT_ERROR_FILE).write_text(self.kit_error, encoding="utf-8")
+            return
+        sandbox = record(sandbox_policy(session_config(self.config).settings))
+        session_ = self.config.stash.get(SESSION_KEY, None)
+        extra = {"reference_runs": session_.reference_runs} if session_ else {}
+        write_results(self.board, time.monotonic() - self.started, Path(folder), sandbox, extra)

@@ -11,6 +11,7 @@ ASSIGNMENT_KEY = "grader_assignment"
 MESSAGE_KEY = "grader_message"  # the failure's message alone, without pytest's decorations
 CAUSE_KEY = "grader_cause"  # the mistake a check named (Feedback.cause), when it named one
 TITLE_KEY = "grader_title"  # the test's docstring, first line: its name in words
+KIT_ERROR_CAUSE = "grader error"  # the cause of a failure that is the kit's, not the student's
 HIDDEN_KEY = "grader_hidden"
 HIDDEN_REASON = "hidden test: the grader runs it after you submit"
 
