@@ -125,13 +125,14 @@ def test_a_solution_gets_full_marks_and_hidden_tests_wait_for_publication(
 
 
 def test_a_blank_template_gets_zero_with_what_to_fill(autograder: Path) -> None:
-    results = run_autograder(autograder, {f"work/{NOTEBOOK}": (ASSIGNMENTS / NOTEBOOK)
-                                          .read_bytes()})
+    results = run_autograder(autograder, {"work/lab 2 (Jo).ipynb": (ASSIGNMENTS / NOTEBOOK)
+                                          .read_bytes()})  # its only notebook, any name
 
     assert results["score"] == 0 and results["tests"]
     assert all("not implemented yet" in t["output"] for t in results["tests"])
     visible = sum(t["max_score"] for t in results["tests"] if t["visibility"] == "visible")
     assert results["output"].startswith(f"{ASSIGNMENT}: 0 / {visible:g} on the visible tests")
+    assert f"work/lab 2 (Jo).ipynb graded as {NOTEBOOK}" in results["output"]
 
 
 def test_a_broken_notebook_gets_a_result_that_says_why(autograder: Path) -> None:

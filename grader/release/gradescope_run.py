@@ -117,10 +117,12 @@ def grade_submission(autograder: Autograder, submission: Path) -> dict[str, Any]
 
 def find_notebooks(submission: Path, assignments: list[str]) -> Submitted:
     """The submitted notebook for each assignment, by name or by number ("02_training_loop
-    (1).ipynb" is 02_training_loop). Links are never followed: a link could name any file of
-    the autograder, the solutions included."""
+    (1).ipynb" is 02_training_loop); for an autograder of one assignment, a submission's only
+    notebook whatever its name. Links are never followed: a link could name any file of the
+    autograder, the solutions included."""
     candidates: dict[str, list[Path]] = {}
     notes: list[str] = []
+    others: list[Path] = []
     for path in sorted(_files(submission)):
         if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts:
             continue
@@ -129,11 +131,13 @@ def find_notebooks(submission: Path, assignments: list[str]) -> Submitted:
             continue
         assignment = _assignment_of(path.name, assignments)
         if assignment is None:
-            notes.append(f"{_shown(path, submission)} is not one of this assignment's "
-                         f"notebooks ({', '.join(f'{a}.ipynb' for a in assignments)}): "
-                         "not graded.")
-            continue
-        candidates.setdefault(assignment, []).append(path)
+            others.append(path)
+        else:
+            candidates.setdefault(assignment, []).append(path)
+    if len(assignments) == 1 and not candidates and len(others) == 1:
+        candidates[assignments[0]] = [others.pop()]  # one notebook, one assignment: that one
+    notes += [f"{_shown(path, submission)} is not one of this assignment's notebooks "
+              f"({', '.join(f'{a}.ipynb' for a in assignments)}): not graded." for path in others]
     chosen = {}
     for assignment, paths in candidates.items():
         exact = [p for p in paths if p.name == f"{assignment}.ipynb"]
