@@ -45,21 +45,28 @@ def autograder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scratch = tmp_path_factory.mktemp("gradescope")
     built = build_gradescope_zip(scratch / "autograder.zip", read_course(ROOT), [ASSIGNMENT])
     root = scratch / "autograder"
-    with zipfile.ZipFile(built.path) as archive:
+    names = set_up(built.path, root)
+    assert f"course/grader/assignments/test_{ASSIGNMENT}_hidden.py" in names
+    assert f"course/solutions/{NOTEBOOK}" in names
+    assert not any("01_tensors_and_loss" in name for name in names)  # only the one chosen
+    return root
+
+
+def set_up(zip_file: Path, root: Path) -> list[str]:
+    """Unpack as Gradescope does (into ROOT/source, run_autograder copied to ROOT), then run
+    setup.sh; returns the zip's file names."""
+    with zipfile.ZipFile(zip_file) as archive:
         names = archive.namelist()
         for info in archive.infolist():  # as `unzip` does: with the files' modes
             path = Path(archive.extract(info, root / "source"))
             path.chmod((info.external_attr >> 16) & 0o777)
     assert {"setup.sh", "run_autograder", "gradescope.json"} <= set(names)
-    assert f"course/grader/assignments/test_{ASSIGNMENT}_hidden.py" in names
-    assert f"course/solutions/{NOTEBOOK}" in names
-    assert not any("01_tensors_and_loss" in name for name in names)  # only the one chosen
-    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")  # as Gradescope
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     done = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=_env(root),
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the solutions pass all" in done.stdout
-    return root
+    return names
 
 
 def _env(root: Path) -> dict[str, str]:
@@ -149,3 +156,24 @@ def test_a_link_to_the_solutions_is_not_graded(autograder: Path) -> None:
     assert results["score"] == 0
     assert "is a link, not a notebook" in results["output"]
     assert all("not found" in t["output"] for t in results["tests"])
+
+
+def test_a_new_course_released_from_the_command_line_grades_its_solution(
+        tmp_path: Path) -> None:
+    """`grader release --gradescope` in a course made by `grader init`: its tests are a plain
+    folder, and the kit travels beside the course (kit/)."""
+    course = tmp_path / "course"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    for command, cwd in ((["init", str(course)], tmp_path),
+                         (["release", "--gradescope", str(tmp_path / "ag.zip")], course)):
+        done = subprocess.run([sys.executable, "-m", "grader.cli", *command], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    root = tmp_path / "autograder"
+    names = set_up(tmp_path / "ag.zip", root)
+    assert "kit/grader/cli.py" in names and "course/grader/test_01_example.py" in names
+
+    results = run_autograder(root, {"01_example.ipynb":
+                                    (course / "solutions" / "01_example.ipynb").read_bytes()})
+
+    assert results["tests"] and results["score"] == sum(t["max_score"] for t in results["tests"])

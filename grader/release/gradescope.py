@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
-import grader
 from grader.course import Course
 from grader.course.config import HIDDEN_SUFFIX
 from grader.errors import UserError
@@ -128,7 +127,8 @@ def _copy_tests(course: Course, chosen: list[str], target: Path) -> None:
 def _copy_kit(target: Path) -> str:
     """The installed kit's package (without any course's tests); its source's pyproject.toml
     when there is one (then setup.sh installs from the zip), else the released version."""
-    package = Path(grader.__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # grader/ (its __file__ may be unset: a
+    # course's own grader/ folder in the working directory makes `grader` a namespace package)
     shutil.copytree(package, target / "grader",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "assignments",
                                                   "reference_answers"))
