@@ -22,12 +22,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     from grader.reports.class_report import write_class_report
+    from grader.reports.class_report.words import count
 
     if not (args.out / "students").is_dir():
         print(f"grader report: {args.out} holds no graded class (no students/ folder): give "
               "the --out folder of `grader grade`", file=sys.stderr)
         return 2
     report = write_class_report(args.out.resolve(), seed=args.seed)
-    print(f"wrote {report.html}, {report.markdown} and {len(report.figures)} figures in "
-          f"{report.html.parent / 'report'}")
+    print(f"wrote {report.html}, {report.markdown} and {count(len(report.figures), 'figure')} "
+          f"in {report.html.parent / 'report'}")
     return 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from grader.reports.class_report.statistics import TOTAL, Distribution, PerTestSummary
+from grader.reports.class_report.words import count
 
 # The bars' colours appear nowhere else in the report (a screenshot test looks for them).
 SCORE_COLOUR = "#3b6ea8"
@@ -42,12 +43,12 @@ def score_histogram(distribution: Distribution) -> Picture:
     axes.set_ylabel("students")
     axes.yaxis.get_major_locator().set_params(integer=True)
     name = "Total" if distribution.name == TOTAL else _plain(distribution.name)
-    axes.set_title(f"{name}: {len(distribution.scores)} students, "
+    axes.set_title(f"{name}: {count(len(distribution.scores), 'student')}, "
                    f"mean {distribution.mean:.3g}, median {distribution.median:g}")
     axes.spines[["top", "right"]].set_visible(False)
     return Picture(f"scores-{_file_part(distribution.name)}.png", f"Scores: {name}",
                    f"Histogram of the {name.lower() if name == 'Total' else name} scores of "
-                   f"{len(distribution.scores)} students", _png(figure))
+                   f"{count(len(distribution.scores), 'student')}", _png(figure))
 
 
 def pass_rates(assignment: str, tests: list[PerTestSummary]) -> Picture:

@@ -22,6 +22,7 @@ from grader.reports.class_report.statistics import (
     Distribution,
     PerTestSummary,
 )
+from grader.reports.class_report.words import count
 from grader.reports.sanitize import clean
 
 POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -47,7 +48,7 @@ def html_page(summary: ClassSummary, facts: RunFacts, pictures: dict[str, Pictur
     body = [
         "<h1>Class report</h1>",
         _facts_line(summary, facts),
-        _contents(summary),
+        _contents(),
         _scores(summary, pictures),
         _pass_rates(summary, pictures),
         _what_went_wrong(summary),
@@ -67,14 +68,14 @@ def text(value: object, limit: int = 2000) -> str:
 
 
 def _facts_line(summary: ClassSummary, facts: RunFacts) -> str:
-    parts = [f"{summary.students} students: {len(summary.graded)} graded, "
+    parts = [f"{count(summary.students, 'student')}: {len(summary.graded)} graded, "
              f"{len(summary.without_grade)} without a grade",
              f"seed {text(', '.join(facts.seeds))}", text(facts.kit_version)]
     parts += [f"sandbox {text(description)}" for description, _ in facts.sandboxes[:1]]
     return "<p class=\"facts\">" + "".join(f"<span>{p}</span>" for p in parts) + "</p>"
 
 
-def _contents(summary: ClassSummary) -> str:
+def _contents() -> str:
     links = [("scores", "Scores"), ("pass-rates", "Pass rate per test"),
              ("went-wrong", "What went wrong"), ("no-grade", "Students without a grade"),
              ("about", "About this run")]
@@ -95,7 +96,8 @@ def _distribution(distribution: Distribution, picture: Picture | None) -> str:
         f"<td class=\"number\">{b.count}</td></tr>"
         for b in distribution.bins)
     return (f"<div>{_figure(picture)}<details><summary>{text(name)}: counts per score "
-            f"({len(distribution.scores)} students, out of {distribution.possible:g})</summary>"
+            f"({count(len(distribution.scores), 'student')}, out of "
+            f"{distribution.possible:g})</summary>"
             f"<table class=\"histogram\" data-distribution=\"{text(distribution.name)}\" "
             f"data-students=\"{len(distribution.scores)}\">"
             f"<tr><th>points</th><th class=\"number\">students</th></tr>{rows}</table>"
@@ -146,7 +148,7 @@ def _what_went_wrong(summary: ClassSummary) -> str:
         parts.append(
             f"<h3>{text(test.assignment)}: {text(test.title)}"
             f"{' (hidden)' if test.hidden else ''}</h3>"
-            f"<p>failed by {test.failed} of {test.graded} students "
+            f"<p>failed by {test.failed} of {count(test.graded, 'student')} "
             f"({test.max_score:g} points)</p>"
             f"<table class=\"causes\" data-test=\"{text(_key(test))}\">"
             "<tr><th>what went wrong</th><th class=\"number\">students</th><th>who</th>"
@@ -189,8 +191,8 @@ def _without_grade(summary: ClassSummary) -> str:
 
 
 def _about(summary: ClassSummary, facts: RunFacts) -> str:
-    sandboxes = "".join(f"<li>{text(description)}: {count} student{'s' * (count != 1)}</li>"
-                        for description, count in facts.sandboxes) or "<li>not recorded</li>"
+    sandboxes = "".join(f"<li>{text(description)}: {count(n, 'student')}</li>"
+                        for description, n in facts.sandboxes) or "<li>not recorded</li>"
     return ("<section id=\"about\"><h2>About this run</h2><ul>"
             f"<li>seed: {text(', '.join(facts.seeds))}</li>"
             f"<li>kit: {text(facts.kit_version)}</li>"

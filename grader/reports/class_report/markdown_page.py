@@ -12,6 +12,7 @@ from grader.reports.class_report.statistics import (
     Distribution,
     PerTestSummary,
 )
+from grader.reports.class_report.words import count
 from grader.reports.markdown import escape
 from grader.reports.sanitize import clean
 
@@ -39,8 +40,9 @@ def md(value: object, limit: int = 2000, in_table: bool = False) -> str:
 
 
 def _facts(summary: ClassSummary, facts: RunFacts) -> str:
-    sandboxes = "; ".join(f"{md(d)} ({n} students)" for d, n in facts.sandboxes) or "not recorded"
-    return (f"{summary.students} students: {len(summary.graded)} graded, "
+    sandboxes = "; ".join(f"{md(d)} ({count(n, 'student')})" for d, n in facts.sandboxes
+                          ) or "not recorded"
+    return (f"{count(summary.students, 'student')}: {len(summary.graded)} graded, "
             f"{len(summary.without_grade)} without a grade. "
             f"Seed {md(', '.join(facts.seeds))}; {md(facts.kit_version)}; "
             f"sandbox {sandboxes}.")
@@ -51,7 +53,7 @@ def _distribution(distribution: Distribution) -> str:
     most = max((b.count for b in distribution.bins), default=0) or 1
     rows = [f"| {b.label} | {b.count} | {BAR * round(BAR_WIDTH * b.count / most)} |"
             for b in distribution.bins]
-    return (f"### {name}: {len(distribution.scores)} students, out of "
+    return (f"### {name}: {count(len(distribution.scores), 'student')}, out of "
             f"{distribution.possible:g} (mean {distribution.mean:.3g}, median "
             f"{distribution.median:g})\n\n| points | students | |\n|--:|--:|:--|\n"
             + "\n".join(rows))
@@ -67,12 +69,12 @@ def _pass_rates(summary: ClassSummary, assignment: str) -> str:
 
 def _failed_test(test: PerTestSummary) -> str:
     lines = [f"### {md(test.assignment)}: {md(test.title)}{' (hidden)' if test.hidden else ''}"
-             f"\n\nFailed by {test.failed} of {test.graded} students.\n"]
+             f"\n\nFailed by {test.failed} of {count(test.graded, 'student')}.\n"]
     for group in test.groups:
         label = f"**{md(group.cause)}**" if group.cause else md(group.pattern)
         shown = ", ".join(_student_link(name) for name in group.students[:GROUP_STUDENTS])
         more = group.count - min(group.count, GROUP_STUDENTS)
-        lines.append(f"- {label} — {group.count} student{'s' * (group.count != 1)} "
+        lines.append(f"- {label} — {count(group.count, 'student')} "
                      f"({shown}{f' and {more} more' if more else ''})")
     return "\n".join(lines)
 
