@@ -7,6 +7,7 @@ so the message never sends a student to the reference for a value that came from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -18,6 +19,11 @@ from grader.errors import Feedback
 # when they need a looser one.
 RTOL = 1e-4
 ATOL = 1e-5
+
+
+def quoted(name: str) -> str:
+    """A name as code (`W`, `predict(X, W, b)`), a description as words (the losses fit returns)."""
+    return name if name.startswith(("the ", "your ")) else f"`{name}`"
 
 
 def as_float64(value: Any) -> torch.Tensor:
@@ -39,20 +45,27 @@ def is_close(actual: Any, expected: Any, *, rtol: float = RTOL, atol: float = AT
     return bool(torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all())
 
 
+Hint = str | Callable[[], str]  # a callable is only asked when the check fails (it may cost)
+
+
 def expect_close(actual: Any, expected: Any, name: str, *, rtol: float = RTOL,
-                 atol: float = ATOL, hint: str = "", expected_from: str = "the reference",
+                 atol: float = ATOL, hint: Hint = "", expected_from: str = "the reference",
                  ) -> None:
     """`actual` equals `expected` within atol + rtol * |expected|, elementwise."""
     found, wanted = as_float64(actual), as_float64(expected)
+    if found.shape == wanted.shape and bool(
+            torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all()):
+        return
+    hint = hint() if callable(hint) else hint
     if found.shape != wanted.shape:
         found = found.reshape(wanted.shape) if found.numel() == wanted.numel() else found
     if found.shape != wanted.shape:
-        raise Feedback(f"`{name}` should have shape {tuple(wanted.shape)}, "
+        raise Feedback(f"{quoted(name)} should have shape {tuple(wanted.shape)}, "
                        f"found {tuple(found.shape)}. {hint}".strip())
     if bool(torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all()):
         return
     if not torch.isfinite(found).all() and torch.isfinite(wanted).all():
-        raise Feedback(f"`{name}` contains {_first_non_finite(found)}: the computation blew "
+        raise Feedback(f"{quoted(name)} contains {_first_non_finite(found)}: the computation blew "
                        f"up. {hint}".strip())
     difference = (found - wanted).abs().nan_to_num(nan=float("inf"))
     allowed = atol + rtol * wanted.abs()
@@ -60,7 +73,7 @@ def expect_close(actual: Any, expected: Any, name: str, *, rtol: float = RTOL,
     where = "" if wanted.numel() == 1 else f" at index {_index(worst, wanted.shape)}"
     gap = difference.reshape(-1)[worst].item()
     raise Feedback(
-        f"`{name}` differs from {expected_from}{where}: expected {_number(wanted, worst)}, "
+        f"{quoted(name)} differs from {expected_from}{where}: expected {_number(wanted, worst)}, "
         f"found {_number(found, worst)} (off by {gap:.3g}; the grader accepts up to "
         f"{allowed.reshape(-1)[worst].item():.2g}). {hint}".strip()
     )

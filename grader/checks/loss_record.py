@@ -9,13 +9,14 @@ A list typed in, or copied from the lecture, fails one of the two however low it
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Any
 
 import torch
 
 from grader.checks.causes import Suspect, matching_cause
+from grader.checks.closeness import quoted
 from grader.errors import Feedback
 
 SAME_LOSS = 1e-3  # relative: float32 vs float64, x * W vs X @ W, F.mse_loss vs a hand mean
@@ -31,7 +32,7 @@ def recorded_numbers(value: Any, name: str) -> list[float]:
     if _is_array(value) and value.ndim == 1:
         return [float(v) for v in value]
     if not isinstance(value, (list, tuple)):
-        raise Feedback(f"`{name}` should be a list of numbers, one per epoch "
+        raise Feedback(f"{quoted(name)} should be a list of numbers, one per epoch "
                        f"({name}.append(loss.item())), but it is {_kind(value)}.")
     numbers, odd = [], []
     for position, item in enumerate(value):
@@ -42,7 +43,7 @@ def recorded_numbers(value: Any, name: str) -> list[float]:
             numbers.append(number)
     if odd:
         first = value[odd[0]]
-        raise Feedback(f"`{name}` should hold one number per epoch, but {len(odd)} of its "
+        raise Feedback(f"{quoted(name)} should hold one number per epoch, but {len(odd)} of its "
                        f"{len(value)} entries are not numbers (entry {odd[0]} is "
                        f"{_kind(first)}). Append loss.item(), the loss as a Python float.")
     return numbers
@@ -54,9 +55,9 @@ def expect_one_per_epoch(values: list[float], epochs: int, name: str, *,
     found = len(values)
     if found == epochs:
         return
-    counted = f"`{name}` holds {found} losses, expected {epochs} (one per epoch)"
+    counted = f"{quoted(name)} holds {found} losses, expected {epochs} (one per epoch)"
     if found == 0:
-        raise Feedback(f"`{name}` is empty: append each epoch's loss (loss.item()) to it.")
+        raise Feedback(f"{quoted(name)} is empty: append each epoch's loss (loss.item()) to it.")
     if found == epochs + 1:
         raise Feedback(f"{counted}: one epoch too many. range(epochs + 1) runs epochs + 1 "
                        "times: use range(epochs), or range(1, epochs + 1) to count from 1.")
@@ -86,7 +87,7 @@ def expect_finite(values: list[float], name: str) -> None:
     for position, value in enumerate(values):
         if not math.isfinite(value):
             raise Feedback(
-                f"training diverged: entry {position + 1} of `{name}` is {value} (the loss "
+                f"training diverged: entry {position + 1} of {quoted(name)} is {value} (the loss "
                 "grew without bound). The steps are too large: try a smaller learning rate, "
                 "and check the update's sign (p -= lr * p.grad moves against the gradient).")
 
@@ -98,11 +99,11 @@ def expect_recorded_start(first: float, start: float, after_one_step: float, nam
         return
     cause = matching_cause(first, suspects)
     if cause:
-        raise Feedback(f"the first loss in `{name}` is {first:.6g}, but the mean squared "
+        raise Feedback(f"the first loss in {quoted(name)} is {first:.6g}, but the mean squared "
                        f"error at the start is {start:.6g}. {cause}")
     raise Feedback(
-        f"the first loss in `{name}` is {first:.6g}, but the loss of all the training data at "
-        f"the start is {start:.6g} ({after_one_step:.6g} after the first step). Each entry "
+        f"the first loss in {quoted(name)} is {first:.6g}, but the loss of all the training data "
+        f"at the start is {start:.6g} ({after_one_step:.6g} after the first step). Each entry "
         "must be the loss of the whole training set at that epoch: not the loss of a "
         "mini-batch (this lesson takes one step per epoch on all the data), and not a value "
         "typed in.")
@@ -117,16 +118,19 @@ def expect_recorded_end(values: list[float], final: float, name: str, what: str)
     if abs(last - final) <= 2 * step + SAME_LOSS * abs(final) + 1e-7:
         return
     raise Feedback(
-        f"the last loss in `{name}` is {last:.6g}, but the loss of {what} is {final:.6g}: the "
-        "recorded losses are not those of the training that produced them. Record "
+        f"the last loss in {quoted(name)} is {last:.6g}, but the loss of {what} is {final:.6g}: "
+        "the recorded losses are not those of the training that produced them. Record "
         "loss.item() inside the training loop, every epoch, from the loss it minimises on all "
         "the training data (not a mini-batch's, not values typed in).")
 
 
-def expect_below(values: list[float], threshold: float, name: str, cause: str = "") -> None:
+def expect_below(values: list[float], threshold: float, name: str,
+                 cause: str | Callable[[], str] = "") -> None:
+    """The last entry is below `threshold`; `cause` (or what it returns) explains a miss."""
     if values[-1] < threshold:
         return
-    raise Feedback(f"the last loss in `{name}` is {values[-1]:.4g}, expected below "
+    cause = cause() if callable(cause) else cause
+    raise Feedback(f"the last loss in {quoted(name)} is {values[-1]:.4g}, expected below "
                    f"{threshold:g}. {cause}".strip())
 
 

@@ -14,6 +14,9 @@ FRUIT_PARAMETERS = "test_trained_weight_and_bias_are_those_of_the_lessons_traini
 FRAME_VALUES = "test_predictions_are_the_trained_models_outputs"
 FIT_LINEAR = "test_fit_trains_a_graders_linear_model_like_the_reference"
 FIT_ANY = "test_fit_trains_any_model_with_the_loss_and_optimizer_it_is_given"
+START = "test_weight_and_bias_have_one_column_per_fruit_and_a_seeded_start"
+FRAME = "test_predictions_is_a_dataframe_with_a_column_per_fruit"
+TYPO = "code cell 3 (`torch.manual_seed(1)`), which defines"
 
 SOLUTION_FRUIT_LOOP = """for epoch in range(epochs):
     loss = torch.mean((X_fruit @ weight + bias - y_fruit) ** 2)
@@ -148,5 +151,21 @@ predictions = pd.DataFrame({"apples": fruit_pred[:, 0].numpy(),
             FRUIT_PARAMETERS: "sum of the squared errors",
         },
         why="the sum over 10 numbers makes every step 10 times larger: the loss explodes",
+    ),
+    Case(
+        "typo_in_the_cell_that_creates_the_parameters",
+        NB,
+        (Edit("fruit-params", "weight = torch.randn(3, 2, requires_grad=True)",
+              "weight = torch.randn(3, 2, requires_grad=Ture)"),),
+        fails={
+            # every test that needs weight is sent to the cell with the typo, by its number
+            # as Jupyter shows it, never to the training cell that only updates weight
+            START: TYPO,
+            FRUIT_LOSS: TYPO,
+            FRUIT_PARAMETERS: TYPO,
+            FRAME: TYPO,
+            FRAME_VALUES: TYPO,
+        },
+        why="a NameError in the cell that creates weight: the later cells fail on `weight`",
     ),
 ]
