@@ -10,6 +10,7 @@ another process.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 import uuid
@@ -23,7 +24,7 @@ from grader.execution.kernel_main import MEMORY_ENV
 from grader.execution.settings import ExecutionSettings
 from grader.execution.warm import warm_kernels_possible
 from grader.sandbox import SandboxPolicy, policy_for
-from grader.sandbox.environment import kernel_environment
+from grader.sandbox.environment import PROTECTED_ENV, kernel_environment
 from grader.sandbox.folders import KernelFolders
 from grader.sandbox.policy import CGROUP, POLICY_ENV
 
@@ -51,6 +52,7 @@ def grading_kernel_spec(settings: ExecutionSettings) -> KernelSpec:
     policy = sandbox_policy(settings)
     if policy.active:
         env[POLICY_ENV] = policy.to_env()
+        env[PROTECTED_ENV] = json.dumps(sorted(settings.protected))
     return KernelSpec(
         argv=[sys.executable, "-m", "grader.execution.kernel_main", "-f", "{connection_file}",
               "--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],

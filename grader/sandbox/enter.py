@@ -9,11 +9,13 @@ grader then reports a setup error, never a grade.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
 from grader.sandbox import cgroups, filesystem, landlock, limits, private_root, supervisor
 from grader.sandbox import syscalls as sc
+from grader.sandbox.environment import PROTECTED_ENV
 from grader.sandbox.folders import check_layout
 from grader.sandbox.network import loopback_up
 from grader.sandbox.policy import (
@@ -45,7 +47,8 @@ def _enter(policy: SandboxPolicy, connection_file: str) -> None:
     work = os.getcwd()
     channels = os.path.dirname(os.path.abspath(connection_file))
     kernel_folder = check_layout(work, channels)
-    layout = filesystem.plan(work, channels)
+    protected = tuple(json.loads(os.environ.get(PROTECTED_ENV) or "[]"))
+    layout = filesystem.plan(work, channels, protected)
     uid = None
     if NAMESPACES in layers:
         uid = supervisor.split(policy).uid

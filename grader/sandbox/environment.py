@@ -45,4 +45,5 @@ def scratch_variables(work: str) -> dict[str, str]:
     }
 
 
-SCRATCH_NAMES = tuple(scratch_variables("/"))
+PROTECTED_ENV = "GRADER_PROTECTED"  # JSON list of folders no readable path may hold (per kernel)
+SCRATCH_NAMES = (*scratch_variables("/"), PROTECTED_ENV)  # per kernel, not start-up settings

@@ -47,26 +47,52 @@ class FilesystemPlan:
         return os.path.join(os.path.dirname(self.work), TEMPORARY)
 
 
-def plan(work: str, channels: str) -> FilesystemPlan:
-    return FilesystemPlan(read_only=tuple(readable_paths()), devices=tuple(_devices()),
-                          work=work, channels=channels)
+def plan(work: str, channels: str, protected: tuple[str, ...] = ()) -> FilesystemPlan:
+    return FilesystemPlan(read_only=tuple(readable_paths(protected)),
+                          devices=tuple(_devices()), work=work, channels=channels)
 
 
-def readable_paths() -> list[str]:
-    return _outermost(_existing([*SYSTEM, *(f"/etc/{name}" for name in ETC), *SYS,
-                                 *python_installation()]))
+def readable_paths(protected: tuple[str, ...] = ()) -> list[str]:
+    """What kernels read, less any path that is or holds one of `protected` (a course a .pth
+    file points into, say): those are never readable, even if the code in them is needed."""
+    found = _outermost(_existing([*SYSTEM, *(f"/etc/{name}" for name in ETC), *SYS,
+                                  *python_installation()]))
+    return [path for path in found
+            if not any(_inside(os.path.realpath(secret), os.path.realpath(path))
+                       for secret in protected)]
 
 
 def python_installation() -> list[str]:
-    """The interpreter's prefixes and site-packages folders (a venv's and its base's)."""
+    """The interpreter's prefixes and site-packages folders (a venv's and its base's), and the
+    folders their .pth files add (packages installed elsewhere, shared between venvs)."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    paths.update(site.getsitepackages())
+    sites = list(site.getsitepackages())
     user_site = site.getusersitepackages()
-    if user_site in sys.path:
-        paths.add(user_site)
+    if site.ENABLE_USER_SITE and os.path.isdir(user_site):
+        sites.append(user_site)
+    paths.update(sites)
+    paths.update(folder for sitedir in sites for folder in _pth_folders(sitedir))
     paths.add(os.path.dirname(os.path.realpath(sys.executable)))
     with_real = paths | {os.path.realpath(p) for p in paths}
     return _outermost(p for p in with_real if p)
+
+
+def _pth_folders(sitedir: str) -> list[str]:
+    """The folders a site directory's .pth files put on sys.path (not their `import` lines)."""
+    found = []
+    with contextlib.suppress(OSError):
+        for name in sorted(os.listdir(sitedir)):
+            if not name.endswith(".pth"):
+                continue
+            with contextlib.suppress(OSError, UnicodeDecodeError), \
+                    open(os.path.join(sitedir, name), encoding="utf-8") as handle:
+                for line in handle:
+                    line = line.strip()
+                    if line and not line.startswith(("#", "import ", "import\t")):
+                        folder = os.path.normpath(os.path.join(sitedir, line))
+                        if os.path.isdir(folder):
+                            found.append(folder)
+    return found
 
 
 def landlock_rules(layout: FilesystemPlan, private_root: bool) -> list[landlock.Rule]:
@@ -112,8 +138,9 @@ def _inside(path: str, folder: str) -> bool:
 
 
 def refuse_protected_inside(protected: tuple[str, ...]) -> None:
-    """Raise if a folder kernels must never read lies inside one they read."""
-    readable = readable_paths()
+    """Raise if a folder kernels must never read lies inside one they must read (the system's
+    folders, the Python installation's prefixes)."""
+    readable = _outermost(_existing([*SYSTEM, sys.prefix, sys.base_prefix]))
     for secret in protected:
         real = os.path.realpath(secret)
         for path in readable:
