@@ -4,6 +4,7 @@ and the binary cross-entropy of a trained model, measured by the grader itself."
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -122,13 +123,16 @@ def binary_cross_entropy(probabilities: torch.Tensor, targets: torch.Tensor) -> 
 
 
 def expect_cross_entropy_below(probabilities: Any, targets: torch.Tensor, threshold: float,
-                               name: str, reference_loss: float, cause: str = "") -> None:
-    """The grader's own binary cross-entropy of `probabilities` is below `threshold`."""
+                               name: str, reference_loss: float,
+                               cause: str | Callable[[], str] = "") -> None:
+    """The grader's own binary cross-entropy of `probabilities` is below `threshold`; `cause`
+    (or what it returns, asked only then) explains a miss."""
     tensor = expect_probabilities(probabilities, name)
     expect_shape(tensor, tuple(targets.shape), name)
     loss = binary_cross_entropy(tensor, targets)
     if loss < threshold:
         return
+    cause = cause() if callable(cause) else cause
     raise Feedback(
         f"the binary cross-entropy of `{name}` is {loss:.4g}, expected below {threshold:g} "
         f"(the reference reaches {reference_loss:.4g}). " + (cause or (
