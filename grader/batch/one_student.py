@@ -118,7 +118,10 @@ class GradingRun:
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+            if hasattr(os, "killpg"):
+                os.killpg(self.process.pid, signal.SIGKILL)  # its kernels too
+            else:
+                self.process.kill()
         self.process.wait()
         self._release()
 

@@ -3,7 +3,8 @@
 With a sandbox (grader/sandbox/, the default), every layer the grader chose is applied here,
 before the kernel runs any code of the notebook: cold kernels run this as their program, warm
 ones (forked from the fork server, grader/execution/warm/) call `main` with the same arguments.
-Without one (`--grader-sandbox off`), only the memory cap (RLIMIT_AS) is set: it turns "allocate
+Without one (`--grader-sandbox off`, or not on Linux), only the memory cap (RLIMIT_AS, where
+the system has it) is set: it turns "allocate
 more memory than the machine has" into a MemoryError in the student's cell instead of the
 machine's OOM killer picking a victim.
 """
@@ -21,8 +22,10 @@ MEMORY_ENV = "GRADER_MEMORY_LIMIT_MB"
 
 
 def cap_memory() -> None:
-    import resource
-
+    try:
+        import resource
+    except ImportError:  # Windows: no per-process cap
+        return
     limit_mb = os.environ.get(MEMORY_ENV)
     if limit_mb:
         limit = int(limit_mb) * 1024 * 1024
@@ -43,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     """Start the kernel. A cold kernel runs this as its program; a warm one, forked from the
     fork server (grader/execution/warm/), calls it with the same arguments."""
     policy = SandboxPolicy.from_env()
-    if policy.active:
+    if policy.active and sys.platform == "linux":
         from grader.sandbox.enter import enter_sandbox
 
         enter_sandbox(policy, connection_file(argv if argv is not None else sys.argv[1:]))

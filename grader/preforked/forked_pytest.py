@@ -96,7 +96,7 @@ class ForkedProcess:
 def start_pytest(args: list[str], cwd: str, log: IO[str], env: dict[str, str],
                  fork: bool) -> ForkedProcess | subprocess.Popen[bytes]:
     """`pytest args` in a process of its own: forked if asked and safe, else started fresh."""
-    threads = thread_count()
+    threads = thread_count() if can_fork() else 0
     if fork and threads == 1 and "pytest" in sys.modules:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -104,17 +104,25 @@ def start_pytest(args: list[str], cwd: str, log: IO[str], env: dict[str, str],
         if pid == 0:
             _run_in_child(args, cwd, log, env)  # never returns
         return ForkedProcess(pid)
-    if fork:
+    if fork and threads:
         print(f"(grader: the batch has {threads} threads, so this student's grading process "
               "was started fresh instead of forked)", file=log, flush=True)
+    posix = os.name == "posix"  # a session and a parent-death signal: not on Windows
     return subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=cwd, stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                            start_new_session=True, preexec_fn=die_with_parent)
+                            start_new_session=posix,
+                            preexec_fn=die_with_parent if posix else None)
+
+
+def can_fork() -> bool:
+    """Linux with fork and pidfds (not macOS, not Windows): the warm machinery's needs."""
+    return sys.platform == "linux" and hasattr(os, "fork") and hasattr(os, "pidfd_open")
 
 
 def die_with_parent() -> None:
-    """Linux: the child is killed if the batch process dies, even by kill -9."""
-    with contextlib.suppress(OSError):
+    """Linux: the child is killed if the batch process dies, even by kill -9 (elsewhere,
+    nothing to do)."""
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 

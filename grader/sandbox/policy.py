@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass
 
 POLICY_ENV = "GRADER_SANDBOX"
@@ -60,5 +61,6 @@ def record(policy: SandboxPolicy) -> dict[str, object]:
     """What results.json and the gradebook say about the sandbox a notebook ran in."""
     if not policy.active:
         return {"mode": OFF, "layers": []}
-    return {"mode": policy.mode, "layers": [*policy.layers, *ALWAYS],
+    always = ALWAYS if sys.platform == "linux" else ("environment",)  # kernels apply the rest
+    return {"mode": policy.mode, "layers": [*policy.layers, *always],
             "missing": [layer for layer in LAYERS if layer not in policy.layers]}
