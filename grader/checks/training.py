@@ -3,35 +3,32 @@ when trained parameters are wrong and no usual mistake explains them."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import torch
 
+from grader.checks.loss_record import (
+    expect_below,
+    expect_finite,
+    expect_one_per_epoch,
+    recorded_numbers,
+)
 from grader.errors import Feedback
 
 
 def expect_training_converged(losses: Sequence[float], threshold: float, name: str = "losses",
-                              epochs: int | None = None) -> None:
-    values = [float(v) for v in losses]
-    if not values:
-        raise Feedback(f"`{name}` is empty: append each epoch's loss (loss.item()) to it.")
-    if epochs is not None and len(values) != epochs:
-        raise Feedback(f"`{name}` has {len(values)} entries, expected one per epoch ({epochs}). "
-                       "Append loss.item() once per epoch; if it has twice as many, was the "
-                       "training cell run twice?")
-    for epoch, value in enumerate(values):
-        if not math.isfinite(value):
-            raise Feedback(f"training diverged at epoch {epoch}: the loss became {value}. "
-                           "Try a smaller learning rate.")
+                              epochs: int | None = None, hint: str = "") -> None:
+    """Numbers, `epochs` of them, finite, not growing overall, ending below `threshold`.
+    `hint` says what to check when they do not (no cause is claimed without evidence)."""
+    values = recorded_numbers(list(losses), name)
+    if epochs is not None:
+        expect_one_per_epoch(values, epochs, name)
+    expect_finite(values, name)
     if values[-1] > values[0]:
-        raise Feedback(f"the loss grew from {values[0]:.4g} to {values[-1]:.4g}: training "
-                       "diverged. Try a smaller learning rate, and check the update's sign "
-                       "(p -= lr * p.grad).")
-    if values[-1] >= threshold:
-        raise Feedback(f"the final loss is {values[-1]:.4g}, expected below {threshold:g}. "
-                       "Train for the number of epochs asked, with the given learning rate, "
-                       "and reset the gradients every epoch (they accumulate otherwise).")
+        raise Feedback(f"the loss grew from {values[0]:.4g} to {values[-1]:.4g}: the steps "
+                       "overshoot. Check the learning rate, the update's sign "
+                       f"(p -= lr * p.grad), and that gradients are reset. {hint}".strip())
+    expect_below(values, threshold, name, hint)
 
 
 DIVERGED = ("Training blew up: the loss grew without bound until the numbers overflowed. The "
