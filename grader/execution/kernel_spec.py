@@ -22,6 +22,7 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from grader.execution.kernel_main import MEMORY_ENV
 from grader.execution.settings import ExecutionSettings
+from grader.execution.torch_build import torch_uses_a_gpu_build
 from grader.execution.warm import warm_kernels_possible
 from grader.sandbox import SandboxPolicy, policy_for
 from grader.sandbox.environment import PROTECTED_ENV, kernel_environment
@@ -35,7 +36,14 @@ KERNEL_NAME = "grader-python"
 def sandbox_policy(settings: ExecutionSettings) -> SandboxPolicy:
     """The sandbox of this run's kernels (the machine is probed once per process)."""
     return policy_for(settings.sandbox, settings.memory_limit_mb, settings.process_limit,
-                      settings.disk_limit_mb, settings.protected)
+                      settings.disk_limit_mb, settings.protected, address_space_cap(settings))
+
+
+def address_space_cap(settings: ExecutionSettings) -> bool:
+    """Whether the memory limit also caps address space: not with a GPU build of torch."""
+    if settings.address_space_cap is not None:
+        return settings.address_space_cap
+    return not torch_uses_a_gpu_build()
 
 
 def grading_kernel_spec(settings: ExecutionSettings) -> KernelSpec:
@@ -44,11 +52,14 @@ def grading_kernel_spec(settings: ExecutionSettings) -> KernelSpec:
         "OMP_NUM_THREADS": str(settings.threads),
         "MKL_NUM_THREADS": str(settings.threads),
         "MPLBACKEND": "Agg",
+        # glibc gives each thread up to 8 malloc arenas of 64 MB of address space each: few
+        # suffice for one computing thread, and they leave room under an address-space cap.
+        "MALLOC_ARENA_MAX": "2",
         "PYTHONHASHSEED": str(settings.seed),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
-    if settings.memory_limit_mb:
-        env[MEMORY_ENV] = str(settings.memory_limit_mb)
+    if settings.memory_limit_mb and address_space_cap(settings):
+        env[MEMORY_ENV] = str(settings.memory_limit_mb)  # without a sandbox: RLIMIT_AS
     policy = sandbox_policy(settings)
     if policy.active:
         env[POLICY_ENV] = policy.to_env()

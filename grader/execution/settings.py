@@ -14,6 +14,8 @@ class ExecutionSettings:
     notebook_budget: float = 600.0  # seconds for the whole notebook, setup included
     probe_budget: float = 300.0  # seconds for all the grader's probes of one notebook together
     memory_limit_mb: int | None = 6144  # each kernel process, and its whole tree (sandbox)
+    address_space_cap: bool | None = None  # the limit also on address space; None: unless
+    # torch is a GPU build (execution/torch_build.py)
     output_limit_kb: int = 1024  # per cell; the rest is dropped with a note
     threads: int = 1  # torch intra-op threads per kernel: kernels run side by side
     warm_kernels: bool = True  # fork kernels from a pre-imported server (see execution/warm/)

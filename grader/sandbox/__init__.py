@@ -39,7 +39,7 @@ def required_layers() -> tuple[str, ...]:
 
 
 def policy_for(mode: str, memory_mb: int | None, processes: int, disk_mb: int,
-               protected: tuple[str, ...]) -> SandboxPolicy:
+               protected: tuple[str, ...], address_space_cap: bool = True) -> SandboxPolicy:
     """The policy kernels get: the layers this machine allows (auto), all of them (strict, or
     SandboxUnavailable naming what is missing and why), or none (off)."""
     if mode == OFF:
@@ -57,7 +57,8 @@ def policy_for(mode: str, memory_mb: int | None, processes: int, disk_mb: int,
             "are (each student's results record them)")
     _refuse_protected_inside_readable(protected)
     return SandboxPolicy(mode=mode, layers=detection.available, memory_mb=memory_mb,
-                         processes=processes, disk_mb=disk_mb)
+                         processes=processes, disk_mb=disk_mb,
+                         address_space_cap=address_space_cap)
 
 
 def _refuse_protected_inside_readable(protected: tuple[str, ...]) -> None:
@@ -77,7 +78,7 @@ def describe_sandbox(policy: SandboxPolicy) -> str:
     text = f"sandbox {policy.mode}: {', '.join(facts['layers'])}"  # type: ignore[arg-type]
     if facts["missing"]:
         text += f" (missing: {', '.join(facts['missing'])})"  # type: ignore[arg-type]
-    return text
+    return f"{text}; memory capped on {facts['memory']}"
 
 
 __all__ = ["SandboxPolicy", "SandboxUnavailable", "describe_sandbox", "policy_for", "record",

@@ -15,7 +15,7 @@ def set_limits(policy: SandboxPolicy, own_processes: bool) -> None:
     its own, or a user namespace of its own: RLIMIT_NPROC counts per user and namespace)."""
     _set(resource.RLIMIT_CORE, 0)
     _set(resource.RLIMIT_FSIZE, policy.disk_mb * 1024 * 1024)
-    if policy.memory_mb:
+    if policy.memory_mb and policy.address_space_cap:
         _set(resource.RLIMIT_AS, policy.memory_mb * 1024 * 1024)
     if own_processes:
         _set(resource.RLIMIT_NPROC, policy.processes)

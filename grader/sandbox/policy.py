@@ -38,6 +38,8 @@ class SandboxPolicy:
     memory_mb: int | None = None  # the whole process tree (cgroup), and each process (rlimit)
     processes: int = 512  # processes and threads of the tree
     disk_mb: int = 512  # the scratch folder (a tmpfs), or each file where there is none
+    address_space_cap: bool = True  # memory_mb also caps each process's address space (not
+    # with a GPU build of torch: grader/execution/torch_build.py)
 
     @property
     def active(self) -> bool:
@@ -54,7 +56,8 @@ class SandboxPolicy:
         data = json.loads(raw)
         return cls(mode=data["mode"], layers=tuple(data["layers"]),
                    memory_mb=data["memory_mb"], processes=int(data["processes"]),
-                   disk_mb=int(data["disk_mb"]))
+                   disk_mb=int(data["disk_mb"]),
+                   address_space_cap=bool(data.get("address_space_cap", True)))
 
 
 def record(policy: SandboxPolicy) -> dict[str, object]:
@@ -63,4 +66,19 @@ def record(policy: SandboxPolicy) -> dict[str, object]:
         return {"mode": OFF, "layers": []}
     always = ALWAYS if sys.platform == "linux" else ("environment",)  # kernels apply the rest
     return {"mode": policy.mode, "layers": [*policy.layers, *always],
-            "missing": [layer for layer in LAYERS if layer not in policy.layers]}
+            "missing": [layer for layer in LAYERS if layer not in policy.layers],
+            "memory": memory_cap(policy)}
+
+
+def memory_cap(policy: SandboxPolicy) -> str:
+    """How the memory limit holds: on the whole tree's resident memory, or per process."""
+    if not policy.memory_mb:
+        return "none"
+    if CGROUP in policy.layers:
+        tree = "the whole process tree (cgroup)"
+    elif NAMESPACES in policy.layers:
+        tree = "the whole process tree's resident memory (the supervisor's watchdog)"
+    else:
+        tree = ""
+    each = "each process's address space" if policy.address_space_cap else ""
+    return " and ".join(part for part in (tree, each) if part) or "none"

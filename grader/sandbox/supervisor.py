@@ -10,7 +10,8 @@ code is the kernel's. Interrupts reach the kernel as before: it stays in the sup
 group, which is what jupyter_client signals.
 
 The supervisor runs no student code. Before letting the kernel go on, it puts it in its cgroup
-and hands it its uid.
+and hands it its uid. Where there is no cgroup, it caps the memory of the whole tree itself
+(watchdog.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from grader.sandbox import cgroups
 from grader.sandbox import syscalls as sc
 from grader.sandbox.policy import CGROUP, EXIT_SANDBOX_FAILED, OWN_UID, SandboxPolicy
+from grader.sandbox.watchdog import watch_memory
 
 KERNEL_UID_BASE = 2_000_000_000  # + the supervisor's pid: unused by any real account
 
@@ -83,7 +85,10 @@ def _supervise(pid: int, ready_write: int, policy: SandboxPolicy) -> None:
         uid = KERNEL_UID_BASE + os.getpid() if OWN_UID in policy.layers else None
         os.write(ready_write, json.dumps({"uid": uid}).encode())
         os.close(ready_write)
-        code = _wait(pid)
+        if policy.memory_mb and group is None:  # no cgroup: watch the tree's memory instead
+            code = watch_memory(pid, policy.memory_mb * 1024 * 1024)
+        else:
+            code = _wait(pid)
     except BaseException as exc:
         print(f"grader sandbox: the kernel's supervisor failed: {exc}", file=sys.stderr)
         _kill(pid)
@@ -98,6 +103,10 @@ def _supervise(pid: int, ready_write: int, policy: SandboxPolicy) -> None:
 
 def _wait(pid: int) -> int:
     _, status = os.waitpid(pid, 0)
+    return exit_code(status)
+
+
+def exit_code(status: int) -> int:
     code = os.waitstatus_to_exitcode(status)
     return 128 - code if code < 0 else code  # killed by a signal: as a shell reports it
 
