@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     failed = sum(1 for record in records if record["reason"])
     print(f"graded {len(records)} students into {out / 'gradebook.csv'}"
           + (f" ({failed} with a reason instead of a grade)" if failed else ""))
-    from grader.reports.class_report.after_batch import report_after_batch  # matplotlib
+    from grader.reports.class_report.after_batch import report_after_batch
 
     report_after_batch(out, seed=course.setting("seed", None))  # report.html, .md, report/
     return 0
