@@ -76,7 +76,10 @@ class ScoreReporter:
             (Path(folder) / "results.json").unlink(missing_ok=True)
             (Path(folder) / KIT_ERROR_FILE).write_text(self.kit_error, encoding="utf-8")
             return
-        sandbox = record(sandbox_policy(session_config(self.config).settings))
+        settings = session_config(self.config).settings
+        sandbox = record(sandbox_policy(settings))
         session_ = self.config.stash.get(SESSION_KEY, None)
-        extra = {"reference_runs": session_.reference_runs} if session_ else {}
+        extra: dict[str, object] = {"seed": settings.seed}
+        if session_:
+            extra["reference_runs"] = session_.reference_runs
         write_results(self.board, time.monotonic() - self.started, Path(folder), sandbox, extra)

@@ -62,7 +62,7 @@ def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...
     ]
     if via_daemon:
         log = report / "pytest.log"
-        code = run_pytest([*args, *PLUGIN_ARGS], pytest_environment(), log)
+        code = run_pytest([*args, *PLUGIN_ARGS], pytest_environment(), log, ROOT)
         assert code is not None, "the check daemon could not be reached"
         done = subprocess.CompletedProcess(args, code, log.read_text(encoding="utf-8"), "")
     else:
