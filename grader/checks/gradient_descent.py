@@ -36,7 +36,7 @@ class Descent:
     lr: float
     epochs: int
     reset: bool = True
-    loss: str = "mean"
+    loss: str = "mean"  # one of LOSSES
     flat_targets: bool = False  # y as (N,) against (N, 1) predictions: the broadcast mistake
 
     def but(self, **changes: object) -> Descent:

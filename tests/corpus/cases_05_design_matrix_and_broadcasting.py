@@ -7,7 +7,6 @@ RIGHT_LOSS = "    return ((y_hat.reshape(-1) - y.reshape(-1)) ** 2).mean()\n"
 LOOP = ("for epoch in range(epochs):\n    loss = mse_loss(model(X), y)\n"
         "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n"
         "    losses.append(loss.item())\n")
-BROADCAST = "(N,) vs (N, 1)"
 TRAINING = "test_training_records_a_loss_per_epoch_that_ends_below_the_threshold"
 DESIGN = "test_design_matrix_puts_a_column_of_ones_before_x"
 DATA = "test_data_are_the_seeded_lesson_data_with_flat_targets"
