@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from grader.batch import command as grade_command
+from grader.batch import gradebook_command
 from grader.ci import command as autograde_pr_command
 from grader.course import command as course_command
 from grader.daemon import command as daemon_command
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     release_command.register(commands)
     check_command.register(commands)
     grade_command.register(commands)
+    gradebook_command.register(commands)
     report_command.register(commands)
     export_command.register(commands)
     autograde_pr_command.register(commands)

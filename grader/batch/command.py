@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from grader.batch.shards import parse_shard
 from grader.course import find_course
 from grader.errors import UserError
 from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
@@ -31,6 +32,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="a fresh pytest process per student and every kernel started from "
                              "scratch, instead of forked from pre-imported processes (slower; "
                              "for comparison)")
+    parser.add_argument("--shard", default=None, metavar="I/N",
+                        help="grade only the I-th of N slices of the class (a job array's "
+                             "index and size; a student's slice depends on their name only); "
+                             "merge the slices' OUT folders with `grader gradebook`")
+    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                        help="grade on a Dask cluster, one task per student (needs "
+                             "torch-grader[dask] here and on the workers, with the course at "
+                             "the same path or at $GRADER_COURSE there)")
     add_sandbox_option(parser)
     parser.set_defaults(run=run)
 
@@ -40,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{args.submissions} is not a folder of student submissions (one "
                         "folder per student, each with the student's notebooks)")
     course = find_course()
+    shard = parse_shard(args.shard) if args.shard else None
     use_sandbox_mode(args, course.setting("sandbox", None))
     if not args.cold:
         from grader.preforked.forked_pytest import single_threaded_env
@@ -54,11 +64,19 @@ def run(args: argparse.Namespace) -> int:
                              cache=out / "reference-cache",
                              assignments=tuple(args.assignment), warm=not args.cold)
     try:
-        records = grade_class(args.submissions.resolve(), settings, args.jobs, args.force)
+        if args.scheduler:
+            from grader.cluster.client import grade_on_cluster
+
+            records = grade_on_cluster(args.submissions.resolve(), settings, args.scheduler,
+                                       args.force, shard)
+        else:
+            records = grade_class(args.submissions.resolve(), settings, args.jobs, args.force,
+                                  shard)
     except KeyboardInterrupt:
         return 130
     failed = sum(1 for record in records if record["reason"])
-    print(f"graded {len(records)} students into {out / 'gradebook.csv'}"
+    which = f" (shard {shard})" if shard else ""
+    print(f"graded {len(records)} students{which} into {out / 'gradebook.csv'}"
           + (f" ({failed} with a reason instead of a grade)" if failed else ""))
     from grader.reports.class_report.after_batch import report_after_batch
 

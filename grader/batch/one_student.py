@@ -15,9 +15,10 @@ import os
 import select
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Protocol
 
 from grader.batch.students import Student
 from grader.course import Course
@@ -55,6 +56,31 @@ def read_record(settings: BatchSettings, student: Student) -> dict[str, Any]:
     return json.loads((student_folder(settings, student) / RECORD).read_text(encoding="utf-8"))
 
 
+def is_current(settings: BatchSettings, student: Student, digest: str) -> bool:
+    """Graded already, from the same inputs (grader/batch/inputs.py)."""
+    if not is_done(settings, student):
+        return False
+    try:
+        return (read_record(settings, student).get("inputs") or {}).get("digest") == digest
+    except (OSError, ValueError):
+        return False  # a record this kit cannot read: grade again
+
+
+class GradingProcess(Protocol):
+    """What a run needs of its grading process: a forked child, a Popen, or one the check
+    daemon forked (grader/daemon/remote.py)."""
+
+    pid: int
+
+    def poll(self) -> int | None: ...
+
+    def wait(self) -> int: ...
+
+
+# How a run starts its grading process: (pytest args, cwd, log, env, fork) -> the process.
+Starter = Callable[[list[str], str, IO[str], dict[str, str], bool], GradingProcess]
+
+
 class GradingRun:
     """One student's grading process, started now; `poll()` until it returns the record.
 
@@ -63,9 +89,11 @@ class GradingRun:
     points that depend on the kit."""
 
     def __init__(self, settings: BatchSettings, student: Student,
-                 budget: float | None = -1.0, folder: Path | None = None) -> None:
+                 budget: float | None = -1.0, folder: Path | None = None,
+                 inputs: dict[str, Any] | None = None, start: Starter = start_pytest) -> None:
         self.settings = settings
         self.student = student
+        self.inputs = inputs  # what the grade is computed from, kept in the record
         self.budget = settings.budget if budget == -1.0 else budget  # None: no time limit
         self.folder = folder or student_folder(settings, student)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -75,11 +103,13 @@ class GradingRun:
         self._log = open(self.folder / "pytest.log", "w", encoding="utf-8")  # noqa: SIM115
         (self.folder / PROGRESS_FILE).unlink(missing_ok=True)
         env = {**pytest_environment(), PROGRESS_ENV: str(self.folder / PROGRESS_FILE)}
-        self.process = start_pytest(_pytest_args(settings, student, self.folder),
-                                    cwd=str(settings.course.root), log=self._log, env=env,
-                                    fork=settings.warm)
+        self.process = start(_pytest_args(settings, student, self.folder),
+                             str(settings.course.root), self._log, env, settings.warm)
         # Readable once the process has exited: the batch sleeps on these instead of polling.
-        self.exit_fd = os.pidfd_open(self.process.pid) if hasattr(os, "pidfd_open") else None
+        own_fd = getattr(self.process, "exit_fd", None)
+        self._owns_fd = own_fd is None
+        self.exit_fd: int | None = own_fd if own_fd is not None else \
+            os.pidfd_open(self.process.pid) if hasattr(os, "pidfd_open") else None
 
     def poll(self) -> dict[str, Any] | None:
         """The student's record once grading ended (or ran out of time), else None."""
@@ -91,6 +121,9 @@ class GradingRun:
             return self._finish(f"grading took longer than the budget of "
                                 f"{self.budget:.0f} s and was stopped")
         kit_error = self.folder / KIT_ERROR_FILE
+        if getattr(self.process, "lost", False):  # the daemon that forked it went away
+            kit_error.write_text("the grading daemon stopped before the grading process "
+                                 "ended", encoding="utf-8")
         if kit_error.exists():
             self._release()
             return {"student": self.student.name, "results": None, "seconds": self.elapsed,
@@ -118,18 +151,20 @@ class GradingRun:
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
-            if hasattr(os, "killpg"):
+            if hasattr(self.process, "kill_group"):
+                self.process.kill_group()
+            elif hasattr(os, "killpg"):
                 os.killpg(self.process.pid, signal.SIGKILL)  # its kernels too
             else:
-                self.process.kill()
+                self.process.kill()  # type: ignore[attr-defined]
         self.process.wait()
         self._release()
 
     def _release(self) -> None:
         self._log.close()
-        if self.exit_fd is not None:
+        if self.exit_fd is not None and self._owns_fd:
             os.close(self.exit_fd)
-            self.exit_fd = None
+        self.exit_fd = None
 
     def _finish(self, reason: str | None) -> dict[str, Any]:
         self._release()
@@ -141,8 +176,9 @@ class GradingRun:
             else:
                 reason = "grading stopped before writing results; see pytest.log"
         record = {"student": self.student.name, "results": results, "reason": reason,
-                  "seconds": self.elapsed}
-        _write_atomically(self.folder / RECORD, json.dumps(record, indent=2))
+                  "seconds": self.elapsed,
+                  **({"inputs": self.inputs} if self.inputs is not None else {})}
+        write_record(self.folder, record)
         return record
 
 
@@ -158,6 +194,10 @@ def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> lis
         f"--grader-cache-dir={settings.cache}",
         *([] if settings.warm else ["--grader-cold-kernels"]),
     ]
+
+
+def write_record(folder: Path, record: dict[str, Any]) -> None:
+    _write_atomically(folder / RECORD, json.dumps(record, indent=2))
 
 
 def _write_atomically(path: Path, text: str) -> None:

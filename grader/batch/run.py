@@ -15,34 +15,32 @@ from typing import Any
 
 from grader.batch.gradebook import write_gradebook
 from grader.batch.one_student import BatchSettings, GradingRun, is_done, read_record
+from grader.batch.plan import Plan, plan_class
 from grader.batch.preflight import check_reference
 from grader.batch.progress import Progress
-from grader.batch.students import Student, find_students
+from grader.batch.shards import Shard
+from grader.batch.students import Student
 from grader.errors import GraderError
 
 TICK = 1.0  # seconds between two updates of the live progress line, at most
 
 
 def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
-                force: bool = False) -> list[dict[str, Any]]:
-    students = find_students(submissions)
+                force: bool = False, shard: Shard | None = None) -> list[dict[str, Any]]:
+    plan = plan_class(submissions, settings, assignments(settings), force, shard)
+    students, todo = plan.students, list(plan.todo)
     jobs = jobs or os.cpu_count() or 1
-    todo = [s for s in students if force or not is_done(settings, s)]
     progress = Progress(len(students), len(students) - len(todo))
-    if len(todo) < len(students):
-        print(f"resuming: {len(students) - len(todo)} of {len(students)} students already "
-              "graded (--force regrades them)", file=sys.stderr)
+    plan.announce()
     if settings.warm and todo:
         from grader.preforked.warm_start import warm_start
 
         warm_start()
     if todo:
-        progress.note("checking the reference solutions (they must pass their own tests)")
-        seconds = check_reference(settings, _assignments(settings))
-        progress.note(f"the reference solutions pass their tests ({seconds:.1f} s)")
+        check_reference_once(settings, progress)
     running: list[GradingRun] = []
     try:
-        _start_next(settings, todo, running, jobs)
+        _start_next(settings, plan, todo, running, jobs)
         while running:
             _wait_for_an_exit(running)
             finished = [(run, record) for run in running if (record := run.poll()) is not None]
@@ -54,11 +52,11 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
                 raise GraderError(f"grading stopped while grading {broken['student']} "
                                   f"({broken['reason']}). Students graded so far are kept: fix "
                                   "the cause and run the same command again")
-            _start_next(settings, todo, running, jobs)  # the next students first, the book after
+            _start_next(settings, plan, todo, running, jobs)  # the next students, then the book
             for run, record in finished:
-                progress.advance(run.student.name, _summary(record))
+                progress.advance(run.student.name, summary(record))
             if finished:
-                _write_book(settings, students)
+                write_book(settings, students)
             progress.running([(run.student.name, run.notebook(), run.elapsed)
                               for run in running])
     except KeyboardInterrupt:
@@ -67,18 +65,26 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
               "run the same command again to grade the rest", file=sys.stderr)
         raise
     progress.running([])
-    return _write_book(settings, students)
+    return write_book(settings, students)
 
 
-def _assignments(settings: BatchSettings) -> list[str]:
+def assignments(settings: BatchSettings) -> list[str]:
+    """The notebooks graded: those named with --assignment, else every one with tests."""
     named = [f"{name.removesuffix('.ipynb')}.ipynb" for name in settings.assignments]
     return named or settings.course.graded_notebooks()
 
 
-def _start_next(settings: BatchSettings, todo: list[Student], running: list[GradingRun],
-                jobs: int) -> None:
+def check_reference_once(settings: BatchSettings, progress: Progress) -> None:
+    progress.note("checking the reference solutions (they must pass their own tests)")
+    seconds = check_reference(settings, assignments(settings))
+    progress.note(f"the reference solutions pass their tests ({seconds:.1f} s)")
+
+
+def _start_next(settings: BatchSettings, plan: Plan, todo: list[Student],
+                running: list[GradingRun], jobs: int) -> None:
     while todo and len(running) < jobs:
-        running.append(GradingRun(settings, todo.pop(0)))
+        student = todo.pop(0)
+        running.append(GradingRun(settings, student, inputs=plan.inputs[student.name]))
 
 
 def _wait_for_an_exit(running: list[GradingRun]) -> None:
@@ -97,14 +103,14 @@ def _stop(running: list[GradingRun], progress: Progress) -> None:
     progress.running([])
 
 
-def _write_book(settings: BatchSettings, students: list[Student]) -> list[dict[str, Any]]:
+def write_book(settings: BatchSettings, students: list[Student]) -> list[dict[str, Any]]:
     records = [read_record(settings, s) for s in students if is_done(settings, s)]
-    assignments = tuple(Path(name).stem for name in _assignments(settings))
-    write_gradebook(records, settings.out / "gradebook.csv", assignments)
+    names = tuple(Path(name).stem for name in assignments(settings))
+    write_gradebook(records, settings.out / "gradebook.csv", names)
     return records
 
 
-def _summary(record: dict[str, Any]) -> str:
+def summary(record: dict[str, Any]) -> str:
     if record["reason"]:
         return f"not graded: {record['reason']}"
     tests = record["results"]["tests"]

@@ -12,6 +12,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import grader
@@ -29,6 +30,7 @@ def private_folder() -> Path:
     base = os.environ.get(FOLDER_ENV) or os.environ.get("XDG_RUNTIME_DIR") \
         or tempfile.gettempdir()
     folder = Path(base) / f"grader-{os.getuid()}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
     folder.mkdir(mode=0o700, exist_ok=True)
     info = folder.lstat()
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() \
@@ -37,10 +39,12 @@ def private_folder() -> Path:
     return folder
 
 
-def fingerprint() -> str:
+def fingerprint(env: Mapping[str, str] | None = None) -> str:
+    """`env`: the environment the daemon will be started with (default: this process's)."""
+    env = os.environ if env is None else env
     digest = hashlib.sha256()
-    environ = {k: v for k, v in os.environ.items() if k != MODE_ENV}
-    mode = os.environ.get(MODE_ENV) or AUTO  # unset means auto: the same daemon
+    environ = {k: v for k, v in env.items() if k != MODE_ENV}
+    mode = env.get(MODE_ENV) or AUTO  # unset means auto: the same daemon
     kit = Path(grader.__file__).resolve().parent
     digest.update(f"{sys.executable}\0{kit}\0{startup_env(environ)}\0{mode}".encode())
     for path in sorted(kit.rglob("*.py")):
@@ -49,8 +53,8 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def socket_path() -> Path:
-    return private_folder() / f"check-{fingerprint()}.sock"
+def socket_path(env: Mapping[str, str] | None = None) -> Path:
+    return private_folder() / f"check-{fingerprint(env)}.sock"
 
 
 def token_path(socket: Path) -> Path:

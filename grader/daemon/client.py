@@ -33,7 +33,7 @@ def run_pytest(args: list[str], env: dict[str, str], log: Path, cwd: Path) -> in
         path = socket_path()
     except (OSError, NoPrivateFolder):
         return None
-    conn = _connect(path) or _start(path, env)
+    conn = connect(path) or start_daemon(path, env)
     if conn is None:
         return None
     with conn:
@@ -50,7 +50,7 @@ def stop() -> bool:
     """Stop this kit's daemon, if one runs; True if it did."""
     try:
         path = socket_path()
-        conn = _connect(path)
+        conn = connect(path)
     except (OSError, NoPrivateFolder):
         return False
     if conn is None:
@@ -62,7 +62,7 @@ def stop() -> bool:
     return True
 
 
-def _connect(path: Path) -> socket.socket | None:
+def connect(path: Path) -> socket.socket | None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(str(path))
@@ -72,7 +72,7 @@ def _connect(path: Path) -> socket.socket | None:
     return conn
 
 
-def _start(path: Path, env: dict[str, str]) -> socket.socket | None:
+def start_daemon(path: Path, env: dict[str, str]) -> socket.socket | None:
     idle = os.environ.get(IDLE_ENV) or str(DEFAULT_IDLE)
     with open(path.with_suffix(".log"), "a", encoding="utf-8") as log:
         daemon = subprocess.Popen(
@@ -81,10 +81,10 @@ def _start(path: Path, env: dict[str, str]) -> socket.socket | None:
             stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_WAIT
     while time.monotonic() < deadline:
-        conn = _connect(path)
+        conn = connect(path)
         if conn is not None:
             return conn
         if daemon.poll() is not None:  # it failed, or found another daemon already serving
-            return _connect(path)
+            return connect(path)
         time.sleep(0.02)
     return None

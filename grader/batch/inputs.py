@@ -1,0 +1,157 @@
+"""What a student's grade is computed from, as digests (content-addressed grades).
+
+Each record (grade.json) carries its `inputs`: per graded assignment, the digest of the
+student's notebook, of the assignment's test modules (hidden ones included) and of its
+reference solution (or the shipped answers standing for it); the course's other test files
+(conftest.py, helpers); the seed, the limits and the sandbox mode; the kit (its version and
+the digest of its source), torch's and Python's versions. `digest` covers all of it. A rerun
+regrades exactly the students whose digest changed (a test fixed, a notebook resubmitted) and
+keeps the rest. How the grade was made (warm or cold, local, a shard or a cluster) is no part of
+it: the records and the gradebook are the same whichever way.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from grader.batch.students import Student
+from grader.batch.submitted import submitted_notebook
+from grader.course import Course
+from grader.execution.settings import DEFAULT_SEED, ExecutionSettings
+from grader.reference.cache import SHIPPED_KEYS
+from grader.sandbox.policy import AUTO, MODE_ENV
+
+KIT_PACKAGE = Path(__file__).resolve().parents[1]  # the `grader` package of this kit
+# As grader.plugin.options.SHIPPED_ANSWERS (not imported: it imports pytest and the grading).
+SHIPPED_ANSWERS = Path("grader") / "reference_answers"
+MEMORY_ENV_PREFIX = "GRADER_MEMORY"  # read by every kernel (grader/execution/kernel_main.py)
+
+
+DIGEST_CHARS = 32  # of a SHA-256 in hex: 128 bits
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:DIGEST_CHARS]
+
+
+def _files_digest(paths: list[Path], base: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+        digest.update(f"{name}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:DIGEST_CHARS]
+
+
+@dataclass(frozen=True)
+class ClassInputs:
+    """What every student of a run shares: computed once per run."""
+
+    kit: dict[str, str]
+    settings: dict[str, Any]
+    support: str  # the course's test files that belong to no assignment (conftest.py, ...)
+    tests: dict[str, str]  # notebook name -> digest of its test modules
+    references: dict[str, str]  # notebook name -> digest of its reference
+
+    def for_student(self, student: Student) -> dict[str, Any]:
+        assignments = {
+            name: {"notebook": _sha(f"{found.kind}\0".encode() + found.content),
+                   "tests": self.tests[name], "reference": self.references[name]}
+            for name in sorted(self.tests)
+            for found in [submitted_notebook(student.notebooks, name)]}
+        inputs = {"assignments": assignments, "support": self.support,
+                  "settings": self.settings, "kit": self.kit}
+        return {"digest": _sha(json.dumps(inputs, sort_keys=True).encode()), **inputs}
+
+    @property
+    def course_part(self) -> dict[str, Any]:
+        """What a cluster worker checks against its own copy of the course and of the kit."""
+        return {"kit": self.kit, "support": self.support, "tests": self.tests,
+                "references": self.references}
+
+
+def class_inputs(course: Course, solutions: Path, notebooks: list[str],
+                 budget: float) -> ClassInputs:
+    """`notebooks`: the graded notebook names (`01_tensors_and_loss.ipynb`, ...)."""
+    return ClassInputs(kit=kit_identity(course.tests),
+                       settings=grading_settings(course, budget),
+                       support=support_digest(course),
+                       tests={name: _files_digest(course.tests_for(name), course.tests)
+                              for name in notebooks},
+                       references={name: reference_digest(course, solutions, name)
+                                   for name in notebooks})
+
+
+def support_digest(course: Course) -> str:
+    """The tests folder's files other than test modules: conftest.py, helpers, manifests."""
+    skipped = ("__pycache__", "reference_answers")
+    files = [p for p in course.tests.rglob("*") if p.is_file()
+             and not p.name.startswith(("test_", ".")) and p.suffix != ".pyc"
+             and not any(part in skipped for part in p.relative_to(course.tests).parts)]
+    return _files_digest(files, course.tests)
+
+
+def reference_digest(course: Course, solutions: Path, notebook: str) -> str:
+    solution = solutions / notebook
+    if solution.is_file():
+        return _sha(solution.read_bytes())
+    keys = course.root / SHIPPED_ANSWERS / SHIPPED_KEYS  # a student kit: its answers instead
+    shipped = json.loads(keys.read_text(encoding="utf-8")) if keys.is_file() else {}
+    return _sha(f"shipped\0{shipped.get('notebooks', {}).get(notebook, 'none')}".encode())
+
+
+def grading_settings(course: Course, budget: float) -> dict[str, Any]:
+    """The settings a batch's grading runs resolve (the course's [tool.grader], else the
+    kit's defaults; the sandbox mode the command settled), and the student's time budget."""
+    defaults = ExecutionSettings()
+    return {
+        "seed": course.setting("seed", DEFAULT_SEED),
+        "timeout": course.setting("timeout", defaults.cell_timeout),
+        "notebook_budget": course.setting("notebook_budget", defaults.notebook_budget),
+        "probe_budget": course.setting("probe_budget", defaults.probe_budget),
+        "memory_limit": course.setting("memory_limit", defaults.memory_limit_mb),
+        "sandbox": os.environ.get(MODE_ENV) or course.setting("sandbox", AUTO),
+        "budget": budget,
+        **{k: v for k, v in sorted(os.environ.items()) if k.startswith(MEMORY_ENV_PREFIX)},
+    }
+
+
+@functools.cache
+def kit_identity(course_tests: Path) -> dict[str, str]:
+    """The kit's version and the digest of its source (an editable install changes without a
+    new version), less any course tests kept inside it (this repository's); torch, Python."""
+    sources = [p for p in KIT_PACKAGE.rglob("*.py")
+               if not p.is_relative_to(course_tests) and "assignments" not in
+               p.relative_to(KIT_PACKAGE).parts[:1]]
+    return {"version": _version("torch-grader"), "source": _files_digest(sources, KIT_PACKAGE)[:16],
+            "torch": _version("torch"), "python": ".".join(map(str, sys.version_info[:2]))}
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def changed_parts(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    """Why a student is regraded, in words: `tests of 02_training_loop`, `notebook of ...`."""
+    if not old:
+        return ["not graded before"]
+    changes = [f"{part} of {Path(name).stem}"
+               for name, parts in new["assignments"].items()
+               for part in ("notebook", "tests", "reference")
+               if old.get("assignments", {}).get(name, {}).get(part) != parts[part]]
+    changes += [what for what, key in (("the course's test helpers", "support"),
+                                       ("settings", "settings"), ("the kit", "kit"))
+                if old.get(key) != new[key]]
+    if set(old.get("assignments", {})) != set(new["assignments"]):
+        changes.append("the assignments graded")
+    return changes or ["its record"]

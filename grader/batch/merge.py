@@ -1,0 +1,94 @@
+"""`grader gradebook OUT... --out DIR`: the outputs of several runs (the shards of a job array)
+as one: one set of per-student folders and one gradebook, as one machine would have written.
+
+A student found in two outputs must have been graded from the same inputs in both (the same
+record then, whichever is taken); otherwise nothing is written and the two are named.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.batch.gradebook import write_gradebook
+from grader.batch.one_student import RECORD
+from grader.errors import UserError
+
+
+@dataclass(frozen=True)
+class Graded:
+    folder: Path  # OUT/students/NAME
+    record: dict[str, Any]
+
+    @property
+    def digest(self) -> str | None:
+        return (self.record.get("inputs") or {}).get("digest")
+
+
+def merge_outputs(outputs: list[Path], target: Path) -> list[dict[str, Any]]:
+    """Gather every student's folder of `outputs` into `target`; write its gradebook."""
+    found: dict[str, Graded] = {}
+    for out in outputs:
+        if not (out / "students").is_dir():
+            raise UserError(f"{out} holds no graded students (no students/ folder): give the "
+                            "--out folders of `grader grade` runs")
+        for record_file in sorted((out / "students").glob(f"*/{RECORD}")):
+            graded = Graded(record_file.parent,
+                            json.loads(record_file.read_text(encoding="utf-8")))
+            name = graded.record["student"]
+            earlier = found.get(name)
+            if earlier is not None and earlier.digest != graded.digest:
+                raise UserError(f"{name} was graded in {earlier.folder.parent.parent} and in "
+                                f"{out} from different inputs (notebooks, tests or kit): keep "
+                                "one of them, or grade both again. Nothing was written")
+            found.setdefault(name, graded)
+    for name, graded in found.items():
+        _copy_student(graded.folder, target / "students" / name)
+    records = [graded.record for _, graded in sorted(found.items())]
+    write_gradebook(records, target / "gradebook.csv", _assignments(records))
+    _warn_if_mixed(records)
+    return records
+
+
+def seed_of(records: list[dict[str, Any]]) -> int | None:
+    return next((r["inputs"]["settings"]["seed"] for r in records if r.get("inputs")), None)
+
+
+def _copy_student(source: Path, destination: Path) -> None:
+    """Every file of the student's folder, the record last (atomically): a merge cut short
+    leaves no record that its files do not back."""
+    if source.resolve() == destination.resolve():
+        return
+    destination.mkdir(parents=True, exist_ok=True)
+    (destination / RECORD).unlink(missing_ok=True)
+    for path in sorted(source.iterdir()):
+        if path.is_file() and path.name != RECORD:
+            shutil.copyfile(path, destination / path.name)
+    temporary = destination / f"{RECORD}.tmp"
+    shutil.copyfile(source / RECORD, temporary)
+    temporary.replace(destination / RECORD)
+
+
+def _assignments(records: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The assignments graded, as the runs' records say (a column even when nobody got one)."""
+    names = {Path(name).stem for r in records for name in (r.get("inputs") or {})
+             .get("assignments", {})}
+    return tuple(sorted(names))
+
+
+def _warn_if_mixed(records: list[dict[str, Any]]) -> None:
+    """Say so when the students were not all graded with the same tests, reference, settings
+    and kit (shards run from different checkouts, say)."""
+    shared = {json.dumps({key: (r.get("inputs") or {}).get(key) for key in
+                          ("support", "settings", "kit")}
+                         | {"tests": {a: [parts["tests"], parts["reference"]] for a, parts in
+                                      (r.get("inputs") or {}).get("assignments", {}).items()}},
+                         sort_keys=True) for r in records}
+    if len(shared) > 1:
+        print(f"warning: these students were graded with {len(shared)} different versions of "
+              "the tests, settings or kit: regrade the outputs made from an older checkout",
+              file=sys.stderr)

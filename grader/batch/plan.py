@@ -1,0 +1,62 @@
+"""Who a run grades: the students of the submissions folder (of one shard of it), less those
+already graded from the same inputs, unless --force."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.batch.inputs import ClassInputs, changed_parts, class_inputs
+from grader.batch.one_student import BatchSettings, is_current, is_done, read_record
+from grader.batch.shards import Shard, in_shard
+from grader.batch.students import Student, find_students
+
+
+@dataclass(frozen=True)
+class Plan:
+    students: list[Student]  # every student of the run (of its shard)
+    todo: list[Student]  # those to grade now
+    shared: ClassInputs
+    inputs: dict[str, dict[str, Any]]  # student name -> what their grade is computed from
+    changes: Counter[str]  # why students graded before are graded again -> how many
+    changed: int  # students graded before whose inputs changed
+
+    def announce(self) -> None:
+        kept = len(self.students) - len(self.todo)
+        if kept:
+            print(f"resuming: {kept} of {len(self.students)} students already graded from the "
+                  "same notebooks, tests, reference and settings are kept (--force regrades "
+                  "them)", file=sys.stderr)
+        if self.changed:
+            why = ", ".join(f"{what} ({count})" for what, count in self.changes.most_common())
+            print(f"grading again {self.changed} students graded before, because of what "
+                  f"changed: {why}", file=sys.stderr)
+
+
+def plan_class(submissions: Path, settings: BatchSettings, notebooks: list[str],
+               force: bool = False, shard: Shard | None = None) -> Plan:
+    students = [s for s in find_students(submissions) if shard is None or in_shard(s, shard)]
+    shared = class_inputs(settings.course, settings.solutions, notebooks, settings.budget)
+    inputs = {s.name: shared.for_student(s) for s in students}
+    todo: list[Student] = []
+    changes: Counter[str] = Counter()
+    changed = 0
+    for student in students:
+        mine = inputs[student.name]
+        if not force and is_current(settings, student, mine["digest"]):
+            continue
+        todo.append(student)
+        if is_done(settings, student) and not force:
+            changed += 1
+            changes.update(changed_parts(_old_inputs(settings, student), mine))
+    return Plan(students, todo, shared, inputs, changes, changed)
+
+
+def _old_inputs(settings: BatchSettings, student: Student) -> dict[str, Any] | None:
+    try:
+        return read_record(settings, student).get("inputs")
+    except (OSError, ValueError):
+        return None

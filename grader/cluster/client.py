@@ -1,0 +1,117 @@
+"""The TA's side of `grader grade --scheduler`: one Dask task per student to grade, each
+record written (atomically, as a local batch does) as soon as its task returns.
+
+A kill of this process, of a worker or of the scheduler loses nothing that finished: every
+record is on disk as it arrives, and the same command resumes. A worker that dies has its task
+run again elsewhere (attempts.py); an error of the kit on a worker, or a worker whose course or
+kit is not this one's, stops the run as it stops a local batch.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from grader.batch.one_student import BatchSettings, student_folder, write_record
+from grader.batch.plan import Plan, plan_class
+from grader.batch.progress import Progress
+from grader.batch.run import assignments, check_reference_once, summary, write_book
+from grader.batch.shards import Shard
+from grader.batch.students import Student
+from grader.cluster.attempts import killed_workers_reason
+from grader.cluster.job import ReferenceAnswers, make_job
+from grader.cluster.worker import grade_on_worker
+from grader.errors import GraderError, UserError
+from grader.sandbox.policy import AUTO, MODE_ENV
+
+CONNECT_TIMEOUT = "30s"  # to reach the scheduler
+
+
+def grade_on_cluster(submissions: Path, settings: BatchSettings, scheduler: str,
+                     force: bool = False, shard: Shard | None = None) -> list[dict[str, Any]]:
+    distributed = _distributed()
+    notebooks = assignments(settings)
+    plan = plan_class(submissions, settings, notebooks, force, shard)
+    progress = Progress(len(plan.students), len(plan.students) - len(plan.todo))
+    plan.announce()
+    if plan.todo:
+        if settings.warm:  # the reference check is forked from here: before the client's threads
+            from grader.preforked.warm_start import warm_start
+
+            warm_start()
+        check_reference_once(settings, progress)
+        try:
+            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except OSError as exc:
+            raise UserError(f"could not reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            progress.note(f"grading {len(plan.todo)} students on {scheduler} "
+                          f"({len(client.scheduler_info()['workers'])} workers now)")
+            _grade(client, distributed, plan, settings, notebooks, progress)
+    return write_book(settings, plan.students)
+
+
+def _grade(client: Any, distributed: Any, plan: Plan, settings: BatchSettings,
+           notebooks: list[str], progress: Progress) -> None:
+    run = uuid.uuid4().hex[:12]
+    sandbox = os.environ.get(MODE_ENV) or AUTO
+    answers = client.scatter(ReferenceAnswers.read(settings.cache), broadcast=True)
+    expected = plan.shared.course_part
+    tasks = {client.submit(grade_on_worker,
+                           make_job(run, student, settings, notebooks, sandbox, expected),
+                           answers, key=f"torch-grader-{run}-{index}", pure=False): student
+             for index, student in enumerate(plan.todo)}
+    for task in distributed.as_completed(tasks):
+        student = tasks[task]
+        outcome = _outcome(task, student, distributed)
+        record = outcome["record"]
+        if record.get("kit_error"):
+            client.cancel(list(tasks))
+            raise GraderError(f"grading stopped while grading {student.name} "
+                              f"({record['reason']}). Students graded so far are kept: fix the "
+                              "cause and run the same command again")
+        record["inputs"] = plan.inputs[student.name]
+        _write_student(settings, student, record, outcome["files"])
+        progress.advance(student.name, summary(record))
+        write_book(settings, plan.students)
+
+
+def _outcome(task: Any, student: Student, distributed: Any) -> dict[str, Any]:
+    from distributed.scheduler import KilledWorker
+
+    try:
+        return task.result()
+    except KilledWorker:  # the scheduler gave up first (its allowed-failures is below ours)
+        return {"record": {"student": student.name, "results": None, "seconds": 0.0,
+                           "reason": killed_workers_reason()}, "files": {}}
+    except (distributed.client.FutureCancelledError, OSError) as exc:
+        raise GraderError(f"lost the Dask scheduler or this run's tasks while grading "
+                          f"{student.name} ({type(exc).__name__}: {exc}). Students graded so "
+                          "far are kept: run the same command again to grade the rest") from None
+
+
+def _write_student(settings: BatchSettings, student: Student, record: dict[str, Any],
+                   files: dict[str, bytes]) -> None:
+    """The student's files as a local run leaves them, the record last."""
+    folder = student_folder(settings, student)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "grade.json").unlink(missing_ok=True)
+    for stale in folder.iterdir():
+        if stale.is_file() and stale.name not in files:
+            stale.unlink()
+    for name, content in files.items():
+        temporary = folder / f"{name}.tmp"
+        temporary.write_bytes(content)
+        temporary.replace(folder / name)
+    write_record(folder, record)
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise UserError("grading on a Dask cluster needs Dask's distributed: pip install "
+                        "'torch-grader[dask]' (here and on every worker)") from None
+    return distributed

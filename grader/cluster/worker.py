@@ -1,0 +1,100 @@
+"""The task a Dask worker runs for one student: grade them as a local batch would, and send
+back the record and the student's files.
+
+A Dask worker has threads, so it cannot fork grading processes itself: it asks this machine's
+check daemon (grader/daemon/), a single-threaded process that imported pytest, torch and the
+grader once, to fork one per task; the kernels come from the daemon's fork server. Every worker
+process of a machine (of one user, kit and environment) shares that daemon, as the grading
+processes of a local `-j N` batch share the batch process and its fork server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from grader.batch.inputs import class_inputs
+from grader.batch.one_student import RECORD, BatchSettings, GradingRun
+from grader.batch.students import Student
+from grader.batch.submitted import lay_out
+from grader.cluster.attempts import count_attempt, too_many_attempts
+from grader.cluster.job import GradingJob, ReferenceAnswers
+from grader.course import COURSE_ENV
+from grader.course.config import read_course
+from grader.daemon.remote import start_in_daemon
+from grader.sandbox.policy import MODE_ENV
+
+WAIT = 1.0  # seconds between two looks at the grading process (it wakes up when it ends)
+
+
+def grade_on_worker(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any]:
+    """{"record": the student's record, "files": {name: bytes} of their folder}."""
+    attempt = count_attempt(job)
+    if attempt is None:
+        return {"record": too_many_attempts(job), "files": {}}
+    try:
+        return _grade(job, answers)
+    except Exception as exc:  # an error of the kit on this worker: the client stops the batch
+        return {"record": {"student": job.student, "results": None, "seconds": 0.0,
+                           "reason": f"not graded: an error of the grader on a worker: "
+                                     f"{type(exc).__name__}: {exc}", "kit_error": True},
+                "files": {}}
+
+
+class WorkerMismatch(Exception):
+    """This worker's course or kit is not the client's: its grades could differ."""
+
+
+def _grade(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any]:
+    os.environ[MODE_ENV] = job.sandbox  # read by the grading process and the daemon it needs
+    course_root, solutions = _course_paths(job)
+    course = read_course(course_root)
+    mine = class_inputs(course, solutions, list(job.assignments), job.budget).course_part
+    differing = [key for key in job.expected if job.expected[key] != mine.get(key)]
+    if differing:
+        raise WorkerMismatch(
+            f"the worker's {' and '.join(differing)} differ from the client's (course at "
+            f"{course_root}): install the same kit and give every worker the same course, at "
+            f"the client's path or at ${COURSE_ENV}")
+    scratch = Path(tempfile.mkdtemp(prefix=f"{job.run}-", dir=_worker_folder()))
+    try:
+        cache = _worker_folder() / "reference-cache"
+        answers.write(cache)
+        submission = scratch / "submission" / "student"  # any name: messages never show it
+        submission.mkdir(parents=True)
+        for notebook in job.notebooks:
+            lay_out(notebook, submission)
+        settings = BatchSettings(course=course, out=scratch / "out", solutions=solutions,
+                                 budget=job.budget, cache=cache,
+                                 assignments=tuple(Path(n).stem for n in job.assignments),
+                                 warm=job.warm)
+        run = GradingRun(settings, Student(job.student, submission), start=start_in_daemon)
+        while (record := run.poll()) is None:
+            run.wait(WAIT)
+        files = {path.name: path.read_bytes() for path in sorted(run.folder.iterdir())
+                 if path.is_file() and path.name != RECORD}
+        return {"record": record, "files": files}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _course_paths(job: GradingJob) -> tuple[Path, Path]:
+    """The course's folder and the solutions' on this worker: the client's, or $GRADER_COURSE
+    (solutions inside the course then move with it)."""
+    root, solutions = Path(job.course_root), Path(job.solutions)
+    moved = os.environ.get(COURSE_ENV)
+    if not moved:
+        return root, solutions
+    new_root = Path(moved).resolve()
+    if solutions.is_relative_to(root):
+        solutions = new_root / solutions.relative_to(root)
+    return new_root, solutions
+
+
+def _worker_folder() -> Path:
+    folder = Path(tempfile.gettempdir()) / f"grader-worker-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
