@@ -7,10 +7,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,12 +30,14 @@ class LocalCluster:
     address: str = ""
     scheduler: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # The workers' grading daemons: a short path (a unix socket's is at most 107 bytes).
+    daemons: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gd-")))
 
     @property
     def env(self) -> dict[str, str]:
         """The workers' environment: their daemons live in this cluster's folder."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        env.update(GRADER_DAEMON_DIR=str(self.folder / "daemons"), GRADER_DAEMON_IDLE="300")
+        env.update(GRADER_DAEMON_DIR=str(self.daemons), GRADER_DAEMON_IDLE="300")
         return env
 
     def start_worker(self, nanny: bool = False, preload: Path | None = None) -> None:
@@ -63,7 +67,8 @@ class LocalCluster:
         for process in [*self.workers, *([self.scheduler] if self.scheduler else [])]:
             if process.poll() is None:
                 self.kill(process)
-        stop_daemons(self.folder / "daemons")
+        stop_daemons(self.daemons)
+        shutil.rmtree(self.daemons, ignore_errors=True)
 
 
 @contextlib.contextmanager

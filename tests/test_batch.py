@@ -22,7 +22,7 @@ MALICIOUS = ("import os\nos._exit(1)",
              "import torch\ntorch.allclose = lambda *a, **k: True\ntorch.equal = torch.allclose")
 
 
-def _make_class(root: Path, size: int) -> Path:
+def make_class(root: Path, size: int) -> Path:
     submissions = root / "submissions"
     for index in range(size):
         student = submissions / f"student{index:02d}"
@@ -49,7 +49,7 @@ def _grade_command(submissions: Path, out: Path) -> list[str]:
 
 
 def test_a_class_survives_kill_9_and_every_student_gets_a_row(tmp_path: Path) -> None:
-    submissions = _make_class(tmp_path, 20)
+    submissions = make_class(tmp_path, 20)
     out = tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
 
@@ -90,7 +90,7 @@ def test_warm_and_cold_batches_give_the_same_grades_and_warm_grading_is_forked(
     """Warm (grading processes forked from the batch, kernels from one shared fork server) and
     --cold (a fresh pytest and fresh kernels per student) agree on every test of every
     student, malicious and broken notebooks included."""
-    submissions = _make_class(tmp_path, 5)
+    submissions = make_class(tmp_path, 5)
     books = {}
     for mode in ("warm", "cold"):
         out = tmp_path / mode

@@ -32,8 +32,9 @@ class Plan:
                   "them)", file=sys.stderr)
         if self.changed:
             why = ", ".join(f"{what} ({count})" for what, count in self.changes.most_common())
-            print(f"grading again {self.changed} students graded before, because of what "
-                  f"changed: {why}", file=sys.stderr)
+            students = f"{self.changed} student" + ("s" if self.changed != 1 else "")
+            print(f"grading again {students} graded before, because of what changed: {why}",
+                  file=sys.stderr)
 
 
 def plan_class(submissions: Path, settings: BatchSettings, notebooks: list[str],

@@ -21,7 +21,7 @@ from grader.batch.run import assignments, check_reference_once, summary, write_b
 from grader.batch.shards import Shard
 from grader.batch.students import Student
 from grader.cluster.attempts import killed_workers_reason
-from grader.cluster.job import ReferenceAnswers, make_job
+from grader.cluster.job import ReferenceAnswers, make_job, pass_answers
 from grader.cluster.worker import grade_on_worker
 from grader.errors import GraderError, UserError
 from grader.sandbox.policy import AUTO, MODE_ENV
@@ -57,15 +57,19 @@ def _grade(client: Any, distributed: Any, plan: Plan, settings: BatchSettings,
            notebooks: list[str], progress: Progress) -> None:
     run = uuid.uuid4().hex[:12]
     sandbox = os.environ.get(MODE_ENV) or AUTO
-    answers = client.scatter(ReferenceAnswers.read(settings.cache), broadcast=True)
+    # A task, not scattered data: the scheduler keeps it in the graph and makes it again if
+    # every worker holding it dies. Each worker fetches it once.
+    answers = client.submit(pass_answers, ReferenceAnswers.read(settings.cache),
+                            key=f"torch-grader-{run}-answers", pure=False)
     expected = plan.shared.course_part
     tasks = {client.submit(grade_on_worker,
                            make_job(run, student, settings, notebooks, sandbox, expected),
                            answers, key=f"torch-grader-{run}-{index}", pure=False): student
              for index, student in enumerate(plan.todo)}
-    for task in distributed.as_completed(tasks):
-        student = tasks[task]
+    for task in distributed.as_completed(list(tasks)):
+        student = tasks.pop(task)
         outcome = _outcome(task, student, distributed)
+        task.release()  # done: a worker's death must not make it again
         record = outcome["record"]
         if record.get("kit_error"):
             client.cancel(list(tasks))

@@ -69,3 +69,8 @@ class ReferenceAnswers:
                 temporary = path.with_suffix(".part")
                 temporary.write_bytes(content)
                 temporary.replace(path)
+
+
+def pass_answers(answers: ReferenceAnswers) -> ReferenceAnswers:
+    """The task that holds the answers on the cluster (recomputable, unlike scattered data)."""
+    return answers

@@ -1,0 +1,108 @@
+"""`grader grade --scheduler`: a class graded on a real Dask cluster (a `dask scheduler` and two
+`dask worker` processes on 127.0.0.1) gets the gradebook and the per-student files a local
+`grader grade` writes, even with a worker killed -9 half-way; a student whose grading kills
+every worker it runs on is recorded as such, and the class goes on."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.class_outputs import assert_same_grades
+from tests.cluster_killer import KILLER
+from tests.cluster_processes import local_cluster
+from tests.test_batch import NOTEBOOK, make_class
+
+SIZE = 12  # students with notebooks (make_class adds one without)
+ASSIGNMENT = ["--assignment", Path(NOTEBOOK).stem, "--budget", "300"]
+
+
+def _command(submissions: Path, out: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "grader.cli", "grade", str(submissions), "--out", str(out),
+            *ASSIGNMENT, *args]
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+
+
+def _grade(submissions: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(_command(submissions, out, *args), env=_env(), capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def local_grades(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A class of 13 (full marks, templates, broken JSON, cloned repositories, notebooks that
+    kill their kernel or monkeypatch torch, no notebook at all), graded on this machine."""
+    root = tmp_path_factory.mktemp("class")
+    submissions = make_class(root, SIZE)
+    _grade(submissions, root / "local", "-j", "2")
+    return submissions, root / "local"
+
+
+def test_a_class_graded_on_a_dask_cluster_gets_the_local_gradebook(
+        local_grades: tuple[Path, Path], tmp_path: Path) -> None:
+    submissions, local = local_grades
+    with local_cluster(tmp_path / "cluster") as cluster:
+        done = _grade(submissions, tmp_path / "out", "--scheduler", cluster.address)
+        logs = [p.read_text() for p in (tmp_path / "cluster").glob("worker-*.log")]
+    assert "2 workers now" in done.stderr
+    assert_same_grades(local, tmp_path / "out")
+    assert len(pd.read_csv(tmp_path / "out" / "gradebook.csv")) == SIZE + 1
+    for log in (tmp_path / "out" / "students").glob("*/pytest.log"):  # forked by the daemon
+        assert "started fresh" not in log.read_text(encoding="utf-8"), log
+    assert not any("Traceback" in log for log in logs), logs
+
+
+def test_a_worker_killed_mid_run_loses_nothing_and_the_class_completes(
+        local_grades: tuple[Path, Path], tmp_path: Path) -> None:
+    submissions, local = local_grades
+    out = tmp_path / "out"
+    with local_cluster(tmp_path / "cluster") as cluster:
+        batch = subprocess.Popen(_command(submissions, out, "--scheduler", cluster.address),
+                                 env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        try:
+            deadline = time.monotonic() + 300
+            while len(list(out.glob("students/*/grade.json"))) < 3 \
+                    and time.monotonic() < deadline and batch.poll() is None:
+                time.sleep(0.2)
+            finished = {p: p.read_bytes() for p in out.glob("students/*/grade.json")}
+            cluster.kill(cluster.workers[0])  # kill -9, in the middle of a student
+            _, stderr = batch.communicate(timeout=600)
+        finally:
+            if batch.poll() is None:
+                batch.kill()
+                batch.wait()
+    assert batch.returncode == 0, stderr
+    assert 3 <= len(finished) < SIZE + 1
+    for path, content in finished.items():
+        assert path.read_bytes() == content, f"{path} was written again"
+    assert_same_grades(local, out)
+
+
+def test_a_student_whose_grading_kills_workers_is_recorded_and_never_blocks_the_class(
+        tmp_path: Path) -> None:
+    submissions = make_class(tmp_path, 3)
+    (submissions / KILLER).mkdir()
+    (submissions / KILLER / NOTEBOOK).write_bytes((submissions / "student00" / NOTEBOOK)
+                                                  .read_bytes())
+    killer = Path(__file__).with_name("cluster_killer.py")
+    with local_cluster(tmp_path / "cluster", nanny=True, preload=killer) as cluster:
+        _grade(submissions, tmp_path / "out", "--scheduler", cluster.address)
+    book = pd.read_csv(tmp_path / "out" / "gradebook.csv").set_index("student")
+    assert "stopped 2 cluster workers" in book.loc[KILLER, "reason"]
+    assert pd.isna(book.loc[KILLER, "total"])
+    assert book.loc["student00", "total"] > 0
+    record = json.loads((tmp_path / "out" / "students" / KILLER / "grade.json").read_text())
+    assert record["results"] is None and record["inputs"]["digest"]
