@@ -146,7 +146,7 @@ for epoch in range(epochs):
         why="two steps per epoch on parts of the data: the recorded cost is a mini-batch's",
     ),
     Case(
-        "integer_training_data",
+        "integer_data_in_the_sgd_loop",
         NB,
         (Edit("training-data", "X_train = torch.tensor([[1.0], [2.0], [3.0]])",
               "X_train = torch.tensor([[1], [2], [3]])"),),

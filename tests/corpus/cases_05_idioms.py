@@ -73,7 +73,7 @@ CASES = [
         why="the right draws in the drawn order: X's rows differ from the lesson's",
     ),
     Case(
-        "loop_runs_one_epoch_too_many",
+        "training_loop_runs_one_epoch_too_many",
         NB,
         (Edit("training", "for epoch in range(epochs):", "for epoch in range(epochs + 1):"),),
         fails={TRAINING: "one epoch too many"},
