@@ -61,12 +61,12 @@ def expect_close(actual: Any, expected: Any, name: str, *, rtol: float = RTOL,
         found = found.reshape(wanted.shape) if found.numel() == wanted.numel() else found
     if found.shape != wanted.shape:
         raise Feedback(f"{quoted(name)} should have shape {tuple(wanted.shape)}, "
-                       f"found {tuple(found.shape)}. {hint}".strip())
+                       f"found {tuple(found.shape)}. {hint}".strip(), cause="wrong shape")
     if bool(torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all()):
         return
     if not torch.isfinite(found).all() and torch.isfinite(wanted).all():
         raise Feedback(f"{quoted(name)} contains {_first_non_finite(found)}: the computation blew "
-                       f"up. {hint}".strip())
+                       f"up. {hint}".strip(), cause="NaN or infinite values")
     difference = (found - wanted).abs().nan_to_num(nan=float("inf"))
     allowed = atol + rtol * wanted.abs()
     worst = int((difference - allowed).argmax())
@@ -75,7 +75,8 @@ def expect_close(actual: Any, expected: Any, name: str, *, rtol: float = RTOL,
     raise Feedback(
         f"{quoted(name)} differs from {expected_from}{where}: expected {_number(wanted, worst)}, "
         f"found {_number(found, worst)} (off by {gap:.3g}; the grader accepts up to "
-        f"{allowed.reshape(-1)[worst].item():.2g}). {hint}".strip()
+        f"{allowed.reshape(-1)[worst].item():.2g}). {hint}".strip(),
+        cause=f"differs from {expected_from}",
     )
 
 

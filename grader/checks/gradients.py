@@ -37,12 +37,13 @@ def expect_steps_independent(step: str, start: Mapping[str, torch.Tensor],
                 f"({_show(second_move)}). Gradients accumulate: backward() adds to .grad, "
                 "so without a reset each step repeats all the earlier ones. Reset the "
                 f"gradients in every step ({name}.grad.zero_(), {name}.grad = None, or "
-                "optimizer.zero_grad()), before backward() or after the update: both work.")
+                "optimizer.zero_grad()), before backward() or after the update: both work.",
+                cause="gradients accumulate")
         raise Feedback(
             f"the second of two calls to {step} moved {name} to {_show(chained)}, but one "
             f"call from the same place moves it to {_show(single)}. {step} must do the same "
             "thing however many times it was called before: does it keep something between "
-            "calls?")
+            "calls?", cause="a step depends on earlier calls")
 
 
 def _show(values: torch.Tensor) -> str:

@@ -57,30 +57,34 @@ def expect_one_per_epoch(values: list[float], epochs: int, name: str, *,
         return
     counted = f"{quoted(name)} holds {found} losses, expected {epochs} (one per epoch)"
     if found == 0:
-        raise Feedback(f"{quoted(name)} is empty: append each epoch's loss (loss.item()) to it.")
+        raise Feedback(f"{quoted(name)} is empty: append each epoch's loss (loss.item()) to it.",
+                       cause="no loss recorded")
     if found == epochs + 1:
         raise Feedback(f"{counted}: one epoch too many. range(epochs + 1) runs epochs + 1 "
-                       "times: use range(epochs), or range(1, epochs + 1) to count from 1.")
+                       "times: use range(epochs), or range(1, epochs + 1) to count from 1.",
+                       cause="one epoch too many")
     if found == epochs - 1:
         raise Feedback(f"{counted}: one epoch short. range(1, epochs) runs epochs - 1 times: "
-                       "use range(epochs), or range(1, epochs + 1) to count from 1.")
+                       "use range(epochs), or range(1, epochs + 1) to count from 1.",
+                       cause="one epoch short")
     if found == 2 * epochs:
         raise Feedback(f"{counted}: twice as many. Either {loop} ran twice (a second loop, or "
                        "a cell that trains again: the grader runs every cell once, top to "
                        "bottom), or the loss was recorded twice per epoch (once per "
-                       "mini-batch?).")
+                       "mini-batch?).", cause="twice as many losses")
     if found > epochs and found % epochs == 0:
         raise Feedback(f"{counted}: {found // epochs} times as many. Either {loop} ran "
                        f"{found // epochs} times as many epochs, or it recorded a loss per "
                        "mini-batch: this lesson takes one step per epoch on all the data at "
-                       "once (full-batch gradient descent), and records that step's loss.")
+                       "once (full-batch gradient descent), and records that step's loss.",
+                       cause="more losses: more epochs or a loss per mini-batch")
     if found < epochs and epochs % found == 0:
         raise Feedback(f"{counted}: one for every {epochs // found}. Either {loop} ran "
                        f"{found} epochs (check `epochs` and the range), or it recorded only "
                        f"every {epochs // found}th loss: record every epoch's, not only the "
-                       "ones you print.")
+                       "ones you print.", cause="fewer losses: fewer epochs or only some")
     raise Feedback(f"{counted}. Train for exactly `epochs` epochs and append the loss once in "
-                   "each.")
+                   "each.", cause="another number of losses")
 
 
 def expect_finite(values: list[float], name: str) -> None:

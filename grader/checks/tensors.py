@@ -15,7 +15,8 @@ def expect_tensor(value: Any, name: str) -> torch.Tensor:
     if isinstance(value, torch.Tensor):
         return value
     raise Feedback(f"`{name}` should be a torch tensor, but it is {describe_value(value)} "
-                   f"({type(value).__name__}). Build it with torch.tensor(...).")
+                   f"({type(value).__name__}). Build it with torch.tensor(...).",
+                   cause="not a tensor")
 
 
 def expect_shape(value: torch.Tensor, shape: tuple[int, ...], name: str) -> None:
@@ -36,7 +37,8 @@ def expect_shape(value: torch.Tensor, shape: tuple[int, ...], name: str) -> None
         message += f" Drop the extra column: use shape ({shape[0]},), e.g. with .squeeze(1)."
     elif sorted(found) == sorted(shape):
         message += " The dimensions are swapped: check the order of rows and columns."
-    raise Feedback(message)
+    flat = len(shape) == 2 and shape[1] == 1 and found == (shape[0],)
+    raise Feedback(message, cause="(N,) where (N, 1) is needed" if flat else "wrong shape")
 
 
 def dtype_origin(found: torch.dtype, wanted: torch.dtype) -> str:
@@ -60,7 +62,7 @@ def expect_dtype(value: torch.Tensor, dtype: torch.dtype, name: str) -> None:
     if value.dtype == dtype:
         return
     raise Feedback(f"`{name}` should have dtype {dtype}, but it has {value.dtype}."
-                   f"{dtype_origin(value.dtype, dtype)}")
+                   f"{dtype_origin(value.dtype, dtype)}", cause=f"{value.dtype} data")
 
 
 def expect_tensor_like(value: Any, expected: torch.Tensor, name: str,
@@ -78,4 +80,5 @@ def expect_tensor_like(value: Any, expected: torch.Tensor, name: str,
 def expect_requires_grad(value: torch.Tensor, name: str) -> None:
     if not value.requires_grad:
         raise Feedback(f"`{name}` does not track gradients, so backward() cannot compute "
-                       f"its gradient. Create it with requires_grad=True.")
+                       f"its gradient. Create it with requires_grad=True.",
+                       cause="does not track gradients")

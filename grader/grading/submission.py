@@ -28,11 +28,11 @@ class Submission:
         """The value of `name` after the notebook ran; Feedback if it is missing or suspect."""
         reply = self._ask(ProbeRequest.value(name), f"reading `{name}`")
         if reply.status == "missing":
-            raise Feedback(self.diagnosis.missing(name))
+            raise _explained(self.diagnosis.missing(name))
         self._expect_ok(reply, f"reading `{name}`")
         failure = self.diagnosis.failed_definition(name)
         if failure:
-            raise Feedback(failure)
+            raise _explained(failure)
         return reply.value
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Call:
@@ -40,9 +40,10 @@ class Submission:
         what = f"calling {describe_call(name, args, kwargs)}"
         reply = self._ask(ProbeRequest.call(name, args, kwargs), what)
         if reply.status == "missing":
-            raise Feedback(self.diagnosis.missing(name))
+            raise _explained(self.diagnosis.missing(name))
         if reply.status == "not_callable":
-            raise Feedback(f"`{name}` should be a function, but it is a {reply.note}.")
+            raise Feedback(f"`{name}` should be a function, but it is a {reply.note}.",
+                           cause="not a function")
         self._expect_ok(reply, what, name)
         return Call(reply.value, reply.args, reply.kwargs)
 
@@ -50,13 +51,14 @@ class Submission:
         """Run a short grader scenario that uses the notebook's `needs`; returns its `result`."""
         reply = self._ask(ProbeRequest.scenario(code, needs, inputs), describe)
         if reply.status == "missing":
-            raise Feedback(self.diagnosis.missing(reply.names[0]))
+            raise _explained(self.diagnosis.missing(reply.names[0]))
         self._expect_ok(reply, describe, needs[0] if needs else "")
         return reply.value
 
     def _ask(self, request: ProbeRequest, what: str) -> ProbeReply:
         if self.result.problem and not self.live.alive and not self.result.cells:
-            raise Feedback(f"the notebook could not be graded: {self.result.problem}")
+            raise Feedback(f"the notebook could not be graded: {self.result.problem}",
+                           cause="the notebook could not be run")
         reply, _ = send(self.live, request, self.probe_timeout)
         return reply
 
@@ -64,18 +66,24 @@ class Submission:
         if reply.status == "ok":
             return
         if reply.status == "raised":
-            raise Feedback(self._raised(reply.error, what, function))
+            message = self._raised(reply.error, what, function)
+            raise Feedback(message, cause=NOT_IMPLEMENTED if message.startswith(NOT_IMPLEMENTED)
+                           else f"your code raised {reply.error.get('name', 'an error')}")
         if reply.status == "timeout":
             raise Feedback(f"{what} did not finish within {self.probe_timeout:.0f} s and was "
-                           "stopped. Is there a loop that never ends?")
+                           "stopped. Is there a loop that never ends?",
+                           cause="a call did not finish in time")
         if reply.status == "died":
-            raise Feedback(f"the kernel died while {what}: {reply.note}.")
+            raise Feedback(f"the kernel died while {what}: {reply.note}.",
+                           cause="the kernel died")
         if reply.status == "not_run":
-            raise Feedback(f"the grader could not go on with your notebook: {reply.note}.")
+            raise Feedback(f"the grader could not go on with your notebook: {reply.note}.",
+                           cause="the notebook stopped before this check")
         if reply.status == "unencodable":
             raise Feedback(f"{what} gave a value the grader cannot read: "
-                           f"{reply.error.get('message', '')}")
-        raise Feedback(f"the grader got no usable answer while {what}: {reply.note}")
+                           f"{reply.error.get('message', '')}", cause="an unreadable value")
+        raise Feedback(f"the grader got no usable answer while {what}: {reply.note}",
+                       cause="no usable answer")
 
     def _raised(self, error: dict[str, str], what: str, function: str) -> str:
         name, message, line = error.get("name", "?"), error.get("message", ""), error.get("line")
@@ -90,3 +98,18 @@ class Submission:
             return f"{NOT_IMPLEMENTED}: fill the blank in `{function}`{place}."
         return (f"{what} raised {name}: {message.rstrip().rstrip('.')}{where}."
                 f"{error_hint(name, message)}")
+
+
+def _explained(message: str) -> Feedback:
+    """A diagnosis of a missing or broken name, with the cause a report groups it by."""
+    if message.startswith(NOT_IMPLEMENTED):
+        cause = NOT_IMPLEMENTED
+    elif " stopped with " in message:
+        cause = "a cell stopped with an error"
+    elif " timed out" in message or " still running" in message:
+        cause = "a cell ran out of time"
+    elif "kernel" in message and "died" in message:
+        cause = "the kernel died"
+    else:
+        cause = "a name the grader reads is missing"
+    return Feedback(message, cause=cause)
