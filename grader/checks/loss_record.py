@@ -93,7 +93,8 @@ def expect_finite(values: list[float], name: str) -> None:
             raise Feedback(
                 f"training diverged: entry {position + 1} of {quoted(name)} is {value} (the loss "
                 "grew without bound). The steps are too large: try a smaller learning rate, "
-                "and check the update's sign (p -= lr * p.grad moves against the gradient).")
+                "and check the update's sign (p -= lr * p.grad moves against the gradient).",
+                cause="training diverged")
 
 
 def expect_recorded_start(first: float, start: float, after_one_step: float, name: str,
@@ -104,13 +105,13 @@ def expect_recorded_start(first: float, start: float, after_one_step: float, nam
     cause = matching_cause(first, suspects)
     if cause:
         raise Feedback(f"the first loss in {quoted(name)} is {first:.6g}, but the mean squared "
-                       f"error at the start is {start:.6g}. {cause}")
+                       f"error at the start is {start:.6g}. {cause}", cause=cause)
     raise Feedback(
         f"the first loss in {quoted(name)} is {first:.6g}, but the loss of all the training data "
         f"at the start is {start:.6g} ({after_one_step:.6g} after the first step). Each entry "
         "must be the loss of the whole training set at that epoch: not the loss of a "
         "mini-batch (this lesson takes one step per epoch on all the data), and not a value "
-        "typed in.")
+        "typed in.", cause="the recorded losses are not the training's")
 
 
 def expect_recorded_end(values: list[float], final: float, name: str, what: str) -> None:
@@ -125,7 +126,8 @@ def expect_recorded_end(values: list[float], final: float, name: str, what: str)
         f"the last loss in {quoted(name)} is {last:.6g}, but the loss of {what} is {final:.6g}: "
         "the recorded losses are not those of the training that produced them. Record "
         "loss.item() inside the training loop, every epoch, from the loss it minimises on all "
-        "the training data (not a mini-batch's, not values typed in).")
+        "the training data (not a mini-batch's, not values typed in).",
+        cause="the recorded losses are not the training's")
 
 
 def expect_below(values: list[float], threshold: float, name: str,
@@ -135,7 +137,7 @@ def expect_below(values: list[float], threshold: float, name: str,
         return
     cause = cause() if callable(cause) else cause
     raise Feedback(f"the last loss in {quoted(name)} is {values[-1]:.4g}, expected below "
-                   f"{threshold:g}. {cause}".strip())
+                   f"{threshold:g}. {cause}".strip(), cause=cause or "the loss stays too high")
 
 
 def _same(a: float, b: float) -> bool:

@@ -27,7 +27,8 @@ def expect_training_converged(losses: Sequence[float], threshold: float, name: s
     if values[-1] > values[0]:
         raise Feedback(f"the loss grew from {values[0]:.4g} to {values[-1]:.4g}: the steps "
                        "overshoot. Check the learning rate, the update's sign "
-                       f"(p -= lr * p.grad), and that gradients are reset. {hint}".strip())
+                       f"(p -= lr * p.grad), and that gradients are reset. {hint}".strip(),
+                       cause="the loss grew")
     expect_below(values, threshold, name, hint)
 
 
