@@ -127,6 +127,9 @@ def _table(ways: dict[str, Way], students: int, repeat: int, host: machine.Machi
              f"({', '.join(NOTEBOOKS)}), median of {repeat}",
              f"   {'':<34}{'class':>9}{'students/s':>12}{'per student':>13}"]
     for way in ways.values():
+        if way.failures:
+            lines.append(f"   {way.name:<34}  FAILED ({len(way.failures)} runs, below)")
+            continue
         lines.append(f"   {way.name:<34}{median(way.whole):8.2f}s"
                      f"{way.students_per_second(students):12.2f}"
                      f"{way.per_student(students):12.2f}s")
@@ -135,6 +138,8 @@ def _table(ways: dict[str, Way], students: int, repeat: int, host: machine.Machi
     marginal = dask.per_student(students) - local.per_student(students)
     total = (median(dask.whole) - median(local.whole)) / students
     verdict = "met" if marginal < GOAL else "NOT MET"
+    if local.failures or dask.failures:
+        verdict = "not measured: a run failed (below)"
     lines += ["", "Dask overhead per student over the local batch (-j 2, the same 2 graders):",
               f"   marginal: {marginal:+.3f} s   (goal < {GOAL} s: {verdict})",
               f"   whole class, total difference ÷ students: {total:+.3f} s",

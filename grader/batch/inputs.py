@@ -12,7 +12,6 @@ it: the records and the gradebook are the same whichever way.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -123,15 +122,24 @@ def grading_settings(course: Course, budget: float) -> dict[str, Any]:
     }
 
 
-@functools.cache
 def kit_identity(course_tests: Path) -> dict[str, str]:
     """The kit's version and the digest of its source (an editable install changes without a
-    new version), less any course tests kept inside it (this repository's); torch, Python."""
-    sources = [p for p in KIT_PACKAGE.rglob("*.py")
-               if not p.is_relative_to(course_tests) and "assignments" not in
-               p.relative_to(KIT_PACKAGE).parts[:1]]
-    return {"version": _version("torch-grader"), "source": _files_digest(sources, KIT_PACKAGE)[:16],
+    new version), less any course tests kept inside it (this repository's); torch, Python.
+    Hashed again only when a source file's size or time changed (a worker asks per task)."""
+    sources = sorted(p for p in KIT_PACKAGE.rglob("*.py")
+                     if not p.is_relative_to(course_tests)
+                     and "assignments" not in p.relative_to(KIT_PACKAGE).parts[:1])
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sources)
+    if stamp not in _KIT_IDENTITIES:
+        _KIT_IDENTITIES.clear()
+        _KIT_IDENTITIES[stamp] = {
+            "version": _version("torch-grader"),
+            "source": _files_digest(sources, KIT_PACKAGE)[:16],
             "torch": _version("torch"), "python": ".".join(map(str, sys.version_info[:2]))}
+    return _KIT_IDENTITIES[stamp]
+
+
+_KIT_IDENTITIES: dict[tuple[tuple[str, int, int], ...], dict[str, str]] = {}
 
 
 def _version(distribution: str) -> str:

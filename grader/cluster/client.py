@@ -10,6 +10,7 @@ kit is not this one's, stops the run as it stops a local batch.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,12 @@ def grade_on_cluster(submissions: Path, settings: BatchSettings, scheduler: str,
         with client:
             progress.note(f"grading {len(plan.todo)} students on {scheduler} "
                           f"({len(client.scheduler_info()['workers'])} workers now)")
-            _grade(client, distributed, plan, settings, notebooks, progress)
+            try:
+                _grade(client, distributed, plan, settings, notebooks, progress)
+            except KeyboardInterrupt:
+                print(f"\ninterrupted: {progress.done} of {len(plan.students)} students graded "
+                      "and kept; run the same command again to grade the rest", file=sys.stderr)
+                raise
     return write_book(settings, plan.students)
 
 
@@ -94,6 +100,10 @@ def _outcome(task: Any, student: Student, distributed: Any) -> dict[str, Any]:
         raise GraderError(f"lost the Dask scheduler or this run's tasks while grading "
                           f"{student.name} ({type(exc).__name__}: {exc}). Students graded so "
                           "far are kept: run the same command again to grade the rest") from None
+    except Exception as exc:  # the task itself failed on the worker (not the student's notebook)
+        raise GraderError(f"the cluster task of {student.name} failed ({type(exc).__name__}: "
+                          f"{exc}). Students graded so far are kept: fix the cause and run the "
+                          "same command again") from None
 
 
 def _write_student(settings: BatchSettings, student: Student, record: dict[str, Any],

@@ -56,7 +56,8 @@ def _grade(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any]:
     differing = [key for key in job.expected if job.expected[key] != mine.get(key)]
     if differing:
         raise WorkerMismatch(
-            f"the worker's {' and '.join(differing)} differ from the client's (course at "
+            f"the worker's {' and '.join(differing)} "
+            f"{'differs' if len(differing) == 1 else 'differ'} from the client's (course at "
             f"{course_root}): install the same kit and give every worker the same course, at "
             f"the client's path or at ${COURSE_ENV}")
     scratch = Path(tempfile.mkdtemp(prefix=f"{job.run}-", dir=_worker_folder()))
