@@ -106,3 +106,35 @@ def test_a_student_whose_grading_kills_workers_is_recorded_and_never_blocks_the_
     assert book.loc["student00", "total"] > 0
     record = json.loads((tmp_path / "out" / "students" / KILLER / "grade.json").read_text())
     assert record["results"] is None and record["inputs"]["digest"]
+
+
+def test_a_scheduler_killed_mid_run_loses_nothing_and_a_rerun_resumes(
+        local_grades: tuple[Path, Path], tmp_path: Path) -> None:
+    submissions, local = local_grades
+    out = tmp_path / "out"
+    with local_cluster(tmp_path / "first") as cluster:
+        batch = subprocess.Popen(_command(submissions, out, "--scheduler", cluster.address),
+                                 env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        try:
+            deadline = time.monotonic() + 300
+            while len(list(out.glob("students/*/grade.json"))) < 3 \
+                    and time.monotonic() < deadline and batch.poll() is None:
+                time.sleep(0.2)
+            assert cluster.scheduler is not None
+            cluster.kill(cluster.scheduler)
+            _, stderr = batch.communicate(timeout=120)
+        finally:
+            if batch.poll() is None:
+                batch.kill()
+                batch.wait()
+    assert batch.returncode == 2 and "lost the Dask scheduler" in stderr, stderr
+    finished = {p: p.read_bytes() for p in out.glob("students/*/grade.json")}
+    assert len(finished) < SIZE + 1
+
+    with local_cluster(tmp_path / "second") as cluster:
+        rerun = _grade(submissions, out, "--scheduler", cluster.address)
+    assert f"resuming: {len(finished)} of {SIZE + 1} students" in rerun.stderr
+    for path, content in finished.items():
+        assert path.read_bytes() == content, f"{path} was graded again"
+    assert_same_grades(local, out)
