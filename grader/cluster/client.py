@@ -10,6 +10,7 @@ kit is not this one's, stops the run as it stops a local batch.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import uuid
 from pathlib import Path
@@ -38,6 +39,7 @@ def grade_on_cluster(submissions: Path, settings: BatchSettings, scheduler: str,
     progress = Progress(len(plan.students), len(plan.students) - len(plan.todo))
     plan.announce()
     if plan.todo:
+        _check_reachable(scheduler)  # before the reference check: say so at once
         if settings.warm:  # the reference check is forked from here: before the client's threads
             from grader.preforked.warm_start import warm_start
 
@@ -120,6 +122,19 @@ def _write_student(settings: BatchSettings, student: Student, record: dict[str, 
         temporary.write_bytes(content)
         temporary.replace(folder / name)
     write_record(folder, record)
+
+
+def _check_reachable(scheduler: str) -> None:
+    """A plain connection to a tcp:// scheduler (no thread: the reference check forks next)."""
+    scheme, _, rest = scheduler.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("", "tcp") or not port.isdigit():
+        return  # another transport: the Dask client says what is wrong, if anything
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=10).close()
+    except OSError as exc:
+        raise UserError(f"could not reach the Dask scheduler at {scheduler} ({exc}): start it "
+                        "(`dask scheduler`) or give its address, tcp://HOST:PORT") from None
 
 
 def _distributed() -> Any:
