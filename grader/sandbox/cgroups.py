@@ -14,6 +14,7 @@ the next kernel that starts.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import time
@@ -88,7 +89,7 @@ def remove_group(name: str) -> None:
     """Remove a kernel's group once its supervisor is gone (the grader kills supervisors
     outright when it shuts a kernel down, so they cannot always clean up themselves)."""
     try:
-        places = hierarchies()
+        places = _known_hierarchies()
     except (CgroupUnavailable, OSError):
         return
     for place in places:
@@ -96,6 +97,12 @@ def remove_group(name: str) -> None:
         if folder.is_dir():
             with contextlib.suppress(OSError):
                 _empty_and_remove(folder)
+
+
+@functools.cache
+def _known_hierarchies() -> list[Hierarchy]:
+    """hierarchies(), found once per process (the grader removes a group per kernel)."""
+    return hierarchies()
 
 
 def group_name(supervisor_pid: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import dataclass
 
 from grader.sandbox import cgroups, filesystem, landlock, limits, private_root, supervisor
 from grader.sandbox import syscalls as sc
@@ -29,6 +30,34 @@ from grader.sandbox.policy import (
 
 DEBUG_ENV = "GRADER_SANDBOX_DEBUG"  # set: a kernel's stderr stays the grader's (to debug the kit)
 UNSHARED = sc.CLONE_NEWNS | sc.CLONE_NEWNET | sc.CLONE_NEWIPC | sc.CLONE_NEWUTS
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What `prepare` did: the kernel is the child of its supervisor, in its namespaces."""
+
+    uid: int | None = None
+    error: str | None = None  # why it could not: the kernel then refuses to start
+
+
+_prepared: Prepared | None = None
+
+
+def prepare(policy: SandboxPolicy) -> None:
+    """What needs no path of the kernel's, done ahead: a spare kernel of the fork server does
+    this while it waits for its request, so that a kernel starts no slower in its sandbox (its
+    supervisor forked, its cgroup made, its namespaces entered). Returns in the kernel; the
+    calling process becomes its supervisor."""
+    global _prepared
+    if NAMESPACES not in policy.layers:
+        return
+    try:
+        uid = supervisor.split(policy).uid
+        sc.unshare(UNSHARED)
+    except Exception as exc:  # said when the kernel would start: it never does
+        _prepared = Prepared(error=f"{type(exc).__name__}: {exc}")
+        return
+    _prepared = Prepared(uid)
 
 
 def enter_sandbox(policy: SandboxPolicy, connection_file: str) -> None:
@@ -51,8 +80,14 @@ def _enter(policy: SandboxPolicy, connection_file: str) -> None:
     layout = filesystem.plan(work, channels, protected)
     uid = None
     if NAMESPACES in layers:
-        uid = supervisor.split(policy).uid
-        sc.unshare(UNSHARED)
+        if _prepared is None:
+            prepare(policy)
+        assert _prepared is not None
+        if _prepared.error:
+            raise OSError(_prepared.error)
+        uid = _prepared.uid
+        # The parent a launcher names is outside the kernel's PID namespace: none is visible.
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
         if uid is not None:
             for path in (channels, connection_file):
                 os.chown(path, uid, uid)

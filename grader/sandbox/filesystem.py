@@ -12,6 +12,7 @@ files; together, a mistake in one is caught by the other.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import site
 import sys
@@ -62,6 +63,7 @@ def readable_paths(protected: tuple[str, ...] = ()) -> list[str]:
                        for secret in protected)]
 
 
+@functools.cache
 def python_installation() -> list[str]:
     """The interpreter's prefixes and site-packages folders (a venv's and its base's), and the
     folders their .pth files add (packages installed elsewhere, shared between venvs)."""

@@ -388,8 +388,11 @@ class ForkRefused(Exception):
 
 
 def become_kernel(request_fd: int, set_by_imports: dict[str, str]) -> int:
-    """In a fresh child: wait for the request, then turn into a kernel exactly as kernel_main."""
+    """In a fresh child: wait for the request, then turn into a kernel exactly as kernel_main.
+    With a sandbox, what needs no path of the kernel's is done before waiting (enter.prepare):
+    this process becomes the kernel's supervisor and the kernel, its child, waits instead."""
     os.setsid()
+    _prepare_sandbox()
     with os.fdopen(request_fd, "rb") as pipe:
         raw = pipe.read(MAX_REQUEST)
     if not raw:  # the server shut down, or replaced this spare: it ran nothing to clean up
@@ -399,7 +402,7 @@ def become_kernel(request_fd: int, set_by_imports: dict[str, str]) -> int:
 
     os.chdir(request["cwd"])
     os.environ.clear()
-    os.environ.update(request["env"], JPY_PARENT_PID=str(os.getppid()))  # the server
+    os.environ.update(request["env"], JPY_PARENT_PID=str(os.getppid()))  # as launchers do
     for name, value in set_by_imports.items():
         os.environ.setdefault(name, value)
     sys.argv = [kernel_main.__file__, *request["argv"]]
@@ -407,6 +410,16 @@ def become_kernel(request_fd: int, set_by_imports: dict[str, str]) -> int:
     # ipykernel stops a kernel whose parent dies; the parent of this one is the server.
     kernel_main.main([*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
     return 0
+
+
+def _prepare_sandbox() -> None:
+    from grader.sandbox.policy import SandboxPolicy
+
+    policy = SandboxPolicy.from_env()  # the server's own: a request's must be the same
+    if policy.active and sys.platform == "linux":
+        from grader.sandbox.enter import prepare
+
+        prepare(policy)
 
 
 def _exit_child(code: int) -> None:
