@@ -87,16 +87,28 @@ def create(places: list[Hierarchy], name: str, memory_mb: int | None,
 
 def remove_group(name: str) -> None:
     """Remove a kernel's group once its supervisor is gone (the grader kills supervisors
-    outright when it shuts a kernel down, so they cannot always clean up themselves)."""
-    try:
-        places = _known_hierarchies()
-    except (CgroupUnavailable, OSError):
-        return
-    for place in places:
+    outright when it shuts a kernel down, so they cannot always clean up themselves). Without
+    waiting: a kernel whose namespace is still being torn down keeps its group busy a moment;
+    then the next kernel's supervisor removes it (see `sweep`), or the end of a batch."""
+    for place in _places():
         folder = place.parent / name
-        if folder.is_dir():
-            with contextlib.suppress(OSError):
-                _empty_and_remove(folder)
+        with contextlib.suppress(OSError):
+            _kill_members(folder)
+            folder.rmdir()
+
+
+def sweep() -> None:
+    """Remove every group whose supervisor is gone, waiting for their processes to exit."""
+    for place in _places():
+        if place.parent.is_dir():
+            _sweep(place.parent)
+
+
+def _places() -> list[Hierarchy]:
+    try:
+        return _known_hierarchies()
+    except (CgroupUnavailable, OSError):
+        return []
 
 
 @functools.cache
@@ -156,14 +168,8 @@ def _sweep(parent: Path) -> None:
 def _empty_and_remove(folder: Path) -> None:
     """Kill what is left in the group, then remove it (a process that is still exiting keeps
     its group busy for a few milliseconds: try again until it is gone)."""
-    kill = folder / "cgroup.kill"
     for _ in range(KILL_ROUNDS):
-        pids = _members(folder)
-        if kill.exists() and pids:
-            kill.write_text("1")
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        _kill_members(folder)
         try:
             folder.rmdir()
             return
@@ -171,6 +177,15 @@ def _empty_and_remove(folder: Path) -> None:
             return
         except OSError:  # busy
             time.sleep(0.01)
+
+
+def _kill_members(folder: Path) -> None:
+    pids = _members(folder)
+    if pids and (folder / "cgroup.kill").exists():
+        (folder / "cgroup.kill").write_text("1")
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _members(folder: Path) -> list[int]:

@@ -251,6 +251,10 @@ def stop_all() -> None:
         _servers.clear()
     for server in servers:
         server.close()
+    if servers and sys.platform == "linux":  # the groups of the kernels it forked, left behind
+        from grader.sandbox.cgroups import sweep
+
+        sweep()
 
 
 def _readable(fd: int) -> bool:
