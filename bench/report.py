@@ -54,7 +54,7 @@ def class_table(result: ClassResult, floor: float, notebooks: list[str]) -> list
              f"   runner: {result.command}",
              "   " + ("warm and cold runs alternate (ABBA); " if len(modes) > 1 else "")
              + "1 uncounted warm-up run",
-             f"     {'':<44}" + "".join(f"{m.mode:>10}" for m in modes)]
+             f"     {'':<44}" + "".join(f"{m.mode:>13}" for m in modes)]
     rows: list[tuple[str, Callable[[ModeResult], str]]] = [
         ("1 worker : total", lambda m: f"{_s(m.serial.total_seconds)} s"),
         (f"{workers} workers: total", lambda m: f"{_s(m.parallel.total_seconds)} s"),
@@ -68,7 +68,7 @@ def class_table(result: ClassResult, floor: float, notebooks: list[str]) -> list
         ("1 worker : one student, median", lambda m: f"{_s(m.median_student_seconds)} s"),
         ("1 worker : full marks", lambda m: f"{m.full_marks:>4} of {len(m.serial.per_student)}"),
     ]
-    lines += [f"     {label:<44}" + "".join(f"{cell(m):>10}" for m in modes)
+    lines += [f"     {label:<44}" + "".join(f"{cell(m):>13}" for m in modes)
               for label, cell in rows]
     lines += _slopes(first, workers)
     lines += [f"     FAILED: {failure}" for m in modes for failure in m.failures]

@@ -70,7 +70,10 @@ def grade(submissions: Path, cache: Path, *extra: str, notebooks: tuple[str, ...
         env = env or {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
         done = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=900)
-    results = json.loads((report / "results.json").read_text(encoding="utf-8"))
+    written = report / "results.json"
+    assert written.exists(), (f"pytest wrote no results.json (exit {done.returncode}):\n"
+                              f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    results = json.loads(written.read_text(encoding="utf-8"))
     verdicts = {
         test["name"].partition(": ")[2]: Verdict(test["status"], test["score"],
                                                  test["max_score"], test["output"])
