@@ -79,6 +79,7 @@ def test_a_suspect_that_cannot_be_computed_points_nowhere() -> None:
     (3000, "per mini-batch"),
     (100, "ran 100 epochs"),
     (0, "is empty"),
+    (1, "inside the loop"),
     (1234, "exactly `epochs` epochs"),
 ])
 def test_a_wrong_number_of_losses_is_counted_and_explained(count: int, phrase: str) -> None:

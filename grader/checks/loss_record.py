@@ -32,8 +32,10 @@ def recorded_numbers(value: Any, name: str) -> list[float]:
     if _is_array(value) and value.ndim == 1:
         return [float(v) for v in value]
     if not isinstance(value, (list, tuple)):
-        raise Feedback(f"{quoted(name)} should be a list of numbers, one per epoch "
-                       f"({name}.append(loss.item())), but it is {_kind(value)}.")
+        how = (f"{name}.append(loss.item())" if quoted(name) != name else
+               "append loss.item() to a list every epoch, and return the list")
+        raise Feedback(f"{quoted(name)} should be a list of numbers, one per epoch ({how}), "
+                       f"but it is {_kind(value)}.")
     numbers, odd = [], []
     for position, item in enumerate(value):
         number = _number(item)
@@ -67,6 +69,11 @@ def expect_one_per_epoch(values: list[float], epochs: int, name: str, *,
         raise Feedback(f"{counted}: one epoch short. range(1, epochs) runs epochs - 1 times: "
                        "use range(epochs), or range(1, epochs + 1) to count from 1.",
                        cause="one epoch short")
+    if found == 1:
+        raise Feedback(f"{quoted(name)} holds a single loss, expected {epochs} (one per epoch): "
+                       "the append ran once. Put it inside the loop, indented under the `for` "
+                       "with the rest of the epoch's steps, so that it runs every epoch (not "
+                       "once, after the loop).", cause="one loss: the append is outside the loop")
     if found == 2 * epochs:
         raise Feedback(f"{counted}: twice as many. Either {loop} ran twice (a second loop, or "
                        "a cell that trains again: the grader runs every cell once, top to "

@@ -133,6 +133,10 @@ _MESSAGE_HINTS = (
                 r"for [*-]: 'float' and 'NoneType'"),
      " A parameter's .grad is None: backward() never reached it. Either the loss does not use "
      "that parameter (is it left out of the prediction?), or backward() did not run before."),
+    (re.compile(r"'(float|int)' object is not subscriptable"),
+     " A number was indexed like a list ([-1], [0]): a value that should be a list, such as "
+     "the list of losses a training function returns, is a single number. Check what it "
+     "returns: the whole list, not only the last loss."),
     (re.compile(r"leaf Variable that requires grad is being used in an in-place"),
      " Update parameters inside `with torch.no_grad():` (or through p.data), so that autograd "
      "does not record the update."),
