@@ -87,6 +87,14 @@ def _training_cause(submission, reference) -> str | None:
         return ("Your recorded losses are the mean squared error of the model's "
                 "probabilities: it was trained on the MSE, not the binary cross-entropy. "
                 "Train with F.binary_cross_entropy (or nn.BCELoss).")
+    rows = y.shape[0]
+    if _near(last, rows * binary_cross_entropy(probabilities, y)) and not _near(
+            last, binary_cross_entropy(probabilities, y)):
+        return (f"Your recorded losses are the sum of the binary cross-entropies of the "
+                f"{rows} points, {rows} times their mean (reduction='sum', or .sum() instead "
+                f"of .mean()): every step was {rows} times larger than the lesson's. Use the "
+                "mean: F.binary_cross_entropy (or nn.BCELoss()) with its default "
+                "reduction='mean'.")
     if _near(last, binary_cross_entropy(probabilities.sigmoid(), y)):
         return ("Your recorded losses are the binary cross-entropy of sigmoid(model(X)): the "
                 "sigmoid is applied twice. nn.BCEWithLogitsLoss and "
@@ -147,8 +155,12 @@ def test_training_records_a_loss_per_epoch_that_ends_below_the_threshold(submiss
     if probabilities.shape != y.shape:
         raise Feedback(f"`model(X_train)` has shape {tuple(probabilities.shape)}, expected "
                        f"{tuple(y.shape)}: one probability per row.")
+    # the losses of the training, whichever loss it minimised: the lesson's, the MSE, the
+    # sum over the points, or a second sigmoid (the test of the model's probabilities names
+    # the cause: charged once, there)
     candidates = [binary_cross_entropy(probabilities, y),
                   ((probabilities - y) ** 2).mean().item(),
+                  y.shape[0] * binary_cross_entropy(probabilities, y),
                   binary_cross_entropy(probabilities.sigmoid(), y)]
     nearest = min(candidates, key=lambda c: abs(c - values[-1]))
     expect_recorded_end(values, nearest, "losses", "your trained model on X_train")
