@@ -8,16 +8,20 @@ again so that the grader reads the same thing there (grader/cluster/job.py).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.execution.loading import NOTEBOOK_LIMIT
+
 FILE, ABSENT, FOLDER, OUTSIDE = "file", "absent", "folder", "link-outside"
+SPECIAL = "not-a-file"  # a FIFO, socket or device: never read (a FIFO would block forever)
 
 
 @dataclass(frozen=True)
 class SubmittedNotebook:
     name: str  # e.g. 01_tensors_and_loss.ipynb
-    kind: str  # FILE, ABSENT, FOLDER, or OUTSIDE (a link out of the student's folder: refused)
+    kind: str  # FILE, ABSENT, FOLDER, SPECIAL or OUTSIDE (a link out of the student's folder)
     content: bytes = b""
 
 
@@ -27,8 +31,11 @@ def submitted_notebook(folder: Path, name: str) -> SubmittedNotebook:
         return SubmittedNotebook(name, OUTSIDE)
     if path.is_dir():
         return SubmittedNotebook(name, FOLDER)
+    if path.exists() and not path.is_file():
+        return SubmittedNotebook(name, SPECIAL)
     try:
-        return SubmittedNotebook(name, FILE, path.read_bytes())
+        with path.open("rb") as handle:  # past the limit, the loader reads no further either
+            return SubmittedNotebook(name, FILE, handle.read(NOTEBOOK_LIMIT + 1))
     except OSError:
         return SubmittedNotebook(name, ABSENT)
 
@@ -41,5 +48,7 @@ def lay_out(notebook: SubmittedNotebook, folder: Path) -> None:
         path.write_bytes(notebook.content)
     elif notebook.kind == FOLDER:
         path.mkdir()
+    elif notebook.kind == SPECIAL:
+        os.mkfifo(path)
     elif notebook.kind == OUTSIDE:
         path.symlink_to(folder.parent / f"outside-{notebook.name}")  # refused, as it was

@@ -1,15 +1,20 @@
 """nbclient's NotebookClient, with a cap on how much output one cell may produce.
 
 A cell that prints in a loop for minutes would otherwise fill the grader's memory.
-Probe replies (the grader's own mimetype) are never capped.
+Probe replies (the grader's own mimetype) have a cap of their own, and only while a probe
+runs: a cell that publishes that mimetype itself is capped like any output. No message the
+kernel publishes is read past MESSAGE_LIMIT bytes (ZeroMQ drops it unread).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import zmq
 from jupyter_client.client import KernelClient
 from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async, run_hook, run_sync
 from nbformat import NotebookNode
 
@@ -26,6 +31,19 @@ def _message_size(msg: dict[str, Any]) -> int:
 
 
 PROBE_REPLY_LIMIT = 64 * 1024 * 1024  # bytes: a loss history of a million floats is ~20 MB
+MESSAGE_LIMIT = 2 * PROBE_REPLY_LIMIT  # bytes of one message from the kernel, any channel
+
+
+def cap_output_messages(client: KernelClient) -> None:
+    """Connect `client`'s iopub channel (all of a kernel's output) so that it drops, unread,
+    a message over MESSAGE_LIMIT: a kernel that sends a gigabyte of output in one message must
+    not cost the grader gigabytes. (Only iopub: a dropped shell reply would leave nbclient
+    waiting for it.)"""
+    client.context.setsockopt(zmq.MAXMSGSIZE, MESSAGE_LIMIT)
+    try:
+        assert client.iopub_channel is not None  # created now, with the cap
+    finally:
+        client.context.setsockopt(zmq.MAXMSGSIZE, -1)
 
 
 def _is_probe_reply(msg: dict[str, Any]) -> bool:
@@ -40,6 +58,8 @@ class GradingClient(NotebookClient):
         self.output_limit_bytes = output_limit_bytes
         self.output_used = 0
         self.output_truncated = False
+        self.probe_used = 0
+        self.expecting_probe = False
         self.last_reply: dict[str, Any] | None = None
         self.on_cell_executed = self._remember_reply
 
@@ -48,6 +68,7 @@ class GradingClient(NotebookClient):
         assert self.km is not None
         try:
             self.kc = self.km.client()
+            cap_output_messages(self.kc)
             await ensure_async(self.kc.start_channels())
             await wait_until_ready(self.kc, self.startup_timeout)
         except Exception:
@@ -59,11 +80,29 @@ class GradingClient(NotebookClient):
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
+    async def _async_poll_kernel_alive(self) -> None:
+        """nbclient's, which outlives a cell ended by a malformed message (the runner then
+        stops the kernel): it ends quietly once the kernel client is gone."""
+        while True:
+            await asyncio.sleep(1)
+            if self.kc is None:
+                return
+            try:
+                await self._async_check_alive()
+            except DeadKernelError:
+                if self.task_poll_for_reply is not None:
+                    self.task_poll_for_reply.cancel()
+                return
+
     def _remember_reply(self, cell: NotebookNode, cell_index: int, execute_reply: Any) -> None:
         self.last_reply = execute_reply
 
-    def start_cell(self) -> None:
+    def start_cell(self, probe: bool = False) -> None:
+        """Before each cell; `probe`: it is one of the grader's probes (whose replies only are
+        read as replies)."""
         self.output_used = 0
+        self.probe_used = 0
+        self.expecting_probe = probe
         self.output_truncated = False
         self.last_reply = None
 
@@ -71,8 +110,9 @@ class GradingClient(NotebookClient):
         self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
     ) -> NotebookNode | None:
         size = _message_size(msg)
-        if _is_probe_reply(msg):
-            if size > PROBE_REPLY_LIMIT:  # kept out of the grader's memory
+        if self.expecting_probe and _is_probe_reply(msg):
+            self.probe_used += size
+            if self.probe_used > PROBE_REPLY_LIMIT:  # kept out of the grader's memory
                 self.output_truncated = True
                 return None
         else:

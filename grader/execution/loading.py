@@ -26,13 +26,17 @@ def load_notebook(path: Path, within: Path | None = None) -> NotebookNode:
         raise UnreadableNotebook(f"the notebook {path.name} was not found in {path.parent}")
     if path.is_dir():
         raise UnreadableNotebook(f"{path.name} is a folder, not a notebook file")
+    if not path.is_file():  # a FIFO would block the grader's read forever, a device not end
+        raise UnreadableNotebook(f"{path.name} is not a regular file (a pipe, a socket or a "
+                                 "device): submit the notebook file itself")
     if path.stat().st_size > NOTEBOOK_LIMIT:
-        raise UnreadableNotebook(
-            f"{path.name} is {path.stat().st_size / 2**20:.0f} MB, more than the grader reads "
-            f"({NOTEBOOK_LIMIT / 2**20:.0f} MB): clear its outputs (Edit > Clear Outputs of "
-            "All Cells), save, and submit it again")
+        raise _too_big(path.name, path.stat().st_size)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:  # at most the limit, even if the file grows meanwhile
+            data = handle.read(NOTEBOOK_LIMIT + 1)
+        if len(data) > NOTEBOOK_LIMIT:
+            raise _too_big(path.name, len(data))
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableNotebook(f"{path.name} could not be read as text: {exc}") from None
     if not text.strip():
@@ -43,6 +47,10 @@ def load_notebook(path: Path, within: Path | None = None) -> NotebookNode:
         raise UnreadableNotebook(
             f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
             "Was it edited outside Jupyter, or saved half-way? Re-save it from Jupyter."
+        ) from None
+    except RecursionError:  # [[[[...]]]] nested deeper than Python's parser goes
+        raise UnreadableNotebook(
+            f"{path.name} is JSON nested far deeper than a notebook: re-save it from Jupyter"
         ) from None
     try:
         notebook = nbformat.reads(json.dumps(raw), as_version=4)
@@ -55,3 +63,10 @@ def load_notebook(path: Path, within: Path | None = None) -> NotebookNode:
     if not any(cell.cell_type == "code" for cell in notebook.cells):
         raise UnreadableNotebook(f"{path.name} has no code cells: there is nothing to run")
     return notebook
+
+
+def _too_big(name: str, size: int) -> UnreadableNotebook:
+    return UnreadableNotebook(
+        f"{name} is {size / 2**20:.0f} MB, more than the grader reads "
+        f"({NOTEBOOK_LIMIT / 2**20:.0f} MB): clear its outputs (Edit > Clear Outputs of "
+        "All Cells), save, and submit it again")

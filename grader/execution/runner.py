@@ -33,6 +33,9 @@ TIMEOUT_ENAME = "GraderCellTimeout"  # the error nbclient reports for a cell it 
 DIED_NOTE = (
     "the kernel process died (os._exit(), a crash, or more memory than the grader allows)"
 )
+UNREADABLE_NOTE = (
+    "the kernel sent the grader a message it could not read ({}), so it was stopped"
+)
 
 
 @dataclass
@@ -65,7 +68,8 @@ class LiveNotebook:
     def alive(self) -> bool:
         return self._client is not None and self.stopped_because is None
 
-    def run_code(self, source: str, timeout: float, store_history: bool = False) -> CodeRun:
+    def run_code(self, source: str, timeout: float, store_history: bool = False,
+                 probe: bool = False) -> CodeRun:
         """Run code in the kernel after the notebook (used by probes)."""
         if not self.alive:
             return CodeRun(CellStatus.NOT_RUN, note=self.stopped_because)
@@ -73,7 +77,7 @@ class LiveNotebook:
         nb = self._client.nb
         nb.cells.append(new_code_cell(source))
         try:
-            return self._execute(nb.cells[-1], len(nb.cells) - 1, timeout, store_history)
+            return self._execute(nb.cells[-1], len(nb.cells) - 1, timeout, store_history, probe)
         finally:
             nb.cells.pop()
 
@@ -87,15 +91,15 @@ class LiveNotebook:
                 f"{budget:.0f} s: earlier calls to your functions were too slow or did not "
                 "finish"))
         started = time.monotonic()
-        run = self.run_code(source, min(timeout, self.probe_seconds_left))
+        run = self.run_code(source, min(timeout, self.probe_seconds_left), probe=True)
         self.probe_seconds_left -= time.monotonic() - started
         return run
 
     def _execute(self, cell: NotebookNode, index: int, timeout: float,
-                 store_history: bool = True) -> CodeRun:
+                 store_history: bool = True, probe: bool = False) -> CodeRun:
         client = self._client
         assert client is not None
-        client.start_cell()
+        client.start_cell(probe)
         # nbclient counts whole seconds: round down, so a cell cut short by the notebook's
         # budget never runs past it.
         client.timeout = max(1, math.floor(timeout))
@@ -106,7 +110,11 @@ class LiveNotebook:
             self._stop(DIED_NOTE)
             return CodeRun(CellStatus.KERNEL_DIED, note=DIED_NOTE,
                            seconds=time.monotonic() - started)
-        content = (client.last_reply or {}).get("content", {})
+        except Exception as exc:  # a malformed message: the kernel is the student's to forge
+            note = UNREADABLE_NOTE.format(type(exc).__name__)
+            self._stop(note)
+            return CodeRun(CellStatus.KERNEL_DIED, note=note, seconds=time.monotonic() - started)
+        content = _reply_content(client.last_reply)
         if content.get("ename") == TIMEOUT_ENAME:
             self._check_responsive()
             return CodeRun(CellStatus.TIMEOUT, list(cell.get("outputs", [])),
@@ -121,8 +129,8 @@ class LiveNotebook:
             self._stop("an earlier cell called exit() or quit() and shut the kernel down")
             return CodeRun(CellStatus.ERROR, outputs, "SystemExit", note, note, seconds)
         if content.get("status") == "error":
-            return CodeRun(CellStatus.ERROR, outputs, content.get("ename"),
-                           content.get("evalue"), note, seconds)
+            return CodeRun(CellStatus.ERROR, outputs, _text(content.get("ename")),
+                           _text(content.get("evalue")), note, seconds)
         return CodeRun(CellStatus.OK, outputs, note=note, seconds=seconds)
 
     def _check_responsive(self) -> None:
@@ -138,9 +146,12 @@ class LiveNotebook:
         except DeadKernelError:
             self._stop(DIED_NOTE)
             return
+        except Exception as exc:  # a malformed message (see _execute)
+            self._stop(UNREADABLE_NOTE.format(type(exc).__name__))
+            return
         finally:
             client.nb.cells.pop()
-        if (client.last_reply or {}).get("content", {}).get("ename") == TIMEOUT_ENAME:
+        if _reply_content(client.last_reply).get("ename") == TIMEOUT_ENAME:
             self._stop("an earlier cell timed out and the kernel did not stop when interrupted")
 
     def _stop(self, reason: str) -> None:
@@ -239,9 +250,22 @@ def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
                       error_message=run.error_message, seconds=run.seconds, note=run.note, **base)
 
 
+def _reply_content(reply: Any) -> dict[str, Any]:
+    """An execute_reply's content, as a dict whatever the kernel sent."""
+    content = reply.get("content") if isinstance(reply, dict) else None
+    return content if isinstance(content, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    """An error's name or message as text (a forged reply may hold anything there)."""
+    return None if value is None else value if isinstance(value, str) else repr(value)[:1000]
+
+
 def _asked_to_exit(reply_content: dict[str, Any]) -> bool:
     """IPython's exit()/quit() succeed, then ask the kernel to shut down (an 'ask_exit' payload)."""
-    return any(p.get("source") == "ask_exit" for p in reply_content.get("payload", []))
+    payload = reply_content.get("payload")
+    return isinstance(payload, list) and any(
+        isinstance(p, dict) and p.get("source") == "ask_exit" for p in payload)
 
 
 def _heading(markdown: str) -> str | None:

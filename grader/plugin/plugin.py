@@ -30,6 +30,7 @@ from grader.plugin.scoring import (
     TITLE_KEY,
 )
 from grader.plugin.student_text import TRACEBACK_LIMIT, student_text
+from grader.reports.sanitize import one_paragraph
 from grader.sandbox import describe_sandbox
 
 
@@ -154,20 +155,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
                               ) -> Iterator[None]:
     """A failure's message, as students and reports see it: the message alone (no traceback
     of the kit, no test source: hidden tests stay hidden), cleaned of escape sequences and
-    other tricks, without the grader's secrets or the TA's paths."""
+    other tricks, on one line (a line of its own could pass for the grader's), without the
+    grader's secrets or the TA's paths."""
     report: pytest.TestReport = yield
     excinfo = call.excinfo
     if excinfo is None or not report.failed:
         return report
     safe = student_text(item.config)
     if isinstance(excinfo.value, Feedback | GraderError):
-        message = safe(str(excinfo.value))
+        message = one_paragraph(safe(str(excinfo.value)))
         report.longrepr = message
         cause = getattr(excinfo.value, "cause", None) or (
             KIT_ERROR_CAUSE if isinstance(excinfo.value, GraderError) else None)
     else:  # a check that broke on what the notebook gave it, or a bug of the kit
-        message = safe(f"the grader could not finish this check: {type(excinfo.value).__name__}: "
-                       f"{excinfo.value}")
+        message = one_paragraph(safe(
+            f"the grader could not finish this check: {type(excinfo.value).__name__}: "
+            f"{excinfo.value}"))
         report.longrepr = safe(report.longreprtext, limit=TRACEBACK_LIMIT)  # for the TA
         cause = f"unexpected {type(excinfo.value).__name__}"
     report.user_properties.append((MESSAGE_KEY, message))

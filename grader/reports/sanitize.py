@@ -43,6 +43,16 @@ def clean(text: str, limit: int = LIMIT) -> str:
     return text
 
 
+LINE_BREAK = " ⏎ "  # where a message had a line break
+
+
+def one_paragraph(text: str) -> str:
+    """`text` on one line, its line breaks shown as ⏎. The kit's messages are one paragraph:
+    a line break in one comes from the notebook (an exception's message, a class's name), and
+    a line of its own could read as the grader's ("total 10 / 10", "## Grade: ...")."""
+    return LINE_BREAK.join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def clean_name(name: str, limit: int = 200) -> str:
     """A student's or a file's name for one line of a report (a CSV cell too: a leading
     =, +, - or @ would make a spreadsheet run it as a formula)."""

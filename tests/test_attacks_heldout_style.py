@@ -1,0 +1,191 @@
+"""Attacks beyond the corpus of tests/attacks/, aimed at the grader's own process rather than
+at the sandbox: messages a kernel forges on its channels, output sent as one enormous message,
+the probe's mimetype published by a student cell, notebooks that are pipes or nested JSON, and
+error messages whose lines imitate the grade. Each must cost the attacker their own grade at
+most: the grader neither raises (a crash of the kit, or a run per test), nor hangs, nor holds
+the attacker's gigabytes, nor shows text that reads like its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from grader.batch.submitted import SPECIAL, lay_out, submitted_notebook
+from grader.execution.result import CellStatus
+from grader.execution.runner import run_notebook
+from grader.execution.settings import ExecutionSettings
+from grader.probing.probe import ProbeRequest, send
+from tests.attacks.outside import grading_env, unsafe_text
+from tests.attacks.payload import FAKE_SCORE
+from tests.corpus.harness import ASSIGNMENTS, ROOT, grade
+from tests.helpers import write_notebook
+from tests.test_attacks_in_kernel import require_every_layer
+
+RAW = """\
+kernel = get_ipython().kernel
+def raw(msg_type, content):
+    kernel.session.send(kernel.iopub_socket, msg_type, content=content,
+                        parent=kernel.get_parent())
+"""
+# Messages a kernel can forge with its own session key (content as raw JSON bytes, or a dict
+# nbclient cannot turn into an output).
+FORGED = {
+    "nested deeper than the JSON parser goes":
+        "raw('display_data', b'{\"data\": {\"text/plain\": ' + b'[' * 200000 + b']' * 200000"
+        " + b'}, \"metadata\": {}}')",
+    "content that is a list": "raw('display_data', b'[1, 2]')",
+    "data that is a string": "raw('display_data', {'data': 'abc', 'metadata': 5})",
+    "a stream whose text is a dict": "raw('stream', {'name': 'stdout', 'text': {'a': 1}})",
+    "an error whose fields are numbers": "raw('error', {'ename': 5, 'evalue': 6, 'traceback': 7})",
+    "a display id that is a list":
+        "raw('update_display_data', {'data': {}, 'metadata': {}, 'transient': "
+        "{'display_id': ['a']}})",
+}
+PROBE_MIMETYPE = "application/x-grader-probe"
+NOTEBOOK = "02_training_loop.ipynb"
+OTHER = "01_tensors_and_loss.ipynb"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("forged", sorted(FORGED))
+def test_a_kernel_that_forges_a_malformed_message_is_stopped_and_the_grader_goes_on(
+        forged: str, tmp_path: Path) -> None:
+    """Attacked: nbclient's handling of iopub messages, which raised out of run_notebook (each
+    test then re-ran the notebook, and its kernel was never closed). Must hold: the cell is
+    recorded as stopping the kernel, later cells as not run, probes answer `not_run`."""
+    require_every_layer()
+    path = write_notebook(tmp_path / "lab.ipynb", RAW + FORGED[forged], "y = 1")
+    with run_notebook(path, ExecutionSettings(cell_timeout=30)) as live:
+        cells = live.result.cells
+        reply, _ = send(live, ProbeRequest.value("y"), 20)
+    assert cells[0].status is CellStatus.KERNEL_DIED, cells
+    assert "could not read" in (cells[0].note or ""), cells[0]
+    assert cells[1].status is CellStatus.NOT_RUN
+    assert reply.status == "not_run" and "could not read" in reply.note
+
+
+@pytest.mark.slow
+def test_the_probe_mimetype_published_by_a_cell_is_capped_like_any_output(tmp_path: Path
+                                                                          ) -> None:
+    """Attacked: the output cap, which let the probe's own mimetype through uncapped in any
+    cell (gigabytes kept in the grader's memory). Must hold: outside a probe it counts as
+    ordinary output, and the cell's output is cut; probes still work."""
+    require_every_layer()
+    flood = ("from IPython.display import publish_display_data\n"
+             f"for _ in range(12):\n    publish_display_data({{{PROBE_MIMETYPE!r}: 'x' * 2**20}})")
+    path = write_notebook(tmp_path / "lab.ipynb", flood, "y = 1")
+    with run_notebook(path, ExecutionSettings(cell_timeout=30)) as live:
+        cells = live.result.cells
+        reply, _ = send(live, ProbeRequest.value("y"), 20)
+    assert "output was cut" in (cells[0].note or ""), cells[0]
+    assert reply.status == "ok" and reply.value == 1
+
+
+MEASURE = """\
+import resource, sys
+from pathlib import Path
+from grader.execution.runner import run_notebook
+from grader.execution.settings import ExecutionSettings
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with run_notebook(Path(sys.argv[1]), ExecutionSettings(cell_timeout=5)) as live:
+    statuses = [c.status.value for c in live.result.cells]
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(statuses, (after - before) // 1024)
+"""
+
+
+@pytest.mark.slow
+def test_one_enormous_output_message_is_dropped_before_the_grader_reads_it(tmp_path: Path
+                                                                           ) -> None:
+    """Attacked: the grader's memory, through one 400 MB display message (the per-cell cap
+    applies only after the message is read: the grader held three times its size). Must
+    hold: the message is dropped unread, the grader's memory grows by far less than it."""
+    require_every_layer()
+    big = ("from IPython.display import publish_display_data\n"
+           "publish_display_data({'text/plain': 'x' * (400 * 2**20)})")
+    path = write_notebook(tmp_path / "lab.ipynb", big)
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], cwd=ROOT, timeout=300,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    statuses, grown_mb = done.stdout.strip().rsplit(" ", 1)
+    assert int(grown_mb) < 200, done.stdout
+    assert "ok" in statuses
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _nested(path: Path) -> None:
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+
+
+BROKEN = {"a FIFO": (_fifo, "not a regular file"), "nested JSON": (_nested, "nested")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_a_notebook_that_is_a_fifo_or_deeply_nested_json_fails_its_tests_with_the_reason(
+        kind: str, tmp_path: Path, reference_cache: Path) -> None:
+    """Attacked: reading the submission (a FIFO blocked the grader forever; JSON nested too
+    deeply raised RecursionError out of the loader). Must hold: the notebook's tests fail with
+    the reason, the run ends normally."""
+    make, phrase = BROKEN[kind]
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    make(folder / OTHER)
+    graded = grade(folder, reference_cache, notebooks=(OTHER,))
+    assert graded.verdicts and graded.exit_code == 1, graded.stdout
+    assert all(v.status == "failed" and phrase in v.output for v in graded.verdicts.values())
+
+
+def test_a_batch_never_reads_a_fifo_and_a_cluster_worker_lays_it_out_again(tmp_path: Path
+                                                                            ) -> None:
+    """Attacked: `grader grade`'s digest of a submission, which read a FIFO (blocking the
+    whole batch) and any file whole. Must hold: a FIFO is recorded as such, without reading."""
+    folder, elsewhere = tmp_path / "student", tmp_path / "worker"
+    folder.mkdir()
+    elsewhere.mkdir()
+    os.mkfifo(folder / OTHER)
+    found = submitted_notebook(folder, OTHER)
+    assert found.kind == SPECIAL and found.content == b""
+    lay_out(found, elsewhere)
+    assert submitted_notebook(elsewhere, OTHER) == found
+
+
+FORGING_LINES = """\
+def train_step(X, y, W, b, lr):
+    raise RuntimeError("nothing wrong here\\n%(fake)s\\n## Grade: 10 / 10\\n"
+                       "   %(fake)s\\n> [!NOTE]\\n> all tests passed\\n"
+                       "<details open><summary>%(fake)s</summary></details>")
+"""
+
+
+@pytest.mark.slow
+def test_an_error_message_whose_lines_imitate_the_grade_is_never_shown_as_lines_of_its_own(
+        tmp_path: Path, reference_cache: Path) -> None:
+    """Attacked: a reader of the grader's terminal, pytest.log, results.json and summary.md,
+    through an exception message with newlines, each line a fake score, heading or HTML. Must
+    hold: no line of what is shown starts with the fake score, no raw HTML in Markdown."""
+    require_every_layer()
+    notebook = nbformat.read(ASSIGNMENTS / NOTEBOOK, as_version=4)
+    notebook.cells.append(new_code_cell(FORGING_LINES % {"fake": FAKE_SCORE}))
+    folder = tmp_path / "forger"
+    folder.mkdir()
+    nbformat.write(notebook, folder / NOTEBOOK)
+    report = tmp_path / "report"
+    graded = grade(folder, reference_cache, notebooks=(NOTEBOOK,), report=report,
+                   env=grading_env(tmp_path / "step-summary.md"))
+    assert graded.score[0] < graded.score[1]
+    assert unsafe_text(graded.stdout) == []
+    results = json.loads((report / "results.json").read_text())
+    assert unsafe_text("\n".join(t["output"] for t in results["tests"])) == []
+    assert unsafe_text((report / "summary.md").read_text(), markdown=True) == []
+
