@@ -106,4 +106,13 @@ CASES = [
         },
         why="an in-place update of a leaf that requires grad raises RuntimeError",
     ),
+    Case(
+        "as_column_with_torch_tensor_class_and_unsqueeze_valid",
+        NB,
+        (Edit("as-column", SOLUTION_AS_COLUMN,
+              "return torch.Tensor(values).unsqueeze(1)  # torch.Tensor is float32"),
+         Edit("init-params", "W, b = init_params(0)",
+              "W, b = init_params(0)\nprint(W.shape, b.shape, W.requires_grad)")),
+        why="valid: the torch.Tensor class makes float32 from integers too",
+    ),
 ]

@@ -9,6 +9,9 @@ from tests.corpus.case import Case, Edit
 NB = "02_training_loop.ipynb"
 LOSSES = "test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold"
 PARAMETERS = "test_trained_parameters_are_near_the_reference"
+ONE_STEP = "test_train_step_is_one_step_of_gradient_descent"
+RESET = "test_train_step_resets_gradients_between_calls"
+REPEATED = "test_train_step_repeated_trains_a_model_on_unseen_data"
 
 SOLUTION_LOOP = """for epoch in range(epochs):
     loss = mse(predict(X_train, W, b), y_train)
@@ -143,5 +146,26 @@ plt.show()
               "        W += lr * W.grad\n        b += lr * b.grad\n"),),
         fails={LOSSES: "sign", PARAMETERS: "sign"},
         why="a step along the gradient climbs the loss: it grows until it overflows",
+    ),
+    Case(
+        "train_step_zeroes_gradients_before_any_backward",
+        NB,
+        (Edit("train-step", SOLUTION_STEP, """\
+    W.grad.zero_()  # .grad is None until the first backward()
+    b.grad.zero_()
+    loss = mse(predict(X, W, b), y)
+    loss.backward()
+    with torch.no_grad():
+        W -= lr * W.grad
+        b -= lr * b.grad
+    return loss.item()
+"""),),
+        fails={
+            # every call of train_step on fresh parameters raises: its three tests say why
+            ONE_STEP: "before the first backward()",
+            RESET: "before the first backward()",
+            REPEATED: "before the first backward()",
+        },
+        why="zero_() on a .grad that is still None raises AttributeError",
     ),
 ]

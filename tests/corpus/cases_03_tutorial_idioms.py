@@ -132,4 +132,18 @@ def set_seed(seed):
             "call moves W and b by lr 0.01 (train_from_seed uses lr 0.01 too: not charged "
             "again)",
     ),
+    Case(
+        "train_step_resets_between_backward_and_step",
+        NB,
+        (Edit("train-step", SOLUTION_STEP, """    cost = torch.mean((X @ W + b - y) ** 2)
+    cost.backward()
+    optimizer.zero_grad()  # too late: the gradients just computed are gone
+    optimizer.step()
+    return cost.item()
+"""),),
+        fails={ONE_STEP: "do not reset the gradients between backward() and step()"},
+        why="zero_grad() between backward() and step() wipes the gradients: W and b never "
+            "move (train_from_seed does the steps asked with that train_step: not charged "
+            "again)",
+    ),
 ]

@@ -120,4 +120,24 @@ predictions = pd.DataFrame(fruit_pred.tolist(), columns=["apples", "oranges"], i
         why="the prediction was computed right after creating the model: the untrained "
             "line's answer",
     ),
+    Case(
+        "fit_with_the_loss_arguments_swapped_valid",
+        NB,
+        (Edit("fit", "        loss = loss_fn(model(X), y)\n",
+              "        loss = loss_fn(y, model(X))  # target first\n"),),
+        why="valid: the squared error is symmetric, and fit still passes the model's "
+            "predictions and y to the loss it is given",
+    ),
+    Case(
+        "fit_records_every_tenth_loss",
+        NB,
+        (Edit("fit", "        losses.append(loss.item())\n",
+              "        if _ % 10 == 0:\n            losses.append(loss.item())\n"),),
+        fails={
+            FIT_LINEAR: "append the loss once in each",
+            FIT_ANY: "one step and one loss per epoch",
+        },
+        why="only the printed epochs' losses: fit's own tests charge it (the line is still "
+            "trained by fit as asked, and linear_losses is what fit returns)",
+    ),
 ]

@@ -70,4 +70,12 @@ CASES = [
         why="right for (N,) targets, but (N, 1) ones become (N, 1, 1) and broadcast: the "
             "notebook's own (100,) y hides it (charged once, by mse_loss's test)",
     ),
+    Case(
+        "targets_kept_as_a_column",
+        NB,
+        (Edit("data", "y = X @ W_true + noise", "y = (X @ W_true + noise).reshape(-1, 1)"),),
+        fails={"test_data_are_the_seeded_lesson_data_with_flat_targets": "extra column"},
+        why="the lesson keeps y flat, (100,), to show the trap; a column is another shape "
+            "(mse_loss pairs it right, so the run on it is not charged again)",
+    ),
 ]

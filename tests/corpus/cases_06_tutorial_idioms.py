@@ -88,4 +88,20 @@ for epoch in range(1, epochs + 1):
         },
         why="lr = 0.1 (the value many tutorials use) stops far from the reference",
     ),
+    Case(
+        "bce_with_logits_on_the_linear_layer_valid",
+        NB,
+        (Edit("training", SOLUTION_LOOP, """\
+criterion = nn.BCEWithLogitsLoss()  # its own sigmoid, computed stably
+for epoch in range(epochs):
+    logits = model[0](X_train)  # the linear layer, before the model's sigmoid
+    loss = criterion(logits, y_train)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    losses.append(loss.item())
+"""),),
+        why="valid: BCEWithLogitsLoss on the linear layer's logits is the binary cross-entropy "
+            "of the model's probabilities; model(X) still ends with the sigmoid",
+    ),
 ]
