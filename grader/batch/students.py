@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,5 +20,12 @@ def find_students(submissions: Path) -> list[Student]:
         if folder.name.startswith("."):
             continue
         inner = folder / "assignments"
-        students.append(Student(folder.name, inner if inner.is_dir() else folder))
+        students.append(Student(student_name(folder), inner if inner.is_dir() else folder))
     return students
+
+
+def student_name(folder: Path) -> str:
+    """The folder's name as text that any file can hold: bytes that are not UTF-8 (a name
+    from an archive) are written `\\xNN`, never kept as surrogates that no UTF-8 file, CSV
+    or terminal can write (the batch stopped at the gradebook)."""
+    return os.fsencode(folder.name).decode("utf-8", errors="backslashreplace")

@@ -23,15 +23,15 @@ from grader.probing.agent import PROBE_MIMETYPE
 
 
 def _message_size(msg: dict[str, Any]) -> int:
+    """About how many bytes of output a message holds: all of its content (its metadata too,
+    which a kernel can fill as well as its data)."""
     content = msg.get("content", {})
-    if "text" in content:
-        return len(content["text"])
-    data = content.get("data", {})
-    return sum(len(str(value)) for value in data.values()) + len(str(content.get("traceback", "")))
+    text = content.get("text") if isinstance(content, dict) else None
+    return len(text) if isinstance(text, str) else len(str(content))
 
 
 PROBE_REPLY_LIMIT = 64 * 1024 * 1024  # bytes: a loss history of a million floats is ~20 MB
-MESSAGE_LIMIT = 2 * PROBE_REPLY_LIMIT  # bytes of one message from the kernel, any channel
+MESSAGE_LIMIT = 2 * PROBE_REPLY_LIMIT  # bytes of one output message from the kernel
 
 
 def cap_output_messages(client: KernelClient) -> None:
@@ -93,6 +93,15 @@ class GradingClient(NotebookClient):
                 if self.task_poll_for_reply is not None:
                     self.task_poll_for_reply.cancel()
                 return
+
+    def handle_comm_msg(self, outs: list[NotebookNode], msg: dict[str, Any], cell_index: int
+                        ) -> None:
+        """Comms (widgets) are ignored: nbclient would keep their state and buffers, whatever
+        their size, and grading reads none of it."""
+
+    def _update_display_id(self, display_id: str, msg: dict[str, Any]) -> None:
+        """Display updates are ignored: nbclient would put their data, uncapped, in place of
+        earlier outputs, and grading reads none of it (a probe's reply is never an update)."""
 
     def _remember_reply(self, cell: NotebookNode, cell_index: int, execute_reply: Any) -> None:
         self.last_reply = execute_reply

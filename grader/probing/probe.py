@@ -66,11 +66,23 @@ class ProbeReply:
             body = wire.decode(json.loads(payload))
         except Exception as exc:  # whatever the kernel sent, it is not an answer
             return cls("garbled", note=f"the kernel's answer could not be read ({exc})")
-        if not isinstance(body, dict) or "status" not in body:
+        if not isinstance(body, dict) or not isinstance(body.get("status"), str):
             return cls("garbled", note="the kernel's answer had no status")
-        return cls(status=body["status"], value=body.get("value"), args=body.get("args", []),
-                   kwargs=body.get("kwargs", {}), error=body.get("error", {}),
-                   names=body.get("names", []), note=body.get("type", ""))
+        fields = {"args": body.get("args", []), "kwargs": body.get("kwargs", {}),
+                  "error": body.get("error", {}), "names": body.get("names", []),
+                  "note": body.get("type", "")}
+        if not _well_formed(fields):  # the agent can be replaced by the notebook: check all
+            return cls("garbled", note="the kernel's answer was not of the grader's form")
+        return cls(status=body["status"], value=body.get("value"), **fields)
+
+
+def _well_formed(fields: dict[str, Any]) -> bool:
+    """A reply's fields as the grader's agent writes them (text where the grader shows text)."""
+    error, names = fields["error"], fields["names"]
+    return (isinstance(fields["args"], list) and isinstance(fields["kwargs"], dict)
+            and isinstance(error, dict) and all(isinstance(v, str) for v in error.values())
+            and isinstance(names, list) and all(isinstance(n, str) for n in names)
+            and isinstance(fields["note"], str))
 
 
 def probe_source(request: ProbeRequest) -> str:

@@ -26,6 +26,7 @@ _ESCAPE_SEQUENCES = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
+_SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes of a file name: unwritable
 _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")  # bidi, zero-width
 SECRET_NAMES = re.compile(r"TOKEN|SECRET|PASSW|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SESSION|COOKIE",
                           re.IGNORECASE)
@@ -38,6 +39,7 @@ def clean(text: str, limit: int = LIMIT) -> str:
     text = _ESCAPE_SEQUENCES.sub("", text)
     text = _CONTROL.sub("", text.replace("\r\n", "\n"))
     text = _INVISIBLE.sub("", text)
+    text = _SURROGATE.sub("\ufffd", text)
     if len(text) > limit:
         text = text[:limit - len(CUT)].rstrip() + CUT
     return text
