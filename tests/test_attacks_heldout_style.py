@@ -278,3 +278,52 @@ def test_output_the_cap_did_not_count_is_not_kept(way: str, tmp_path: Path) -> N
         reply, _ = send(live, ProbeRequest.value("y"), 20)
     assert kept < 2 * 2**20, f"{kept / 2**20:.0f} MB of output kept"
     assert reply.status == "ok" and reply.value == 1
+
+
+def test_a_notebook_of_too_many_cells_is_refused_before_it_is_validated(tmp_path: Path
+                                                                         ) -> None:
+    """Attacked: the grader's time outside every budget: validating a notebook of 100,000
+    cells took seconds, and each diagnosis reads every cell. Must hold: it is refused at once."""
+    from nbformat.v4 import new_notebook
+
+    from grader.execution.loading import UnreadableNotebook, load_notebook
+
+    cells = [new_code_cell("x = 1", id=f"c{n}") for n in range(20_000)]
+    path = tmp_path / "many.ipynb"
+    nbformat.write(new_notebook(cells=cells), path)
+    with pytest.raises(UnreadableNotebook, match="20000 cells, more than the grader runs"):
+        load_notebook(path)
+
+
+LINGER = """\
+import atexit, signal, threading, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+atexit.register(time.sleep, 1000)
+threading.Thread(target=time.sleep, args=(1000,), daemon=True).start()
+threading.Thread(target=time.sleep, args=(1000,)).start()
+y = 1
+"""
+
+
+@pytest.mark.slow
+def test_a_kernel_that_ignores_termination_and_sleeps_at_exit_is_gone_when_closed(
+        tmp_path: Path) -> None:
+    """Attacked: the end of a run, through a kernel that ignores SIGTERM and SIGHUP, has an
+    atexit handler and threads (daemon or not) that sleep for 1000 s. Must hold: closing it
+    takes seconds, and no process of it is left."""
+    import time
+
+    require_every_layer()
+    path = write_notebook(tmp_path / "lab.ipynb", LINGER)
+    live = run_notebook(path, ExecutionSettings(cell_timeout=30))
+    reply, _ = send(live, ProbeRequest.value("y"), 20)
+    pid = live.kernel_pid
+    started = time.monotonic()
+    live.close()
+    assert reply.status == "ok"
+    assert time.monotonic() - started < 15
+    deadline = time.monotonic() + 10
+    while pid is not None and Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pid is None or not Path(f"/proc/{pid}").exists(), "the kernel outlived close()"

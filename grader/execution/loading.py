@@ -9,6 +9,7 @@ import nbformat
 from nbformat import NotebookNode
 
 NOTEBOOK_LIMIT = 50 * 1024 * 1024  # bytes; the course's notebooks are a few kilobytes
+CELL_LIMIT = 10_000  # cells; the course's notebooks have a few dozen (each costs the grader)
 
 
 class UnreadableNotebook(Exception):
@@ -52,6 +53,11 @@ def load_notebook(path: Path, within: Path | None = None) -> NotebookNode:
         raise UnreadableNotebook(
             f"{path.name} is JSON nested far deeper than a notebook: re-save it from Jupyter"
         ) from None
+    cells = raw.get("cells") if isinstance(raw, dict) else None
+    if isinstance(cells, list) and len(cells) > CELL_LIMIT:
+        raise UnreadableNotebook(
+            f"{path.name} has {len(cells)} cells, more than the grader runs ({CELL_LIMIT}): "
+            "merge them, or remove what the assignment does not ask for")
     try:
         notebook = nbformat.reads(json.dumps(raw), as_version=4)
         nbformat.validate(notebook)
