@@ -327,3 +327,40 @@ def test_a_kernel_that_ignores_termination_and_sleeps_at_exit_is_gone_when_close
     while pid is not None and Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert pid is None or not Path(f"/proc/{pid}").exists(), "the kernel outlived close()"
+
+
+@pytest.mark.slow
+def test_a_pull_request_whose_notebook_is_a_submodule_is_graded_not_a_failure_of_ci(
+        tmp_path: Path, reference_cache: Path) -> None:
+    """Attacked: `grader autograde-pr`, which read each changed notebook with `git cat-file
+    blob`: a notebook committed as a submodule (a gitlink) made it fail as if grading itself
+    had failed. Must hold: exit 0, the notebook's tests fail saying it is a folder."""
+    import shutil
+
+    from tests.test_ci_workflow import commit_all, git, start_pull_request
+
+    repo = tmp_path / "course"
+    shutil.copytree(ROOT / "grader", repo / "grader", ignore=shutil.ignore_patterns(
+        "__pycache__", "test_0[13-9]*"))
+    for folder in ("solutions", "assignments"):
+        (repo / folder).mkdir()
+        (repo / folder / NOTEBOOK).write_bytes((ROOT / folder / NOTEBOOK).read_bytes())
+    (repo / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
+    git(repo, "init", "-q")
+    commit_all(repo, "the course")
+    start_pull_request(repo, "mallory")
+    git(repo, "rm", "-q", "--cached", f"assignments/{NOTEBOOK}")
+    git(repo, "update-index", "--add", "--cacheinfo",
+        f"160000,{git(repo, 'rev-parse', 'main').strip()},assignments/{NOTEBOOK}")
+    git(repo, "commit", "-q", "-m", "a submodule where the notebook was")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "autograde-pr", "--base", "main", "--head",
+         "mallory", "--out", str(out), "--cache-dir", str(reference_cache)],
+        cwd=repo, env=grading_env(tmp_path / "step-summary.md"), capture_output=True,
+        text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    facts = json.loads((out / "autograde.json").read_text())
+    assert facts["score"] == 0
+    results = json.loads((out / "report" / "results.json").read_text())
+    assert all("is a folder" in test["output"] for test in results["tests"]), results

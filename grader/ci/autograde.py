@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.ci.changed import NotebookToGrade, NotGraded, changed_files, notebooks_to_grade
-from grader.ci.git import commit_of, file_at
+from grader.ci.git import commit_of, file_at, object_type
 from grader.ci.summary import check_result, pr_summary
 from grader.ci.trust import graded_tests, known_assignments, trusted_changes, trusted_checkout
 from grader.errors import GraderError
@@ -72,8 +72,11 @@ def autograde_pr(repo: Path, base: str, head: str, out: Path,
             submissions = Path(scratch) / "submissions"
             submissions.mkdir()
             for notebook in selection.to_grade:
-                (submissions / notebook.assignment).write_bytes(
-                    file_at(repo, head_commit, notebook.path))
+                target = submissions / notebook.assignment
+                if object_type(repo, head_commit, notebook.path) == "blob":
+                    target.write_bytes(file_at(repo, head_commit, notebook.path))
+                else:  # a submodule: nothing of it is read (the notebook is then a folder)
+                    target.mkdir()
             results = run_trusted_grader(trusted, submissions, selection.to_grade,
                                          out.resolve() / "report", cache_dir)
     outcome = AutogradeOutcome(base_commit, head_commit, selection.to_grade,

@@ -34,6 +34,11 @@ def file_at(repo: Path, commit: str, path: str) -> bytes:
     return git(repo, "cat-file", "blob", f"{commit}:{path}")
 
 
+def object_type(repo: Path, commit: str, path: str) -> str:
+    """What `path` is in `commit`: blob (a file or a link), commit (a submodule), tree."""
+    return git(repo, "cat-file", "-t", f"{commit}:{path}").decode().strip()
+
+
 def unpack(repo: Path, commit: str, destination: Path) -> None:
     """Write the tree of `commit` into `destination` (`git archive | tar -x`)."""
     destination.mkdir(parents=True, exist_ok=True)
