@@ -45,7 +45,7 @@ FORGED = {
     "a stream whose text is a dict": "raw('stream', {'name': 'stdout', 'text': {'a': 1}})",
     "an error whose fields are numbers": "raw('error', {'ename': 5, 'evalue': 6, 'traceback': 7})",
     "a display id that is a list":
-        "raw('update_display_data', {'data': {}, 'metadata': {}, 'transient': "
+        "raw('display_data', {'data': {}, 'metadata': {}, 'transient': "
         "{'display_id': ['a']}})",
 }
 PROBE_MIMETYPE = "application/x-grader-probe"
@@ -116,7 +116,8 @@ def test_one_enormous_output_message_is_dropped_before_the_grader_reads_it(tmp_p
     assert done.returncode == 0, done.stderr[-3000:]
     statuses, grown_mb = done.stdout.strip().rsplit(" ", 1)
     assert int(grown_mb) < 200, done.stdout
-    assert statuses.startswith("["), done.stdout  # the cell ran (or timed out, under load)
+    # the kernel was stopped when its output was lost (or its cell timed out, under load)
+    assert "kernel died" in statuses or "timed out" in statuses, done.stdout
 
 
 def _fifo(path: Path) -> None:

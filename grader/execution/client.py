@@ -9,6 +9,7 @@ kernel publishes is read past MESSAGE_LIMIT bytes (ZeroMQ drops it unread).
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import zmq
@@ -46,6 +47,16 @@ def cap_output_messages(client: KernelClient) -> None:
         client.context.setsockopt(zmq.MAXMSGSIZE, -1)
 
 
+def watch_disconnects(client: KernelClient) -> zmq.Socket:
+    """A socket that hears when `client`'s iopub connection is cut: ZeroMQ cuts it for a
+    message over MESSAGE_LIMIT, and does not connect again (no output would ever arrive)."""
+    address = f"inproc://grader-iopub-{uuid.uuid4().hex}"
+    client.iopub_channel.socket.monitor(address, zmq.EVENT_DISCONNECTED)
+    watch = client.context.socket(zmq.PAIR)  # closed with the client's context
+    watch.connect(address)
+    return watch
+
+
 def _is_probe_reply(msg: dict[str, Any]) -> bool:
     return PROBE_MIMETYPE in msg.get("content", {}).get("data", {})
 
@@ -61,6 +72,7 @@ class GradingClient(NotebookClient):
         self.probe_used = 0
         self.expecting_probe = False
         self.last_reply: dict[str, Any] | None = None
+        self._iopub_watch: zmq.Socket | None = None
         self.on_cell_executed = self._remember_reply
 
     async def async_start_new_kernel_client(self) -> KernelClient:
@@ -69,6 +81,7 @@ class GradingClient(NotebookClient):
         try:
             self.kc = self.km.client()
             cap_output_messages(self.kc)
+            self._iopub_watch = watch_disconnects(self.kc)
             await ensure_async(self.kc.start_channels())
             await wait_until_ready(self.kc, self.startup_timeout)
         except Exception:
@@ -93,6 +106,16 @@ class GradingClient(NotebookClient):
                 if self.task_poll_for_reply is not None:
                     self.task_poll_for_reply.cancel()
                 return
+
+    def output_channel_lost(self) -> bool:
+        """Whether the kernel's output channel was cut (see watch_disconnects)."""
+        if self._iopub_watch is None or self.kc is None:
+            return False
+        event = self._iopub_watch.recv_multipart(zmq.NOBLOCK)  # a Future, already settled
+        if not event.done():
+            event.cancel()
+            return False
+        return event.exception() is None
 
     def handle_comm_msg(self, outs: list[NotebookNode], msg: dict[str, Any], cell_index: int
                         ) -> None:

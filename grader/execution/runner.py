@@ -19,7 +19,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
 from grader.errors import GraderError
-from grader.execution.client import GradingClient
+from grader.execution.client import MESSAGE_LIMIT, GradingClient
 from grader.execution.kernel_spec import grading_kernel_manager
 from grader.execution.loading import UnreadableNotebook, load_notebook
 from grader.execution.result import CellResult, CellStatus, NotebookResult
@@ -32,6 +32,10 @@ INTERRUPT_GRACE = 10.0  # seconds a kernel gets to become responsive after an in
 TIMEOUT_ENAME = "GraderCellTimeout"  # the error nbclient reports for a cell it had to interrupt
 DIED_NOTE = (
     "the kernel process died (os._exit(), a crash, or more memory than the grader allows)"
+)
+LOST_NOTE = (
+    "the grader lost the kernel's output (one message of more than "
+    f"{MESSAGE_LIMIT // 2**20} MB?), so the kernel was stopped"
 )
 UNREADABLE_NOTE = (
     "the kernel sent the grader a message it could not read ({}), so it was stopped"
@@ -114,6 +118,10 @@ class LiveNotebook:
             note = UNREADABLE_NOTE.format(type(exc).__name__)
             self._stop(note)
             return CodeRun(CellStatus.KERNEL_DIED, note=note, seconds=time.monotonic() - started)
+        if client.output_channel_lost():
+            self._stop(LOST_NOTE)
+            return CodeRun(CellStatus.KERNEL_DIED, note=LOST_NOTE,
+                           seconds=time.monotonic() - started)
         content = _reply_content(client.last_reply)
         if content.get("ename") == TIMEOUT_ENAME:
             self._check_responsive()
