@@ -130,11 +130,12 @@ _MESSAGE_HINTS = (
      "replaced by a new tensor (W = W - lr * W.grad) instead of updated in place "
      "(W -= lr * W.grad, inside torch.no_grad())."),
     (re.compile(r"'NoneType' object has no attribute 'zero_'"),
-     " A parameter's .grad is None: no backward() has reached it yet. Before the first "
-     "backward(), .grad is None, so a reset at the start of a step must check it (if p.grad "
-     "is not None: p.grad.zero_()), or set p.grad = None, or come after the update instead. "
-     "If backward() did run, the loss does not use that parameter (is it left out of the "
-     "prediction?)."),
+     " A parameter's .grad is None. Usual causes: the parameter was replaced by a new "
+     "tensor, which has no gradient (W = W - lr * W.grad), instead of updated in place "
+     "(W -= lr * W.grad, inside torch.no_grad()); a reset at the start of a step, before any "
+     "backward() has filled .grad (check `if p.grad is not None`, set p.grad = None, or "
+     "reset after the update); or a loss that does not use that parameter (is it left out "
+     "of the prediction?)."),
     (re.compile(r"'NoneType' object has no attribute '(clone|data|item)'|"
                 r"for [*-]: 'float' and 'NoneType'"),
      " A parameter's .grad is None: backward() never reached it. Either the loss does not use "

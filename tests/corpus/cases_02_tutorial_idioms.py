@@ -162,10 +162,19 @@ plt.show()
 """),),
         fails={
             # every call of train_step on fresh parameters raises: its three tests say why
-            ONE_STEP: "before the first backward()",
-            RESET: "before the first backward()",
-            REPEATED: "before the first backward()",
+            ONE_STEP: "before any backward()",
+            RESET: "before any backward()",
+            REPEATED: "before any backward()",
         },
         why="zero_() on a .grad that is still None raises AttributeError",
+    ),
+    Case(
+        "update_rebinds_the_parameters",
+        NB,
+        (Edit("training-loop", "        W -= lr * W.grad\n        b -= lr * b.grad\n",
+              "        W = W - lr * W.grad\n        b = b - lr * b.grad\n"),),
+        fails={LOSSES: "instead of updated in place", PARAMETERS: "instead of updated in place"},
+        why="W = W - ... inside torch.no_grad() makes new tensors that track nothing: the "
+            "next epoch's backward() raises, and the loop's cell stops",
     ),
 ]
