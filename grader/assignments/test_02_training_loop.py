@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from grader.checks import expect_close, expect_steps_independent, expect_tensor_like
+from grader.checks import expect_close, expect_steps_independent
 from grader.checks.causes import Suspect, hint_for, matching_cause
 from grader.checks.gradient_descent import Descent, evidence, mistaken_losses, mistaken_runs
 from grader.checks.loss_record import (
@@ -14,6 +14,7 @@ from grader.checks.loss_record import (
     expect_recorded_start,
     recorded_numbers,
 )
+from grader.checks.trained_line import recorded_losses, trained_W_and_b
 from grader.checks.training import training_hint
 from grader.errors import Feedback
 from grader.grading.inputs import grader_tensor
@@ -38,23 +39,6 @@ def lesson_run(reference) -> Descent:
     return Descent(reference.value("X_train"), reference.value("y_train"), W, b, LR, EPOCHS)
 
 
-def _trained(submission) -> torch.Tensor:
-    """The notebook's trained W and b, flattened (W then b), as the grader reads them."""
-    values = []
-    for name, shape in (("W", (1, 1)), ("b", (1,))):
-        value = submission.value(name)
-        expect_tensor_like(value, torch.zeros(shape), name, check_dtype=False)
-        values.append(value.detach().double().reshape(-1))
-    return torch.cat(values)
-
-
-def _recorded(submission) -> list[float] | None:
-    try:
-        return recorded_numbers(submission.value("losses"), "losses")
-    except Feedback:
-        return None
-
-
 @pytest.mark.points(2)
 def test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold(submission,
                                                                              reference):
@@ -65,7 +49,7 @@ def test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold(su
     expect_recorded_start(values[0], run.start_loss(), run.loss_after_one_step(), "losses",
                           mistaken_losses(run))
     expect_finite(values, "losses")
-    trained = _trained(submission)
+    trained = trained_W_and_b(submission)
     expect_below(values, LOSS_THRESHOLD, "losses", lambda: training_hint(
         trained, matching_cause(evidence(trained, values), mistaken_runs(run, values)), LOOP))
     expect_recorded_end(values, run.loss_at(trained), "losses", "the trained W and b")
@@ -74,9 +58,9 @@ def test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold(su
 @pytest.mark.points(2)
 def test_trained_parameters_are_near_the_reference(submission, reference):
     """The trained W and b are within 0.05 of the reference's (19.74 and 0.59)."""
-    found = _trained(submission)
+    found = trained_W_and_b(submission)
     expected = torch.cat([reference.value(n).double().reshape(-1) for n in ("W", "b")])
-    recorded = _recorded(submission)
+    recorded = recorded_losses(submission)
 
     def hint() -> str:  # run the suspects only if the parameters are wrong
         return training_hint(found, matching_cause(evidence(found, recorded),

@@ -27,6 +27,7 @@ from grader.checks.loss_record import (
     expect_recorded_start,
     recorded_numbers,
 )
+from grader.checks.trained_line import recorded_losses, trained_W_and_b
 from grader.checks.training import training_hint
 from grader.errors import Feedback
 from grader.grading.inputs import grader_tensor
@@ -51,22 +52,6 @@ def lesson_run(reference) -> Descent:
                    torch.zeros(1), LR, EPOCHS)
 
 
-def _trained(submission) -> torch.Tensor:
-    values = []
-    for name, shape in (("W", (1, 1)), ("b", (1,))):
-        value = submission.value(name)
-        expect_tensor_like(value, torch.zeros(shape), name, check_dtype=False)
-        values.append(value.detach().double().reshape(-1))
-    return torch.cat(values)
-
-
-def _recorded(submission) -> list[float] | None:
-    try:
-        return recorded_numbers(submission.value("losses"), "losses")
-    except Feedback:
-        return None
-
-
 @pytest.mark.points(1)
 def test_training_data_are_the_y_equals_2x_columns(submission, reference):
     """X_train and y_train are float tensors of shape (3, 1) holding y = 2x, in order."""
@@ -85,7 +70,7 @@ def test_sgd_loop_records_a_loss_per_epoch_that_ends_below_1e_5(submission, refe
     expect_recorded_start(values[0], run.start_loss(), run.loss_after_one_step(), "losses",
                           mistaken_losses(run))
     expect_finite(values, "losses")
-    trained = _trained(submission)
+    trained = trained_W_and_b(submission)
     expect_below(values, LOSS_THRESHOLD, "losses", lambda: training_hint(
         trained, matching_cause(evidence(trained, values), mistaken_runs(run, values)), LOOP))
     expect_recorded_end(values, run.loss_at(trained), "losses", "the trained W and b")
@@ -94,9 +79,9 @@ def test_sgd_loop_records_a_loss_per_epoch_that_ends_below_1e_5(submission, refe
 @pytest.mark.points(2)
 def test_trained_W_and_b_are_near_the_reference(submission, reference):
     """The trained W and b are within 0.001 of the reference's (1.997 and 0.006)."""
-    found = _trained(submission)
+    found = trained_W_and_b(submission)
     expected = torch.cat([reference.value(n).double().reshape(-1) for n in ("W", "b")])
-    recorded = _recorded(submission)
+    recorded = recorded_losses(submission)
 
     def hint() -> str:  # run the suspects only if the parameters are wrong
         return training_hint(found, matching_cause(evidence(found, recorded),
