@@ -365,3 +365,21 @@ def test_a_pull_request_whose_notebook_is_a_submodule_is_graded_not_a_failure_of
     assert facts["score"] == 0
     results = json.loads((out / "report" / "results.json").read_text())
     assert all("is a folder" in test["output"] for test in results["tests"]), results
+
+
+@pytest.mark.slow
+def test_a_kernel_that_closes_its_own_output_channel_is_stopped_without_hanging(
+        tmp_path: Path) -> None:
+    """Attacked: the grader's wait for output, through a kernel that closes its iopub socket
+    (no status, no output, no probe reply would ever come). Must hold: the run ends within a
+    few cell time limits, the probe gets no points, nothing raises."""
+    import time
+
+    require_every_layer()
+    path = write_notebook(tmp_path / "lab.ipynb", "get_ipython().kernel.iopub_socket.close()",
+                          "y = 1")
+    started = time.monotonic()
+    with run_notebook(path, ExecutionSettings(cell_timeout=5)) as live:
+        reply, _ = send(live, ProbeRequest.value("y"), 5)
+    assert reply.status in ("not_run", "garbled", "timeout"), reply
+    assert time.monotonic() - started < 60
