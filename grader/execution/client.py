@@ -3,7 +3,7 @@
 A cell that prints in a loop for minutes would otherwise fill the grader's memory.
 Probe replies (the grader's own mimetype) have a cap of their own, and only while a probe
 runs: a cell that publishes that mimetype itself is capped like any output. No message the
-kernel publishes is read past MESSAGE_LIMIT bytes (ZeroMQ drops it unread).
+kernel sends as output or as a reply is read past MESSAGE_LIMIT bytes (ZeroMQ drops it unread).
 """
 
 from __future__ import annotations
@@ -32,19 +32,26 @@ def _message_size(msg: dict[str, Any]) -> int:
 
 
 PROBE_REPLY_LIMIT = 64 * 1024 * 1024  # bytes: a loss history of a million floats is ~20 MB
-MESSAGE_LIMIT = 2 * PROBE_REPLY_LIMIT  # bytes of one output message from the kernel
+MESSAGE_LIMIT = 2 * PROBE_REPLY_LIMIT  # bytes of one output message or reply from the kernel
 
 
-def cap_output_messages(client: KernelClient) -> None:
-    """Connect `client`'s iopub channel (all of a kernel's output) so that it drops, unread,
-    a message over MESSAGE_LIMIT: a kernel that sends a gigabyte of output in one message must
-    not cost the grader gigabytes. (Only iopub: a dropped shell reply would leave nbclient
-    waiting for it.)"""
-    client.context.setsockopt(zmq.MAXMSGSIZE, MESSAGE_LIMIT)
+SEND_TIMEOUT_MS = 10_000  # a request to a kernel whose connection ZeroMQ cut waits no longer
+
+
+def cap_messages(client: KernelClient) -> None:
+    """Connect `client`'s iopub and shell channels (the kernel's output and its replies) so
+    that they drop, unread, a message over MESSAGE_LIMIT: a kernel that sends a gigabyte in
+    one message must not cost the grader gigabytes. ZeroMQ then cuts that connection for good:
+    a request sent on it fails after SEND_TIMEOUT_MS instead of blocking the grader forever."""
+    context = client.context
+    context.setsockopt(zmq.MAXMSGSIZE, MESSAGE_LIMIT)
     try:
         assert client.iopub_channel is not None  # created now, with the cap
+        context.setsockopt(zmq.SNDTIMEO, SEND_TIMEOUT_MS)
+        assert client.shell_channel is not None
     finally:
-        client.context.setsockopt(zmq.MAXMSGSIZE, -1)
+        context.setsockopt(zmq.MAXMSGSIZE, -1)
+        context.setsockopt(zmq.SNDTIMEO, -1)
 
 
 def watch_disconnects(client: KernelClient) -> zmq.Socket:
@@ -80,7 +87,7 @@ class GradingClient(NotebookClient):
         assert self.km is not None
         try:
             self.kc = self.km.client()
-            cap_output_messages(self.kc)
+            cap_messages(self.kc)
             self._iopub_watch = watch_disconnects(self.kc)
             await ensure_async(self.kc.start_channels())
             await wait_until_ready(self.kc, self.startup_timeout)
