@@ -4,22 +4,21 @@ the function that should own it. Written afresh for this course.
 """
 
 from tests.corpus.case import Case, Edit
+from tests.corpus.cases_01_idioms import (
+                  AFTER_STEP,
+                  INIT,
+                  NB,
+                  SGD,
+                  SOLUTION_MSE,
+                  SOLUTION_STEP,
+)
 
-NB = "01_tensors_and_loss.ipynb"
 AS_COLUMN = "test_as_column_turns_any_list_into_a_float32_column"
-INIT = "test_init_params_draws_seeded_standard_normal_parameters"
-MSE = "test_mse_is_the_mean_of_squared_errors"
-INITIAL = "test_initial_loss_and_its_gradients_are_those_of_your_functions"
-SGD = "test_sgd_step_moves_each_parameter_against_its_gradient"
-AFTER_STEP = "test_one_step_lowers_the_loss_as_your_functions_do"
 
 SOLUTION_AS_COLUMN = "return torch.tensor(values, dtype=torch.float32).reshape(-1, 1)"
 SOLUTION_DRAWS = ("    torch.manual_seed(seed)\n"
                   "    W = torch.randn(1, 1, requires_grad=True)\n"
                   "    b = torch.randn(1, requires_grad=True)\n")
-SOLUTION_MSE = "    return ((y_pred - y) ** 2).mean()\n"
-SOLUTION_STEP = ("    with torch.no_grad():\n        for p in params:\n"
-                 "            p -= lr * p.grad\n")
 WITH_NUMPY = Edit("imports", "import torch", "import numpy as np\nimport torch")
 
 CASES = [

@@ -5,35 +5,19 @@ Written afresh for this course.
 """
 
 from tests.corpus.case import Case, Edit
+from tests.corpus.cases_02_idioms import (
+    LOSSES,
+    NB,
+    PARAMETERS,
+    RESET,
+    SOLUTION_ACCUMULATED,
+    SOLUTION_LOOP,
+    SOLUTION_STEP,
+)
 
-NB = "02_training_loop.ipynb"
-LOSSES = "test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold"
-PARAMETERS = "test_trained_parameters_are_near_the_reference"
 ONE_STEP = "test_train_step_is_one_step_of_gradient_descent"
-RESET = "test_train_step_resets_gradients_between_calls"
 REPEATED = "test_train_step_repeated_trains_a_model_on_unseen_data"
 
-SOLUTION_LOOP = """for epoch in range(epochs):
-    loss = mse(predict(X_train, W, b), y_train)
-    loss.backward()
-    with torch.no_grad():
-        W -= lr * W.grad
-        b -= lr * b.grad
-    W.grad.zero_()
-    b.grad.zero_()
-    losses.append(loss.item())
-"""
-SOLUTION_STEP = """    for p in (W, b):
-        if p.grad is not None:
-            p.grad.zero_()
-    loss = mse(predict(X, W, b), y)
-    loss.backward()
-    with torch.no_grad():
-        W -= lr * W.grad
-        b -= lr * b.grad
-    return loss.item()
-"""
-SOLUTION_ACCUMULATED = "    for _ in range(calls):\n        (2 * w).backward()\n"
 
 CASES = [
     Case(

@@ -4,36 +4,14 @@ helper and nn.Parameter; and a train_step that makes its own optimizer. Written 
 """
 
 from tests.corpus.case import Case, Edit
+from tests.corpus.cases_03_idioms import NB, SOLUTION_FROM_SEED, SOLUTION_LOOP, SOLUTION_STEP
 
-NB = "03_optimizer_and_seeds.ipynb"
 ONE_STEP = "test_train_step_is_one_step_of_the_optimizer_it_is_given"
 
-SOLUTION_LOOP = """optimizer = torch.optim.SGD([W, b], lr=lr)
-for epoch in range(epochs):
-    cost = torch.mean((X_train @ W + b - y_train) ** 2)
-    optimizer.zero_grad()
-    cost.backward()
-    optimizer.step()
-    losses.append(cost.item())
-    if epoch % 500 == 0:
-        print(f"epoch {epoch:4d}: W = {W.item():.3f}, b = {b.item():.3f}, cost = {cost.item():.6f}")
-"""
 SOLUTION_DATA = ("X_train = torch.tensor([[1.0], [2.0], [3.0]])\n"
                  "y_train = torch.tensor([[2.0], [4.0], [6.0]])\n")
-SOLUTION_STEP = """    cost = torch.mean((X @ W + b - y) ** 2)
-    optimizer.zero_grad()
-    cost.backward()
-    optimizer.step()
-    return cost.item()
-"""
 SOLUTION_DRAWS = ("    torch.manual_seed(seed)\n"
                   "    return [torch.rand(1).item() for _ in range(n)]\n")
-SOLUTION_FROM_SEED = """    torch.manual_seed(seed)
-    W = torch.randn(1, 1, requires_grad=True)
-    b = torch.randn(1, requires_grad=True)
-    optimizer = torch.optim.SGD([W, b], lr=0.01)
-    losses = [train_step(X, y, W, b, optimizer) for _ in range(epochs)]
-"""
 
 CASES = [
     Case(

@@ -5,34 +5,17 @@ and of a prediction taken before training. Written afresh.
 """
 
 from tests.corpus.case import Case, Edit
+from tests.corpus.cases_04_idioms import (
+    FIT_ANY,
+    FIT_LINEAR,
+    NB,
+    SOLUTION_FIT,
+    SOLUTION_FRAME,
+    SOLUTION_FRUIT_LOOP,
+)
 
-NB = "04_multiple_outputs_and_nn_linear.ipynb"
-FIT_LINEAR = "test_fit_trains_a_graders_linear_model_like_the_reference"
-FIT_ANY = "test_fit_trains_any_model_with_the_loss_and_optimizer_it_is_given"
 LINE = "test_linear_model_is_trained_by_fit_as_asked_and_predicts_at_4"
 
-SOLUTION_FRUIT_LOOP = """for epoch in range(epochs):
-    loss = torch.mean((X_fruit @ weight + bias - y_fruit) ** 2)
-    loss.backward()
-    with torch.no_grad():
-        weight -= lr * weight.grad
-        bias -= lr * bias.grad
-    weight.grad.zero_()
-    bias.grad.zero_()
-    fruit_losses.append(loss.item())
-"""
-SOLUTION_FRAME = """fruit_pred = X_fruit @ weight + bias
-predictions = pd.DataFrame(fruit_pred.detach().numpy(), columns=["apples", "oranges"])
-"""
-SOLUTION_FIT = """    losses = []
-    for _ in range(epochs):
-        loss = loss_fn(model(X), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-"""
 
 CASES = [
     Case(

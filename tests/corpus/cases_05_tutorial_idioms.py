@@ -5,16 +5,12 @@ only suits flat targets. Written afresh.
 """
 
 from tests.corpus.case import Case, Edit
+from tests.corpus.cases_05_idioms import LOSS, NB, SOLUTION_DESIGN, SOLUTION_LOSS
 
-NB = "05_design_matrix_and_broadcasting.ipynb"
-LOSS = "test_mse_loss_pairs_each_prediction_with_its_own_target"
-
-SOLUTION_DESIGN = "    ones = torch.ones_like(x)\n    return torch.stack([ones, x], dim=1)\n"
 SOLUTION_DRAWS = "x, _ = torch.randn(n).sort()"
 SOLUTION_NOISE = "noise = 0.4 * torch.randn(n)"
 SOLUTION_WEIGHT = ("with torch.no_grad():\n"
                    "    model.weight.copy_(torch.tensor([[-5.0, 10.0]]))\n")
-SOLUTION_LOSS = "    return ((y_hat.reshape(-1) - y.reshape(-1)) ** 2).mean()\n"
 SOLUTION_LOOP_LOSS = "    loss = mse_loss(model(X), y)\n"
 
 CASES = [

@@ -5,24 +5,18 @@ a learning rate ten times too small. Written afresh.
 """
 
 from tests.corpus.case import Case, Edit
+from tests.corpus.cases_06_idioms import (
+    CROSS_ENTROPY,
+    LOSSES,
+    NB,
+    PROBABILITIES,
+    SOLUTION_ACCURACY,
+    SOLUTION_CLASSES,
+    SOLUTION_LOOP,
+    SOLUTION_MODEL,
+)
 
-NB = "06_logistic_regression.ipynb"
-PROBABILITIES = "test_trained_model_gives_the_reference_probabilities_on_new_points"
-LOSSES = "test_training_records_a_loss_per_epoch_that_ends_below_the_threshold"
-CROSS_ENTROPY = "test_trained_model_has_a_low_binary_cross_entropy"
-
-SOLUTION_MODEL = "model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())"
-SOLUTION_LOOP = """for epoch in range(epochs):
-    probabilities = model(X_train)
-    loss = F.binary_cross_entropy(probabilities, y_train)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    losses.append(loss.item())
-"""
 BCE = "    loss = F.binary_cross_entropy(probabilities, y_train)\n"
-SOLUTION_CLASSES = "    return (probabilities >= 0.5).float()\n"
-SOLUTION_ACCURACY = "    return (predictions == targets).float().mean().item()\n"
 
 CASES = [
     Case(
