@@ -1,0 +1,1 @@
+"""The fast tier: tests that start no kernel and no subprocess (`pytest tests/unit`)."""
