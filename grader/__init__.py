@@ -1,6 +1,6 @@
 """A grading kit for PyTorch course notebooks.
 
-The public door is small: the pytest plugin (registered as ``grader``) gives tests the
+The public door is small: the pytest plugin (``-p grader.plugin.plugin``) gives tests the
 ``submission`` and ``reference`` fixtures; tests raise :class:`Feedback` (or use
 ``grader.checks``) to fail with a message a student can act on.
 

@@ -30,6 +30,7 @@ from grader.ci.git import commit_of, file_at, object_type
 from grader.ci.summary import check_result, pr_summary
 from grader.ci.trust import graded_tests, known_assignments, trusted_changes, trusted_checkout
 from grader.errors import GraderError
+from grader.plugin.own_process import PLUGIN_ARGS
 from grader.reports.grade import read_grade
 
 OUTPUT_TAIL = 3000  # characters of pytest's output quoted when grading itself fails
@@ -91,7 +92,7 @@ def run_trusted_grader(trusted: Path, submissions: Path, notebooks: list[Noteboo
     command = [
         sys.executable, "-m", "pytest",
         *(str(graded_tests(trusted, n.assignment)) for n in notebooks),
-        "-q", "--no-header", "-p", "no:randomly", f"--rootdir={trusted}",
+        "-q", "--no-header", *PLUGIN_ARGS, "-p", "no:randomly", f"--rootdir={trusted}",
         f"--grader-notebooks={submissions}", f"--grader-solutions={trusted / 'solutions'}",
         f"--grader-report={report}",
         *([f"--grader-cache-dir={cache_dir.resolve()}"] if cache_dir else []),

@@ -1,4 +1,9 @@
-"""The pytest plugin (entry point `grader`): grading options, fixtures, markers, points."""
+"""The pytest plugin: grading options, fixtures, markers, points.
+
+Not a pytest11 entry point: it is loaded only where grading is asked for (a course's
+`addopts = "-p grader.plugin.plugin"`, the kit's commands), and even there its hooks change only
+tests marked with an assignment. pytest in another project of the same environment is pytest.
+"""
 
 from __future__ import annotations
 
@@ -159,8 +164,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     grader's secrets or the TA's paths."""
     report: pytest.TestReport = yield
     excinfo = call.excinfo
-    if excinfo is None or not report.failed:
-        return report
+    if excinfo is None or not report.failed or _assignment(item) is None:
+        return report  # not a graded test: pytest's own report, untouched
     safe = student_text(item.config)
     if isinstance(excinfo.value, Feedback | GraderError):
         message = one_paragraph(safe(str(excinfo.value)))

@@ -26,6 +26,7 @@ from grader.course.config import HIDDEN_SUFFIX
 from grader.errors import GraderError
 from grader.execution.settings import DEFAULT_SEED
 from grader.plugin.options import SHIPPED_ANSWERS as ANSWERS
+from grader.plugin.own_process import PLUGIN_ARGS
 from grader.plugin.score_reporter import HIDDEN_MANIFEST
 from grader.reference.cache import ReferenceCache
 from grader.release.writing import release
@@ -99,7 +100,7 @@ def _points_of_tests(source: str) -> list[float]:
 def _ship_reference_answers(staging: Path, tests: Path, solutions: Path) -> None:
     """Grade the solutions with the public tests only, caching the answers into the kit."""
     answers = staging / ANSWERS
-    command = [sys.executable, "-m", "pytest", str(tests), "-q",
+    command = [sys.executable, "-m", "pytest", str(tests), "-q", *PLUGIN_ARGS,
                "-p", "no:xdist", "-p", "no:cacheprovider", f"--rootdir={staging}",
                f"--grader-notebooks={solutions}", f"--grader-solutions={solutions}",
                f"--grader-cache-dir={answers}", f"--grader-seed={DEFAULT_SEED}"]
