@@ -4,6 +4,7 @@ notebook still gets a fresh kernel process of its own."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import json
 import math
@@ -17,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy
+import pandas
 import pytest
 import torch
 
@@ -85,7 +88,12 @@ def _same_answer(warm: Any, cold: Any) -> bool:
         return warm.keys() == cold.keys() and all(_same_answer(warm[k], cold[k]) for k in warm)
     if isinstance(warm, list | tuple) and isinstance(cold, list | tuple):
         return len(warm) == len(cold) and all(map(_same_answer, warm, cold))
-    return type(warm) is type(cold) and warm == cold
+    if dataclasses.is_dataclass(warm) and type(warm) is type(cold):  # a module's snapshot
+        return _same_answer(dataclasses.asdict(warm), dataclasses.asdict(cold))
+    if isinstance(warm, numpy.ndarray | pandas.DataFrame | pandas.Series):
+        return _same_answer(torch.as_tensor(numpy.asarray(warm, dtype=float)),
+                            torch.as_tensor(numpy.asarray(cold, dtype=float)))
+    return type(warm) is type(cold) and bool(warm == cold)
 
 
 @pytest.mark.slow
