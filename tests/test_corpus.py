@@ -23,7 +23,7 @@ def _cases() -> list[Case]:
     return cases
 
 
-@pytest.mark.parametrize("case", _cases(), ids=lambda case: case.name)
+@pytest.mark.parametrize("case", _cases(), ids=lambda case: f"{case.notebook[:3]}{case.name}")
 def test_corpus_case_loses_exactly_the_points_meant_for_it(case: Case, tmp_path: Path,
                                                            reference_cache: Path) -> None:
     folder = case.build(SOLUTIONS, tmp_path / "submission").parent

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 import torch
 
+from grader.checks.explanation import Explanation, Hint
 from grader.checks.loss_record import (
-    expect_below,
     expect_finite,
+    expect_last_below,
     expect_one_per_epoch,
     recorded_numbers,
 )
-from grader.errors import Feedback
+from grader.errors import Cause, Feedback
 
 
 def expect_training_converged(losses: Sequence[float], threshold: float, name: str = "losses",
@@ -28,8 +29,8 @@ def expect_training_converged(losses: Sequence[float], threshold: float, name: s
         raise Feedback(f"the loss grew from {values[0]:.4g} to {values[-1]:.4g}: the steps "
                        "overshoot. Check the learning rate, the update's sign "
                        f"(p -= lr * p.grad), and that gradients are reset. {hint}".strip(),
-                       cause="the loss grew")
-    expect_below(values, threshold, name, hint)
+                       cause=Cause.LOSS_GREW)
+    expect_last_below(values, threshold, name, hint)
 
 
 DIVERGED = ("Training blew up: the loss grew without bound until the numbers overflowed. The "
@@ -37,9 +38,13 @@ DIVERGED = ("Training blew up: the loss grew without bound until the numbers ove
             "(p -= lr * p.grad moves against the gradient).")
 
 
-def training_hint(parameters: object, cause: str | None, otherwise: str) -> str:
-    """`cause` if the evidence named one; else why NaN parameters happen; else `otherwise`."""
-    if cause:
-        return cause
+def training_hint(parameters: object, explained: Explanation | None, otherwise: Hint
+                  ) -> Hint:
+    """What the evidence explained, if it named a cause; else why NaN parameters happen;
+    else `otherwise` (what differs, and where, without guessing)."""
+    if explained is not None:
+        return explained
     values = torch.as_tensor(parameters, dtype=torch.float64)
-    return otherwise if bool(torch.isfinite(values).all()) else DIVERGED
+    if bool(torch.isfinite(values).all()):
+        return otherwise
+    return Explanation(DIVERGED, Cause.DIVERGED)
