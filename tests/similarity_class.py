@@ -1,0 +1,92 @@
+"""A class for the similarity report, built from tests/similarity_corpus/: honest solutions of
+one assignment, each written in a style of its own, and planted copies (identifiers renamed;
+statements reordered and prints added; the reference solution under new names).
+
+A corpus file is the student's work on the template, in sections:
+
+    ## blank CELL_ID         the code that replaces the cell's first blank left (`# YOUR CODE
+                             HERE` and the `raise NotImplementedError()` under it), indented
+                             as it sits in the cell
+    ## add after CELL_ID     a code cell of the student's own, inserted after that cell
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell
+
+from grader.release.reading import read_solution
+from grader.release.template import release_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+CORPUS = Path(__file__).resolve().parent / "similarity_corpus"
+ASSIGNMENT = "02_training_loop"
+REFERENCE = "(reference solution)"
+# Each planted copy and the student (or the reference) it copies.
+PLANTED = {
+    "renamed_copy_of_06": "06_while_loop_and_method_chains",
+    "reordered_copy_of_12_with_prints": "12_parameters_in_a_dict",
+    "reference_with_new_names": REFERENCE,
+}
+_SECTION = re.compile(r"^## (blank|add after) (\S+)\s*$", re.MULTILINE)
+_BLANK = re.compile(r"^([ \t]*)# YOUR CODE HERE\n[ \t]*raise NotImplementedError\(\)$",
+                    re.MULTILINE)
+
+
+def honest(assignment: str = ASSIGNMENT) -> dict[str, Path]:
+    """Style name -> corpus file, for the honest solutions of `assignment`."""
+    return {path.stem: path for path in sorted((CORPUS / assignment).glob("*.txt"))}
+
+
+def planted(assignment: str = ASSIGNMENT) -> dict[str, Path]:
+    return {path.stem: path for path in sorted((CORPUS / assignment / "planted").glob("*.txt"))}
+
+
+def student_notebook(corpus_file: Path, assignment: str = ASSIGNMENT) -> NotebookNode:
+    """The template of `assignment`, filled as the corpus file says."""
+    notebook = release_notebook(read_solution(SOLUTIONS / f"{assignment}.ipynb"))
+    text = corpus_file.read_text(encoding="utf-8")
+    heads = list(_SECTION.finditer(text))
+    for number, head in enumerate(heads):
+        end = heads[number + 1].start() if number + 1 < len(heads) else len(text)
+        code = text[head.end():end].strip("\n")
+        kind, cell_id = head.groups()
+        index = next(i for i, c in enumerate(notebook.cells) if c.get("id") == cell_id)
+        if kind == "add after":
+            cell = new_code_cell(code)
+            cell.id = f"{cell_id}-own-{number}"
+            notebook.cells.insert(index + 1, cell)
+        else:
+            cell = notebook.cells[index]
+            blank = _BLANK.search(cell.source)
+            assert blank, f"{corpus_file.name}: no blank left in {cell_id}"
+            cell.source = cell.source[:blank.start()] + code + cell.source[blank.end():]
+    return notebook
+
+
+def make_similarity_class(root: Path, with_copies: bool = True,
+                          assignment: str = ASSIGNMENT) -> Path:
+    """One folder per student under root/submissions, each with its notebook of
+    `assignment`; returns that folder."""
+    submissions = root / "submissions"
+    students = {**honest(assignment), **(planted(assignment) if with_copies else {})}
+    for name, corpus_file in students.items():
+        folder = submissions / name
+        folder.mkdir(parents=True)
+        nbformat.write(student_notebook(corpus_file, assignment),
+                       folder / f"{assignment}.ipynb")
+    return submissions
+
+
+def planted_pairs() -> set[frozenset[str]]:
+    return {frozenset((copy, original)) for copy, original in PLANTED.items()}
+
+
+def notebook_json(notebook: NotebookNode) -> dict[str, object]:
+    return json.loads(nbformat.writes(notebook))
