@@ -89,20 +89,48 @@ def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:
 
 
 def _in_pieces(lines: list[str], own: set[int]) -> list[list[Token]]:
+    """Each run of the student's lines (blank lines bridged) as far as it parses; a line the
+    parser stops at is read by spelling, and reading goes on after it."""
     blocks: list[list[Token]] = []
     blank = {n for n, line in enumerate(lines, start=1) if not line.strip()}
     for run in _runs(sorted(own | blank)):
-        if not own.intersection(run):
-            continue
-        text = textwrap.dedent("\n".join(lines[n - 1] for n in run if n <= len(lines)))
-        try:
-            module = ast.parse(text)
-            blocks.append([Token(t.text, t.line + run[0] - 1)
-                           for t in block_tokens(module.body)])
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            blocks.append([t for n in run if n <= len(lines)
-                           for t in plain_tokens(lines[n - 1], n)])
+        if own.intersection(run):
+            blocks += _parsed_run([n for n in run if n <= len(lines)], lines)
     return blocks
+
+
+def _parsed_run(numbers: list[int], lines: list[str]) -> list[list[Token]]:
+    blocks: list[list[Token]] = []
+    start = 0
+    while start < len(numbers):
+        rest = numbers[start:]
+        parsed, stop = _parse(rest, lines)
+        if parsed is not None:
+            blocks.append(parsed)
+            break
+        # Read what parses before the line the parser stopped at, that line by spelling.
+        before = rest[:stop]
+        if before:
+            prefix, _ = _parse(before, lines)
+            blocks.append(prefix if prefix is not None else [
+                t for n in before for t in plain_tokens(lines[n - 1], n)])
+        blocks.append(plain_tokens(lines[rest[stop] - 1], rest[stop]))
+        start += stop + 1
+    return [block for block in blocks if block]
+
+
+def _parse(numbers: list[int], lines: list[str]) -> tuple[list[Token] | None, int]:
+    """The tokens of these lines if they parse (dedented); else None and the index of the
+    line the parser stopped at."""
+    text = textwrap.dedent("\n".join(lines[n - 1] for n in numbers))
+    try:
+        read = block_tokens(ast.parse(text).body)
+    except SyntaxError as error:
+        return None, min(max((error.lineno or 1) - 1, 0), len(numbers) - 1)
+    except (ValueError, RecursionError, MemoryError):
+        return None, 0
+    offset = numbers[0] - 1
+    return [Token(t.text, t.line + offset) for t in read], 0
 
 
 def plain_tokens(line: str, number: int) -> list[Token]:
