@@ -6,7 +6,7 @@ import random
 import statistics
 
 from grader.similarity.compare import class_weights, pair_scores, weight
-from grader.similarity.fingerprints import K, WINDOW, fingerprints
+from grader.similarity.fingerprints import WINDOW, K, fingerprints
 from grader.similarity.threshold import FLOOR, class_threshold
 
 ALPHABET = [f"t{i}" for i in range(12)]

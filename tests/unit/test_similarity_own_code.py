@@ -35,8 +35,9 @@ def test_the_template_is_made_from_the_solution_markers() -> None:
 
 
 def test_own_code_is_the_filled_blank_and_not_the_given_lines() -> None:
-    student = _notebook(("given", GIVEN), ("predict", STUB.replace(
-        "    # YOUR CODE HERE\n    raise NotImplementedError()", "    y = X @ W\n    return y + b")))
+    filled = STUB.replace("    # YOUR CODE HERE\n    raise NotImplementedError()",
+                          "    y = X @ W\n    return y + b")
+    student = _notebook(("given", GIVEN), ("predict", filled))
 
     code = own_code(student, template_cells(SOLUTION))
 
