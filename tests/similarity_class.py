@@ -12,6 +12,8 @@ A corpus file is the student's work on the template, in sections:
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from pathlib import Path
@@ -48,15 +50,24 @@ def planted(assignment: str = ASSIGNMENT) -> dict[str, Path]:
     return {path.stem: path for path in sorted((CORPUS / assignment / "planted").glob("*.txt"))}
 
 
-def student_notebook(corpus_file: Path, assignment: str = ASSIGNMENT) -> NotebookNode:
-    """The template of `assignment`, filled as the corpus file says."""
-    notebook = release_notebook(read_solution(SOLUTIONS / f"{assignment}.ipynb"))
+def sections(corpus_file: Path) -> list[tuple[str, str, str]]:
+    """(kind, cell id, code) of each section of a corpus file, in order."""
     text = corpus_file.read_text(encoding="utf-8")
     heads = list(_SECTION.finditer(text))
-    for number, head in enumerate(heads):
-        end = heads[number + 1].start() if number + 1 < len(heads) else len(text)
-        code = text[head.end():end].strip("\n")
-        kind, cell_id = head.groups()
+    return [(*head.groups(), text[head.end():heads[n + 1].start() if n + 1 < len(heads)
+                                  else len(text)].strip("\n"))
+            for n, head in enumerate(heads)]
+
+
+def student_notebook(corpus_file: Path, assignment: str = ASSIGNMENT) -> NotebookNode:
+    """The template of `assignment`, filled as the corpus file says."""
+    return filled_template(sections(corpus_file), assignment, corpus_file.name)
+
+
+def filled_template(parts: list[tuple[str, str, str]], assignment: str = ASSIGNMENT,
+                    source: str = "") -> NotebookNode:
+    notebook = copy.deepcopy(_template(assignment))
+    for number, (kind, cell_id, code) in enumerate(parts):
         index = next(i for i, c in enumerate(notebook.cells) if c.get("id") == cell_id)
         if kind == "add after":
             cell = new_code_cell(code)
@@ -65,9 +76,14 @@ def student_notebook(corpus_file: Path, assignment: str = ASSIGNMENT) -> Noteboo
         else:
             cell = notebook.cells[index]
             blank = _BLANK.search(cell.source)
-            assert blank, f"{corpus_file.name}: no blank left in {cell_id}"
+            assert blank, f"{source}: no blank left in {cell_id}"
             cell.source = cell.source[:blank.start()] + code + cell.source[blank.end():]
     return notebook
+
+
+@functools.cache
+def _template(assignment: str) -> NotebookNode:
+    return release_notebook(read_solution(SOLUTIONS / f"{assignment}.ipynb"))
 
 
 def make_similarity_class(root: Path, with_copies: bool = True,
