@@ -94,7 +94,7 @@ from pathlib import Path
 from grader.execution.runner import run_notebook
 from grader.execution.settings import ExecutionSettings
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-with run_notebook(Path(sys.argv[1]), ExecutionSettings(cell_timeout=5)) as live:
+with run_notebook(Path(sys.argv[1]), ExecutionSettings(cell_timeout=60)) as live:
     statuses = [c.status.value for c in live.result.cells]
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(statuses, (after - before) // 1024)
@@ -124,6 +124,7 @@ def test_one_enormous_message_is_dropped_before_the_grader_reads_it(way: str, tm
     statuses, grown_mb = done.stdout.strip().rsplit(" ", 1)
     assert int(grown_mb) < 200, done.stdout
     assert statuses.endswith("'not run']"), done.stdout  # the kernel was stopped
+    assert "timed out" not in statuses, done.stdout  # at the cut, not at the cell's limit
 
 
 def _fifo(path: Path) -> None:
@@ -326,14 +327,15 @@ def test_a_kernel_that_ignores_termination_and_sleeps_at_exit_is_gone_when_close
     live = run_notebook(path, ExecutionSettings(cell_timeout=30))
     reply, _ = send(live, ProbeRequest.value("y"), 20)
     pid = live.kernel_pid
+    assert pid is not None, "the grader does not know the kernel's process"
     started = time.monotonic()
     live.close()
     assert reply.status == "ok"
     assert time.monotonic() - started < 15
     deadline = time.monotonic() + 10
-    while pid is not None and Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert pid is None or not Path(f"/proc/{pid}").exists(), "the kernel outlived close()"
+    assert not Path(f"/proc/{pid}").exists(), "the kernel outlived close()"
 
 
 @pytest.mark.slow

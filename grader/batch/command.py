@@ -8,7 +8,7 @@ from pathlib import Path
 from grader.batch.shards import parse_shard
 from grader.course import find_course
 from grader.errors import UserError
-from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
+from grader.settings import GRADE, add_command_options, from_command
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,8 +21,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--out", type=Path, required=True, metavar="OUT")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="students graded at once (default: the machine's cores)")
-    parser.add_argument("--budget", type=float, default=900.0, metavar="SECONDS",
-                        help="time limit for one student (default 900)")
     parser.add_argument("--force", action="store_true", help="regrade students already graded")
     parser.add_argument("--solutions", type=Path, default=None, metavar="DIR",
                         help="the reference solutions (default: the course's)")
@@ -40,7 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="grade on a Dask cluster, one task per student (needs "
                              "torch-grader[dask] here and on the workers, with the course at "
                              "the same path or at $GRADER_COURSE there)")
-    add_sandbox_option(parser)
+    add_command_options(parser, GRADE)  # --seed, --timeout, --sandbox, --budget, ...
     parser.set_defaults(run=run)
 
 
@@ -50,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                         "folder per student, each with the student's notebooks)")
     course = find_course()
     shard = parse_shard(args.shard) if args.shard else None
-    use_sandbox_mode(args, course.setting("sandbox", None))
+    values = from_command(args, course.settings)
     if not args.cold:
         from grader.preforked.forked_pytest import single_threaded_env
 
@@ -60,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = args.out.resolve()
     solutions = (args.solutions or course.solutions).resolve()
-    settings = BatchSettings(course=course, out=out, solutions=solutions, budget=args.budget,
+    settings = BatchSettings(course=course, out=out, solutions=solutions, values=values,
                              cache=out / "reference-cache",
                              assignments=tuple(args.assignment), warm=not args.cold)
     try:
@@ -80,5 +78,5 @@ def run(args: argparse.Namespace) -> int:
           + (f" ({failed} with a reason instead of a grade)" if failed else ""))
     from grader.reports.class_report.after_batch import report_after_batch
 
-    report_after_batch(out, seed=course.setting("seed", None))  # report.html, .md, report/
+    report_after_batch(out, seed=values["seed"])  # report.html, .md, report/
     return 0

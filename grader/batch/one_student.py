@@ -26,6 +26,8 @@ from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.plugin.progress import PROGRESS_ENV
 from grader.plugin.score_reporter import KIT_ERROR_FILE
 from grader.preforked.forked_pytest import start_pytest
+from grader.sandbox.policy import MODE_ENV
+from grader.settings import pytest_arguments
 from grader.similarity.saved import save_own_code
 
 RECORD = "grade.json"
@@ -37,12 +39,17 @@ class BatchSettings:
     course: Course
     out: Path
     solutions: Path
-    budget: float  # seconds for one student, all notebooks
+    values: dict[str, Any]  # every setting, resolved (grader/settings.py)
     cache: Path
     assignments: tuple[str, ...] = ()  # only these (names without .ipynb); empty: all
     # Warm: grading processes forked from the batch, kernels from one shared fork server.
     # Cold: a fresh `python -m pytest` per student, every kernel started from scratch.
     warm: bool = True
+
+    @property
+    def budget(self) -> float:
+        """Seconds for one student, all notebooks."""
+        return float(self.values["budget"])
 
 
 def student_folder(settings: BatchSettings, student: Student) -> Path:
@@ -104,7 +111,8 @@ class GradingRun:
         self.started = time.monotonic()
         self._log = open(self.folder / "pytest.log", "w", encoding="utf-8")  # noqa: SIM115
         (self.folder / PROGRESS_FILE).unlink(missing_ok=True)
-        env = {**pytest_environment(), PROGRESS_ENV: str(self.folder / PROGRESS_FILE)}
+        env = {**pytest_environment(), PROGRESS_ENV: str(self.folder / PROGRESS_FILE),
+               MODE_ENV: settings.values["sandbox"]}  # a cluster worker's daemon: per mode
         self.process = start(_pytest_args(settings, student, self.folder),
                              str(settings.course.root), self._log, env, settings.warm)
         # Readable once the process has exited: the batch sleeps on these instead of polling.
@@ -202,7 +210,7 @@ def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> lis
         *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider",
         f"--rootdir={course.root}", f"--grader-notebooks={student.notebooks}",
         f"--grader-solutions={settings.solutions}", f"--grader-report={folder}",
-        f"--grader-cache-dir={settings.cache}",
+        f"--grader-cache-dir={settings.cache}", *pytest_arguments(settings.values),
         *([] if settings.warm else ["--grader-cold-kernels"]),
     ]
 

@@ -27,20 +27,19 @@ class GradingJob:
     course_root: str
     solutions: str
     assignments: tuple[str, ...]  # notebook names graded
-    budget: float
+    values: dict[str, Any]  # the run's settings, as the client resolved them
     warm: bool
-    sandbox: str  # the mode the client settled
     expected: dict[str, Any]  # ClassInputs.course_part: the kit, the tests, the reference
 
 
 def make_job(run: str, student: Student, settings: BatchSettings, notebooks: list[str],
-             sandbox: str, expected: dict[str, Any]) -> GradingJob:
+             expected: dict[str, Any]) -> GradingJob:
     return GradingJob(
         run=run, student=student.name,
         notebooks=tuple(submitted_notebook(student.notebooks, name) for name in notebooks),
         course_root=str(settings.course.root), solutions=str(settings.solutions),
-        assignments=tuple(notebooks), budget=settings.budget, warm=settings.warm,
-        sandbox=sandbox, expected=expected)
+        assignments=tuple(notebooks), values=settings.values, warm=settings.warm,
+        expected=expected)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ PROBE_REPLY_LIMIT = 64 * 1024 * 1024  # bytes: a loss history of a million float
 MESSAGE_LIMIT = 2 * PROBE_REPLY_LIMIT  # bytes of one output message or reply from the kernel
 
 
+CUT_GRACE = 0.5  # seconds for a kernel whose channel closed to show whether it died
 SEND_TIMEOUT_MS = 10_000  # a request to a kernel whose connection ZeroMQ cut waits no longer
 
 
@@ -54,14 +55,18 @@ def cap_messages(client: KernelClient) -> None:
         context.setsockopt(zmq.SNDTIMEO, -1)
 
 
-def watch_disconnects(client: KernelClient) -> zmq.Socket:
-    """A socket that hears when `client`'s iopub connection is cut: ZeroMQ cuts it for a
-    message over MESSAGE_LIMIT, and does not connect again (no output would ever arrive)."""
-    address = f"inproc://grader-iopub-{uuid.uuid4().hex}"
-    client.iopub_channel.socket.monitor(address, zmq.EVENT_DISCONNECTED)
-    watch = client.context.socket(zmq.PAIR)  # closed with the client's context
-    watch.connect(address)
-    return watch
+def watch_disconnects(client: KernelClient) -> list[zmq.Socket]:
+    """Sockets that hear when `client`'s iopub or shell connection is cut: ZeroMQ cuts one for
+    a message over MESSAGE_LIMIT (output, or a reply), and does not connect again (no output or
+    reply would ever arrive)."""
+    watches = []
+    for channel in (client.iopub_channel, client.shell_channel):
+        address = f"inproc://grader-watch-{uuid.uuid4().hex}"
+        channel.socket.monitor(address, zmq.EVENT_DISCONNECTED)
+        watch = client.context.socket(zmq.PAIR)  # closed with the client's context
+        watch.connect(address)
+        watches.append(watch)
+    return watches
 
 
 def _is_probe_reply(msg: dict[str, Any]) -> bool:
@@ -79,7 +84,9 @@ class GradingClient(NotebookClient):
         self.probe_used = 0
         self.expecting_probe = False
         self.last_reply: dict[str, Any] | None = None
-        self._iopub_watch: zmq.Socket | None = None
+        self._watches: list[zmq.Socket] = []
+        self._seen = [False, False]
+        self.cut = False  # a cell ended because a channel was cut (not because the kernel died)
         self.on_cell_executed = self._remember_reply
 
     async def async_start_new_kernel_client(self) -> KernelClient:
@@ -88,7 +95,7 @@ class GradingClient(NotebookClient):
         try:
             self.kc = self.km.client()
             cap_messages(self.kc)
-            self._iopub_watch = watch_disconnects(self.kc)
+            self._watches = watch_disconnects(self.kc)
             await ensure_async(self.kc.start_channels())
             await wait_until_ready(self.kc, self.startup_timeout)
         except Exception:
@@ -102,13 +109,20 @@ class GradingClient(NotebookClient):
 
     async def _async_poll_kernel_alive(self) -> None:
         """nbclient's, which outlives a cell ended by a malformed message (the runner then
-        stops the kernel): it ends quietly once the kernel client is gone."""
+        stops the kernel): it ends quietly once the kernel client is gone. A channel cut while
+        the kernel lives ends the cell at once, as a dead kernel would, instead of after its
+        whole time limit (`cut` tells the runner which it was)."""
         while True:
             await asyncio.sleep(1)
             if self.kc is None:
                 return
             try:
                 await self._async_check_alive()
+                if any(self._disconnected()):
+                    await asyncio.sleep(CUT_GRACE)  # a dying kernel's sockets close too
+                    await self._async_check_alive()
+                    self.cut = True
+                    raise DeadKernelError("a channel of the kernel was cut")
             except DeadKernelError:
                 if self.task_poll_for_reply is not None:
                     self.task_poll_for_reply.cancel()
@@ -116,13 +130,20 @@ class GradingClient(NotebookClient):
 
     def output_channel_lost(self) -> bool:
         """Whether the kernel's output channel was cut (see watch_disconnects)."""
-        if self._iopub_watch is None or self.kc is None:
-            return False
-        event = self._iopub_watch.recv_multipart(zmq.NOBLOCK)  # a Future, already settled
-        if not event.done():
-            event.cancel()
-            return False
-        return event.exception() is None
+        return self.kc is not None and self._disconnected()[0]
+
+    def _disconnected(self) -> list[bool]:
+        """Per watched channel (iopub, shell): whether it was ever cut (latched: a monitor
+        says it once)."""
+        for index, watch in enumerate(self._watches):
+            if self._seen[index]:
+                continue
+            event = watch.recv_multipart(zmq.NOBLOCK)  # a Future, already settled
+            if event.done():
+                self._seen[index] = event.exception() is None
+            else:
+                event.cancel()
+        return self._seen
 
     def handle_comm_msg(self, outs: list[NotebookNode], msg: dict[str, Any], cell_index: int
                         ) -> None:

@@ -34,7 +34,7 @@ DIED_NOTE = (
     "the kernel process died (os._exit(), a crash, or more memory than the grader allows)"
 )
 LOST_NOTE = (
-    "the grader lost the kernel's output (one message of more than "
+    "the grader lost the kernel's output or replies (one message of more than "
     f"{MESSAGE_LIMIT // 2**20} MB?), so the kernel was stopped"
 )
 UNREADABLE_NOTE = (
@@ -111,9 +111,9 @@ class LiveNotebook:
         try:
             client.execute_cell(cell, index, store_history=store_history)
         except DeadKernelError:
-            self._stop(DIED_NOTE)
-            return CodeRun(CellStatus.KERNEL_DIED, note=DIED_NOTE,
-                           seconds=time.monotonic() - started)
+            note = LOST_NOTE if client.cut else DIED_NOTE
+            self._stop(note)
+            return CodeRun(CellStatus.KERNEL_DIED, note=note, seconds=time.monotonic() - started)
         except Exception as exc:  # a malformed message: the kernel is the student's to forge
             note = UNREADABLE_NOTE.format(type(exc).__name__)
             self._stop(note)

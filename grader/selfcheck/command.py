@@ -19,8 +19,9 @@ from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.reports.grade import in_words
 from grader.reports.markdown import count, points
 from grader.reports.sanitize import clean
-from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
+from grader.sandbox.policy import MODE_ENV
 from grader.selfcheck.locate import assignment_for
+from grader.settings import CHECK, add_command_options, from_command, pytest_arguments
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +36,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--cold", action="store_true",
                         help="no daemon, and a kernel started from scratch instead of forked "
                              "from a pre-imported process (slower; for comparison)")
-    add_sandbox_option(parser)
+    add_command_options(parser, CHECK)
     parser.set_defaults(run=run)
 
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{args.notebook} does not exist: give the path of your notebook, "
                         "e.g. `grader check assignments/02_training_loop.ipynb`")
     course = find_course(notebook.parent)
-    use_sandbox_mode(args, course.setting("sandbox", None))
+    values = from_command(args, course.settings)
     assignment = assignment_for(notebook, course)
     print(f"Checking {notebook.name} as {assignment}: running it from top to bottom in a fresh "
           "kernel, as the grader will.", flush=True)
@@ -55,19 +56,19 @@ def run(args: argparse.Namespace) -> int:
         shutil.copy(notebook, folder / assignment)
         solutions = (args.solutions or course.solutions).resolve()
         results = _grade(course, folder, assignment, solutions, Path(scratch) / "report",
-                         args.cold)
+                         args.cold, values)
     print(render(results))
     return 0 if results["score"] == sum(t["max_score"] for t in results["tests"]) else 1
 
 
 def _grade(course: Course, folder: Path, assignment: str, solutions: Path, report: Path,
-           cold: bool) -> dict[str, Any]:
+           cold: bool, values: dict[str, Any]) -> dict[str, Any]:
     tests = [str(path) for path in course.tests_for(assignment)]
     args = [*tests, "-q", "--no-header", *PLUGIN_ARGS, f"--rootdir={course.root}",
             f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
-            f"--grader-report={report}", "--grader-student",
+            f"--grader-report={report}", "--grader-student", *pytest_arguments(values),
             *(["--grader-cold-kernels"] if cold else [])]
-    env = pytest_environment()
+    env = {**pytest_environment(), MODE_ENV: values["sandbox"]}  # a daemon per mode
     log = report.parent / "pytest.log"
     code = None if cold or not daemon_enabled() else daemon.run_pytest(args, env, log,
                                                                        course.root)
