@@ -107,3 +107,25 @@ def test_a_missing_or_foreign_saved_file_reads_as_none(tmp_path: Path) -> None:
     assert read_own_code(tmp_path) is None
     (tmp_path / OWN_CODE).write_text("[" * 100_000, encoding="utf-8")
     assert read_own_code(tmp_path) is None
+
+
+def test_a_malformed_or_hostile_notebook_gives_no_code_and_no_crash(tmp_path: Path) -> None:
+    solutions, student = tmp_path / "solutions", tmp_path / "eve"
+    solutions.mkdir()
+    student.mkdir()
+    (solutions / "01_x.ipynb").write_text(json.dumps(SOLUTION), encoding="utf-8")
+    weird = {"cells": [{"cell_type": "code", "id": {"not": "a string"}, "source": 42},
+                       {"cell_type": "code", "id": "predict", "source": ["x = 1\n", 7]},
+                       "not a cell", {"cell_type": "code"}]}
+    for content in (json.dumps(weird), json.dumps({"cells": "none"}), "[1, 2]", "\xff\xfe",
+                    json.dumps({"cells": [{"cell_type": "code", "id": "own",
+                                           "source": "x = 1\n" * 100_000}]})):
+        (student / "01_x.ipynb").write_bytes(content.encode("utf-8", "surrogateescape"))
+        save_own_code(student, student, solutions, ["01_x.ipynb"])
+        saved = read_own_code(student)
+        assert saved is not None and "01_x" in saved
+        assert len(saved["01_x"].text) <= 200_000
+    (student / "01_x.ipynb").unlink()
+    (student / "01_x.ipynb").symlink_to(solutions / "01_x.ipynb")  # a link out of the folder
+    save_own_code(student, student, solutions, ["01_x.ipynb"])
+    assert (read_own_code(student) or {})["01_x"].problem == "no notebook 01_x.ipynb"
