@@ -1,6 +1,8 @@
 """A class for the similarity report, built from tests/similarity_corpus/: honest solutions of
-one assignment, each written in a style of its own, and planted copies (identifiers renamed;
-statements reordered and prints added; the reference solution under new names).
+an assignment, each written in a style of its own (18 of 02_training_loop, 12 of
+01_tensors_and_loss, 10 of 03_optimizer_and_seeds, which the lesson spells out nearly line by
+line), and planted copies (identifiers renamed; statements reordered and prints added; the
+reference solution under new names).
 
 A corpus file is the student's work on the template, in sections:
 
@@ -30,12 +32,19 @@ SOLUTIONS = ROOT / "solutions"
 CORPUS = Path(__file__).resolve().parent / "similarity_corpus"
 ASSIGNMENT = "02_training_loop"
 REFERENCE = "(reference solution)"
-# Each planted copy and the student (or the reference) it copies.
-PLANTED = {
-    "renamed_copy_of_06": "06_while_loop_and_method_chains",
-    "reordered_copy_of_12_with_prints": "12_parameters_in_a_dict",
-    "reference_with_new_names": REFERENCE,
+# Each planted copy and the student (or the reference) it copies, per assignment.
+PLANTED_IN = {
+    "02_training_loop": {
+        "renamed_copy_of_06": "06_while_loop_and_method_chains",
+        "reordered_copy_of_12_with_prints": "12_parameters_in_a_dict",
+        "reference_with_new_names": REFERENCE,
+    },
+    "03_optimizer_and_seeds": {
+        "renamed_copy_of_09": "09_grads_zeroed_by_hand",
+        "reference_with_new_names": REFERENCE,
+    },
 }
+PLANTED = PLANTED_IN[ASSIGNMENT]
 _SECTION = re.compile(r"^## (blank|add after) (\S+)\s*$", re.MULTILINE)
 _BLANK = re.compile(r"^([ \t]*)# YOUR CODE HERE\n[ \t]*raise NotImplementedError\(\)$",
                     re.MULTILINE)
@@ -100,8 +109,8 @@ def make_similarity_class(root: Path, with_copies: bool = True,
     return submissions
 
 
-def planted_pairs() -> set[frozenset[str]]:
-    return {frozenset((copy, original)) for copy, original in PLANTED.items()}
+def planted_pairs(assignment: str = ASSIGNMENT) -> set[frozenset[str]]:
+    return {frozenset((copy, original)) for copy, original in PLANTED_IN[assignment].items()}
 
 
 def notebook_json(notebook: NotebookNode) -> dict[str, object]:

@@ -15,6 +15,7 @@ from grader.similarity.own_code import own_code, template_cells
 from tests.similarity_class import (
     ASSIGNMENT,
     PLANTED,
+    PLANTED_IN,
     SOLUTIONS,
     honest,
     notebook_json,
@@ -40,13 +41,15 @@ def test_the_corpus_has_fifteen_distinct_honest_solutions_at_least() -> None:
     assert len(texts) == len(honest()) >= 15
 
 
-def test_exactly_the_planted_copies_are_flagged_and_they_rank_first() -> None:
-    similarity = compare_class(ASSIGNMENT, class_code(ASSIGNMENT, tuple(PLANTED)))
+@pytest.mark.parametrize("assignment", sorted(PLANTED_IN))
+def test_exactly_the_planted_copies_are_flagged_and_they_rank_first(assignment: str) -> None:
+    copies = tuple(PLANTED_IN[assignment])
+    similarity = compare_class(assignment, class_code(assignment, copies))
 
     flagged = {frozenset((p.a, p.b)) for p in similarity.flagged}
-    assert flagged == planted_pairs()
-    top = {frozenset((p.a, p.b)) for p in similarity.pairs[:len(PLANTED)]}
-    assert top == planted_pairs()
+    assert flagged == planted_pairs(assignment)
+    top = {frozenset((p.a, p.b)) for p in similarity.pairs[:len(copies)]}
+    assert top == planted_pairs(assignment)
     assert similarity.threshold.value == similarity.threshold.floor  # they stand out too
 
 
@@ -58,7 +61,8 @@ def test_each_planted_copy_is_flagged_alone(copy: str) -> None:
         frozenset((copy, PLANTED[copy]))]
 
 
-@pytest.mark.parametrize("assignment", ["01_tensors_and_loss", "02_training_loop"])
+@pytest.mark.parametrize("assignment", ["01_tensors_and_loss", "02_training_loop",
+                                        "03_optimizer_and_seeds"])
 def test_a_class_without_copies_flags_no_pair(assignment: str) -> None:
     similarity = compare_class(assignment, class_code(assignment))
 
