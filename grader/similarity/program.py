@@ -1,16 +1,19 @@
-"""A student's own code (own_code.py) as one sequence of tokens (tokens.py), cell after cell.
+"""A student's own code (own_code.py) as blocks of tokens (tokens.py): each run of statements
+they wrote in one place (a blank, a cell of their own), cell after cell.
 
 Each cell is parsed whole, so that a line the student wrote is read in its context (the body of
 a function the template gave); the statements they wrote are kept: a statement whose first
 line is theirs is theirs whole, and inside a given `def`, `for` or `with` only their own
 statements count. A cell that does not parse (a syntax error, half-written code) is read in
-pieces: each run of the student's lines that parses on its own, and the rest as plain tokens
-(identifiers as `V`, numbers as `N`, strings as `S`, the rest as written).
+pieces: as far as each run of the student's lines parses, the line the parser stops at as
+plain tokens (identifiers as `V`, numbers as `N`, strings as `S`, the rest as written), and on.
+IPython's `%magic`, `!shell` and `name?` lines are left out.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 import keyword
 import re
 import textwrap
@@ -20,7 +23,7 @@ from grader.similarity.own_code import OwnCode
 from grader.similarity.tokens import BUILTINS, NAME, NUMBER, STRING, Token, block_tokens
 
 TOKEN_LIMIT = 20_000  # tokens of one student's code for one assignment
-_MAGIC = re.compile(r"^\s*[%!]|\?\s*$")  # IPython's %magic, !shell and help? lines
+_MAGIC = re.compile(r"^\s*(?:[%!]|[\w.]+\?{1,2}\s*$)")  # %magic, !shell, help?
 _PLAIN = re.compile(r"""(?P<name>[^\W\d]\w*)|(?P<number>\d[\w.]*)|(?P<comment>\#.*)
                         |(?P<string>[rRbBuUfF]{0,2}(?:'[^'\n]*'?|"[^"\n]*"?))|(?P<op>\S)""",
                     re.VERBOSE)
@@ -59,17 +62,18 @@ def cell_blocks(source: str, own: set[int]) -> list[list[Token]]:
 
 def own_blocks(body: list[ast.stmt], own: set[int]) -> list[list[ast.stmt]]:
     """The student's statements of `body`, as blocks of statements of one body, in order."""
+    lines = sorted(own)
     blocks: list[list[ast.stmt]] = []
     current: list[ast.stmt] = []
     for statement in body:
         first = min([statement.lineno, *(d.lineno for d in
                                          getattr(statement, "decorator_list", []))])
         last = statement.end_lineno or statement.lineno
-        if not any(first <= line <= last for line in own):
+        if not _any_between(lines, first, last):
             continue
         inner = _blocks_of(statement)
         header_end = min((block[0].lineno for block in inner if block), default=last + 1)
-        if inner and not any(first <= line < header_end for line in own):
+        if inner and not _any_between(lines, first, header_end - 1):
             if current:
                 blocks.append(current)
                 current = []
@@ -78,6 +82,12 @@ def own_blocks(body: list[ast.stmt], own: set[int]) -> list[list[ast.stmt]]:
         else:
             current.append(statement)
     return [*blocks, current] if current else blocks
+
+
+def _any_between(lines: list[int], first: int, last: int) -> bool:
+    """Whether sorted `lines` hold a line from first to last, inclusive."""
+    index = bisect.bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= last
 
 
 def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:

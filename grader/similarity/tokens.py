@@ -44,10 +44,6 @@ def block_tokens(statements: Sequence[ast.stmt]) -> list[Token]:
     return _Writer().block(statements)
 
 
-def expression_tokens(node: ast.AST) -> list[Token]:
-    return _Writer().node(node, getattr(node, "lineno", 1))
-
-
 def is_padding(statement: ast.stmt) -> bool:
     """Computes nothing: a display, a bare value, a docstring, `pass`, `assert`."""
     if isinstance(statement, (ast.Pass, ast.Assert)):

@@ -131,7 +131,9 @@ def test_a_cell_that_does_not_parse_is_still_read_in_pieces() -> None:
 
 
 def test_ipython_magics_and_shell_lines_are_ignored() -> None:
-    assert tokens("%matplotlib inline\n!pip list\ny = x + 1\n") == tokens("y = x + 1\n")
+    assert tokens("%matplotlib inline\n!pip list\ntorch.zeros?\ny = x + 1\n") == \
+        tokens("y = x + 1\n")
+    assert tokens("y = x + 1  # right?\n") == tokens("y = x + 1\n")  # a question is no magic
 
 
 def test_hostile_code_is_read_without_crashing() -> None:
