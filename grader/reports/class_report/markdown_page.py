@@ -36,8 +36,10 @@ def markdown_page(summary: ClassSummary, facts: RunFacts,
     parts.append(_without_grade(summary))
     if similar is not None:
         parts.append("## Similar code")
+        if similar.problem:
+            parts.append(f"The comparison failed, an error of the kit: {md(similar.problem)}")
         parts += [_similar(a) for a in similar.assignments] or [
-            "No student's code was saved with their grade."]
+            "No student's code was compared."]
     return "\n\n".join(parts) + "\n"
 
 

@@ -26,9 +26,17 @@ class SimilarCode:
     assignments: list[ClassSimilarity]
     unsaved: list[str]  # students whose record has no saved code (graded by an earlier kit)
     reference_saved: bool
+    problem: str | None = None  # why there is no comparison: an error of the kit
 
 
 def similar_code(out: Path, records: ClassRecords) -> SimilarCode:
+    try:
+        return _compare(out, records)
+    except Exception as exc:  # no grade depends on it: the rest of the report is still written
+        return SimilarCode([], [], False, f"{type(exc).__name__}: {exc}")
+
+
+def _compare(out: Path, records: ClassRecords) -> SimilarCode:
     codes: dict[str, dict[str, OwnCode]] = {}
     unsaved = []
     for student in records.students:

@@ -46,9 +46,13 @@ table.similar-pairs td {{ overflow-wrap: anywhere; }}
 
 def similarity_section(similar: SimilarCode, pictures: dict[str, Picture]) -> str:
     parts = ["<section id=\"similar-code\"><h2>Similar code</h2>", _intro(similar)]
+    if similar.problem:
+        parts.append(f"<p>The comparison failed, an error of the kit (<code>"
+                     f"{text(similar.problem, 500)}</code>): the rest of the report is complete, "
+                     "and no grade depends on it.</p>")
     for assignment in similar.assignments:
         parts.append(_assignment(assignment, pictures.get(f"similarity-{assignment.assignment}")))
-    if not similar.assignments:
+    if not similar.assignments and not similar.problem:
         parts.append("<p>No student's code was saved with their grade: grade the class with "
                      "this kit's <code>grader grade</code> to compare it.</p>")
     return "\n".join(parts) + "</section>"
@@ -57,9 +61,9 @@ def similarity_section(similar: SimilarCode, pictures: dict[str, Picture]) -> st
 def _intro(similar: SimilarCode) -> str:
     notes = []
     if similar.unsaved:
-        notes.append(f"{count(len(similar.unsaved), 'student')}' records hold no saved code "
-                     "(graded by an earlier version of the kit): grade them again to compare "
-                     "them.")
+        notes.append(f"The records of {count(len(similar.unsaved), 'student')} hold no saved "
+                     "code (graded by an earlier version of the kit): grade them again to "
+                     "compare them.")
     if not similar.reference_saved and similar.assignments:
         notes.append("The reference solution's code was not saved with this run "
                      "(<code>reference-check/own-code.json</code>): nobody is compared with it.")
