@@ -4,14 +4,17 @@ and the binary cross-entropy of a trained model, measured by the grader itself."
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 
 from grader.checks.bands import Band, expect_in_band
+from grader.checks.causes import hint_for
 from grader.checks.closeness import expect_close
 from grader.checks.explanation import Hint, resolve
+from grader.checks.sizes import scales_with_rows
 from grader.checks.tensors import expect_shape, expect_tensor
 from grader.errors import Cause, Feedback
 
@@ -96,9 +99,11 @@ def broadcast_accuracy(predictions: torch.Tensor, targets: torch.Tensor) -> floa
 
 def expect_accuracy(found: Any, expected: float, name: str,
                     predictions: torch.Tensor | None = None,
-                    targets: torch.Tensor | None = None) -> None:
-    """A fraction in [0, 1] equal to `expected` (a percentage, or a broadcast comparison of
-    `predictions` with `targets`, is recognised)."""
+                    targets: torch.Tensor | None = None, notebook_rows: Sequence[int] = (),
+                    where: str = "") -> None:
+    """A fraction in [0, 1] equal to `expected` (a percentage, a broadcast comparison of
+    `predictions` with `targets`, or a count divided by the notebook's number of rows,
+    `notebook_rows`, is recognised; `where` is the function's place, sizes.place_of)."""
     if isinstance(found, torch.Tensor) and found.numel() == 1:
         found = found.item()
     if isinstance(found, bool) or not isinstance(found, (int, float)):
@@ -118,9 +123,12 @@ def expect_accuracy(found: Any, expected: float, name: str,
             f"every target. A ({n},) tensor against an ({n}, 1) one broadcasts to ({n}, {n}) "
             "under ==, with no error (.squeeze() or .flatten() on one side only does that). "
             "Compare tensors of the same shape.", cause=Cause.BROADCAST)
-    expect_close(found, expected, name, rtol=0.0, atol=1e-6,
-                 hint="Accuracy is the number of predictions equal to their target, divided by "
-                      "the number of predictions; compare tensors of the same shape.")
+    rows = predictions.numel() if predictions is not None else 0
+    expect_close(found, expected, name, rtol=0.0, atol=1e-6, hint=hint_for(
+        found, scales_with_rows(expected, rows, notebook_rows, "the accuracy",
+                                "divide by len(targets), or take .mean()", where),
+        "Accuracy is the number of predictions equal to their target, divided by the number "
+        "of predictions; compare tensors of the same shape."))
 
 
 def binary_cross_entropy(probabilities: torch.Tensor, targets: torch.Tensor) -> float:

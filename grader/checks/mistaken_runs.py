@@ -30,6 +30,10 @@ from grader.errors import Cause
 SAME_FIRST_LOSS = 1e-3  # relative: the first recorded loss, float32 against float64
 ULPS = 16  # units in the last place a reproduced value may differ by, beyond the spread
 SPREADS = 4  # times the float32-against-float64 spread of the run itself
+# In float64, two runs that add in another order drift apart by far more than a few units in
+# the last place over thousands of steps, and distinct mistakes still land orders of
+# magnitude further apart: a relative floor of 1e-9 separates the two.
+RELATIVE_FLOOR = 1e-9
 REFERENCE_EPS = torch.finfo(torch.float32).eps
 
 
@@ -151,7 +155,8 @@ def tolerance(dtype: torch.dtype, run: torch.Tensor, exact: torch.Tensor) -> tor
     eps = torch.finfo(dtype).eps if dtype.is_floating_point else REFERENCE_EPS
     spread = (run - exact).abs().nan_to_num(nan=0.0, posinf=0.0).max() * (eps / REFERENCE_EPS)
     scale = run.abs().max().clamp(min=1.0)
-    return SPREADS * spread + ULPS * eps * torch.maximum(run.abs(), scale)
+    floor = max(ULPS * eps, RELATIVE_FLOOR)
+    return SPREADS * spread + floor * torch.maximum(run.abs(), scale)
 
 
 def _material(mistakes: tuple[Mistake, ...], by_set: Mapping[tuple[Mistake, ...], Outcome],

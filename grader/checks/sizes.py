@@ -8,12 +8,13 @@ quotes the notebook's row count, is named as such, with the place it comes from.
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from grader.checks.causes import Suspect
-from grader.errors import Cause
+from grader.errors import Cause, CodeRaised, Feedback
 
 
 def scales_with_rows(expected: Any, rows: int, notebook_rows: Sequence[int], what: str,
@@ -33,15 +34,29 @@ def scales_with_rows(expected: Any, rows: int, notebook_rows: Sequence[int], wha
 
 def place_of(submission: Any, function: str, number: int) -> str:
     """`, in `f` (code cell 4: `loss = r.T @ r / 3`)`: where `function` is defined and, if one
-    line of it holds `number` on its own, that line. Empty if the grader cannot tell."""
+    line of it holds `number` as a literal of its own, that line. Empty if the grader cannot
+    tell (the reference has no cells to point at)."""
     diagnosis = getattr(submission, "diagnosis", None)
     cells = diagnosis.defining_cells(function) if diagnosis is not None else []
     if not cells:
         return ""
     cell = cells[-1]
-    line = typed_line(cell.source, number)
-    quoted = f": `{line}`" if line else ""
-    return f", in `{function}` (code cell {_position(diagnosis, cell)}{quoted})"
+    position = next(i for i, c in enumerate(diagnosis.result.cells, 1) if c is cell)
+    line = typed_line(function_source(cell.source, function), number)
+    return f", in `{function}` (code cell {position}{f': `{line}`' if line else ''})"
+
+
+def function_source(source: str, function: str) -> str:
+    """The source of `def function` in a cell (the whole cell if it cannot be parsed)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    lines = source.splitlines()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function:
+            return "\n".join(lines[node.lineno - 1:node.end_lineno])
+    return source
 
 
 def typed_line(source: str, number: int) -> str | None:
@@ -53,11 +68,34 @@ def typed_line(source: str, number: int) -> str | None:
 
 
 def mentions_rows(error_message: str, notebook_rows: Sequence[int], rows: int) -> int | None:
-    """The notebook's row count, if an error raised on `rows` rows quotes it (and not `rows`
-    alone): "shape '[3, 1]' is invalid for input of size 4"."""
-    numbers = {int(n) for n in re.findall(r"(?<![\w.])(\d+)(?![\w.])", error_message)}
+    """The notebook's row count, if an error raised on `rows` rows quotes it: "shape '[3, 1]'
+    is invalid for input of size 4", "(4x1 and 3x1)"."""
+    numbers = {int(n) for n in re.findall(r"\d+", error_message)}
     return next((k for k in notebook_rows if k != rows and k in numbers), None)
 
 
-def _position(diagnosis: Any, cell: Any) -> int:
-    return next(i for i, c in enumerate(diagnosis.result.cells, 1) if c is cell)
+T = TypeVar("T")
+
+
+def sized_call(call: Callable[[], T], rows: int, notebook_rows: Sequence[int], function: str,
+               submission: Any, at_notebook_size: Callable[[], object] | None = None) -> T:
+    """`call()` (the grader's call of `function` on data of `rows` rows). If the student's code
+    raises an error that quotes the notebook's row count, and runs on data of the notebook's
+    own size (`at_notebook_size`, when given), the message says the code only works there."""
+    try:
+        return call()
+    except CodeRaised as raised:
+        count = mentions_rows(raised.error_message, notebook_rows, rows)
+        if count is None:
+            raise
+        if at_notebook_size is not None:
+            try:
+                at_notebook_size()
+            except Feedback:
+                raise raised from None  # it fails on the notebook's size too
+        raise Feedback(
+            f"{raised} The error quotes {count}, the number of rows of the notebook's data, "
+            f"and the grader's data had {rows}: it works only on data of the notebook's size, "
+            f"with the row count typed in{place_of(submission, function, count)}."
+            " Use the size of the data it receives: len(x), x.shape[0], or -1 in reshape.",
+            cause=Cause.ROWS_TYPED_IN) from None

@@ -116,7 +116,8 @@ class Diagnosis:
         blank = self._blank_behind(cell)
         if blank is cell:
             return Diagnosed(f"{NOT_IMPLEMENTED}: fill the blank in {self.label(cell)}"
-                             f"{_section(cell)}.", Cause.NOT_IMPLEMENTED)
+                             f"{_section(cell)}, then delete its `{BLANK}` line.",
+                             Cause.NOT_IMPLEMENTED)
         if blank is not None:
             return Diagnosed(f"{NOT_IMPLEMENTED}: fill the blank in {self.label(blank)}"
                              f"{_section(blank)} ({self.label(cell)} uses it to "

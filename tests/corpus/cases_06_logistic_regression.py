@@ -28,7 +28,9 @@ CASES = [
             PROBABILITIES: "mean squared error of the probabilities",
             CROSS_ENTROPY: "mean squared error of the probabilities",
         },
-        why="MSE trains more slowly: its own loss looks low (0.007), the model's BCE is 0.068",
+        scores={CROSS_ENTROPY: 0.9},
+        why="MSE trains more slowly: its own loss looks low (0.007), the model's BCE is 0.068 "
+            "(45 % of the cross-entropy test's band)",
     ),
     Case(
         "stops_after_100_epochs",
