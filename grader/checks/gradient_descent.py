@@ -20,7 +20,13 @@ import torch
 
 from grader.checks.causes import Suspect
 from grader.checks.explanation import Explanation
-from grader.checks.mistaken_runs import Evidence, Mistake, explain_training
+from grader.checks.mistaken_runs import (
+    Evidence,
+    Mistake,
+    explain_training,
+    plausible_epochs,
+    plausible_rates,
+)
 from grader.errors import Cause
 
 LOSSES = ("mean", "half", "sum")  # the MSE; half of it (a "/ 2"); the sum of squared errors
@@ -281,7 +287,7 @@ def linear_mistakes(descent: Descent, recorded: list[float] | None = None,
     `learning_rates`: rates the notebook itself holds (its `lr`, its optimizer's), besides
     ten times and a tenth of the lesson's."""
     epochs, n, count = descent.epochs, rows(descent), descent.y.numel()
-    found_epochs = len(recorded) if recorded else None
+    found_epochs = plausible_epochs(len(recorded) if recorded else None, epochs)
     mistakes = [
         Mistake(Cause.GRADIENTS_ACCUMULATE, "the gradients are never reset",
                 "backward() adds each new gradient to .grad, so every step repeats all the "
@@ -305,7 +311,7 @@ def linear_mistakes(descent: Descent, recorded: list[float] | None = None,
                 "gradient descent): compute the loss of all the data, then step once.",
                 {"per_sample": True}),
     ]
-    if found_epochs and found_epochs not in (epochs, 2 * epochs):
+    if found_epochs is not None:
         mistakes.append(Mistake(Cause.OTHER_EPOCHS, f"it runs for {found_epochs} epochs",
                                 f"Train for exactly {epochs} epochs.", {"epochs": found_epochs}))
     if descent.y.dim() == 2 and descent.y.shape[1] == 1:
@@ -314,16 +320,11 @@ def linear_mistakes(descent: Descent, recorded: list[float] | None = None,
             f"They broadcast to ({n}, {n}), every prediction against every target, with no "
             f"error: keep the targets as a ({n}, 1) column.", {"flat_targets": True}))
     rates = [descent.lr * 10, descent.lr / 10, *learning_rates]
-    for lr in dict.fromkeys(float(r) for r in rates if _other_rate(r, descent.lr)):
+    for lr in plausible_rates(rates, descent.lr):
         mistakes.append(Mistake(Cause.OTHER_LEARNING_RATE, f"the learning rate is {lr:g}",
                                 f"The lesson's is {descent.lr:g}: use lr = {descent.lr:g}.",
                                 {"lr": lr}))
     return mistakes
-
-
-def _other_rate(rate: float, lesson: float) -> bool:
-    return isinstance(rate, (int, float)) and not isinstance(rate, bool) and rate > 0 and \
-        abs(rate - lesson) > 1e-9 * lesson
 
 
 def explain_linear(evidence: Evidence, descent: Descent, tolerance: float,

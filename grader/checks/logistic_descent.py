@@ -19,7 +19,13 @@ import torch
 
 from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Trained
-from grader.checks.mistaken_runs import Evidence, Mistake, explain_training
+from grader.checks.mistaken_runs import (
+    Evidence,
+    Mistake,
+    explain_training,
+    plausible_epochs,
+    plausible_rates,
+)
 from grader.errors import Cause
 
 LOSSES = ("bce", "sum", "mse", "logits")  # the lesson's; summed; MSE of probabilities; a
@@ -147,7 +153,7 @@ def logistic_mistakes(run: LogisticRun, recorded: list[float] | None = None,
                       learning_rates: Sequence[float] = ()) -> list[Mistake]:
     """The usual mistakes of a logistic regression's training, as changes of its run."""
     epochs, n = run.epochs, run.X.shape[0]
-    found_epochs = len(recorded) if recorded else None
+    found_epochs = plausible_epochs(len(recorded) if recorded else None, epochs)
     mistakes = [
         Mistake(Cause.GRADIENTS_ACCUMULATE, "the gradients are never reset",
                 "backward() adds each new gradient to .grad: call optimizer.zero_grad() every "
@@ -172,12 +178,11 @@ def logistic_mistakes(run: LogisticRun, recorded: list[float] | None = None,
                 "ends with one: use F.binary_cross_entropy (or nn.BCELoss) on its output.",
                 {"loss": "logits"}),
     ]
-    if found_epochs and found_epochs not in (epochs, 2 * epochs):
+    if found_epochs is not None:
         mistakes.append(Mistake(Cause.OTHER_EPOCHS, f"it runs for {found_epochs} epochs",
                                 f"Train for exactly {epochs} epochs.", {"epochs": found_epochs}))
     rates = [run.lr * 10, run.lr / 10, *learning_rates]
-    for lr in dict.fromkeys(float(r) for r in rates
-                            if r > 0 and abs(r - run.lr) > 1e-9 * run.lr):
+    for lr in plausible_rates(rates, run.lr):
         mistakes.append(Mistake(Cause.OTHER_LEARNING_RATE, f"the learning rate is {lr:g}",
                                 f"The lesson's is {run.lr:g}: use lr = {run.lr:g}.",
                                 {"lr": lr}))

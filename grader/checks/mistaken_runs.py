@@ -30,6 +30,8 @@ from grader.errors import Cause
 SAME_FIRST_LOSS = 1e-3  # relative: the first recorded loss, float32 against float64
 ULPS = 16  # units in the last place a reproduced value may differ by, beyond the spread
 SPREADS = 4  # times the float32-against-float64 spread of the run itself
+MAX_EPOCHS = 4  # times the lesson's epochs: the longest run the recorded losses may suggest
+MAX_RATES = 4  # learning rates re-run: ten times and a tenth of the lesson's, and two more
 # In float64, two runs that add in another order drift apart by far more than a few units in
 # the last place over thousands of steps, and distinct mistakes still land orders of
 # magnitude further apart: a relative floor of 1e-9 separates the two.
@@ -50,6 +52,27 @@ class Rerunnable(Protocol):
     dtype: torch.dtype
 
     def but(self: R, **changes: Any) -> R: ...
+
+
+def plausible_epochs(count: int | None, lesson: int) -> int | None:
+    """Another epoch count worth re-running, from the number of recorded losses: a handful
+    more or fewer than the lesson's, never thousands of times more (a notebook's list could
+    be made as long as it likes; a re-run costs the grader in proportion)."""
+    if count is None or count in (lesson, 2 * lesson) or not 0 < count <= MAX_EPOCHS * lesson:
+        return None
+    return count
+
+
+def plausible_rates(rates: Sequence[float], lesson: float) -> list[float]:
+    """The learning rates worth re-running: positive, finite, other than the lesson's, and only
+    the first few the notebook holds (each one is re-run with every other mistake)."""
+    found: list[float] = []
+    for rate in rates:
+        if isinstance(rate, (int, float)) and not isinstance(rate, bool) and \
+                0 < rate < float("inf") and abs(rate - lesson) > 1e-9 * lesson and \
+                float(rate) not in found:
+            found.append(float(rate))
+    return found[:MAX_RATES]
 
 
 @dataclass(frozen=True, eq=False)  # each mistake is itself: sets of them are keys

@@ -13,7 +13,7 @@ from torch import nn
 
 from grader.checks.gradient_descent import Descent, explain_linear
 from grader.checks.logistic_descent import LogisticRun, explain_logistic, seeded_start
-from grader.checks.mistaken_runs import Evidence
+from grader.checks.mistaken_runs import Evidence, plausible_epochs, plausible_rates
 from grader.errors import Cause
 
 X = torch.tensor([[1.0], [2.0], [3.0]])
@@ -101,3 +101,11 @@ def test_of_two_mistakes_the_one_that_explains_the_gap_is_named() -> None:
     assert explained is not None and explained.cause is Cause.OTHER_LEARNING_RATE
     assert "the learning rate is 0.05" in explained.text
     assert "1001 epochs" in explained.text and "changes little" in explained.text
+
+
+def test_what_the_notebook_suggests_is_re_run_only_within_reason() -> None:
+    # A list of losses or optimizers as long as a notebook likes costs the grader nothing.
+    assert plausible_epochs(10**7, 1000) is None and plausible_epochs(0, 1000) is None
+    assert plausible_epochs(1001, 1000) == 1001 and plausible_epochs(2000, 1000) is None
+    rates = plausible_rates([0.1, 0.1, -1.0, float("nan"), 0.01, *range(1, 100)], 0.01)
+    assert rates == [0.1, 1.0, 2.0, 3.0]
