@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from grader.checks.causes import Suspect, hint_for, matching
-from grader.checks.gradient_descent import Descent, explain_linear, mistaken_losses
+from grader.checks.gradient_descent import Descent
+from grader.checks.linear_mistakes import explain_linear, mistaken_losses
 from grader.checks.loss_record import (
     expect_finite,
     expect_one_per_epoch,

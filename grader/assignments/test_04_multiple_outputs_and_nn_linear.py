@@ -22,7 +22,8 @@ from grader.checks.bands import Band
 from grader.checks.causes import Suspect, hint_for
 from grader.checks.closeness import is_close
 from grader.checks.explanation import Explanation
-from grader.checks.gradient_descent import Descent, explain_linear, mistaken_losses
+from grader.checks.gradient_descent import Descent
+from grader.checks.linear_mistakes import explain_linear, mistaken_losses
 from grader.checks.loss_record import (
     expect_finite,
     expect_last_below,

@@ -13,7 +13,8 @@ from grader.checks import expect_close, expect_design_matrix, expect_tensor_like
 from grader.checks.bands import Band
 from grader.checks.causes import Suspect, hint_for
 from grader.checks.closeness import is_close
-from grader.checks.gradient_descent import Descent, explain_linear
+from grader.checks.gradient_descent import Descent
+from grader.checks.linear_mistakes import explain_linear
 from grader.checks.loss_functions import expect_mean_squared_error
 from grader.checks.loss_record import (
     expect_finite,

@@ -11,7 +11,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from grader.checks.gradient_descent import Descent, explain_linear
+from grader.checks.gradient_descent import Descent
+from grader.checks.linear_mistakes import explain_linear
 from grader.checks.logistic_descent import LogisticRun, explain_logistic, seeded_start
 from grader.checks.mistaken_runs import Evidence, plausible_epochs, plausible_rates
 from grader.errors import Cause
@@ -109,3 +110,17 @@ def test_what_the_notebook_suggests_is_re_run_only_within_reason() -> None:
     assert plausible_epochs(1001, 1000) == 1001 and plausible_epochs(2000, 1000) is None
     rates = plausible_rates([0.1, 0.1, -1.0, float("nan"), 0.01, *range(1, 100)], 0.01)
     assert rates == [0.1, 1.0, 2.0, 3.0]
+
+
+def test_where_recorded_losses_leave_the_lessons_training_is_said_without_a_cause() -> None:
+    from grader.checks.trained_line import departure
+
+    lesson = LESSON_5.result.losses
+    assert "follow the lesson's training for 1 epoch, then leave it" in departure(
+        [lesson[0], lesson[1] * 1.1, *lesson[2:]], lesson)
+    assert "is not the lesson's first" in departure([lesson[0] * 3, *lesson[1:]], lesson)
+    assert "stop after 100 of its 2000 epochs" in departure(lesson[:100], lesson)
+    # a loop that records each loss after its step follows the lesson just as well
+    after = LESSON_5.but(epochs=2001).result.losses[1:]
+    assert "are those of the lesson's training" in departure(after, lesson)
+    assert departure(None, lesson) == ""
