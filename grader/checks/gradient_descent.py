@@ -18,7 +18,9 @@ from functools import cached_property
 import numpy as np
 import torch
 
-LOSSES = ("mean", "half", "sum")  # the MSE; half of it (a "/ 2"); the sum of squared errors
+# The MSE; half of it (a "/ 2"); the sum of squared errors; half the sum (the 1/2 sum some
+# textbooks write): each a multiple of the MSE, so one computation serves them all.
+LOSSES = ("mean", "half", "sum", "half_sum")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,12 @@ class Descent:
     def result(self) -> Trained:
         return run_all([self])[0]
 
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """How many losses a notebook may record of this run: one per epoch, or one per
+        step when it steps per data point."""
+        return (self.epochs, self.epochs * rows(self)) if self.per_sample else (self.epochs,)
+
     def start_loss(self) -> float:
         """The loss at the start, before any step: the first loss a run records."""
         return self.loss_at(self.start)
@@ -82,9 +90,7 @@ class Descent:
         predictions = X @ W + (0 if b is None else b)
         targets = y.reshape(-1) if self.flat_targets else y.reshape(predictions.shape)
         squared = (predictions - targets) ** 2
-        if self.loss == "sum":
-            return squared.sum().item()
-        return (squared.mean() / (2 if self.loss == "half" else 1)).item()
+        return (squared.mean() * _multiple(self.loss, squared.numel())).item()
 
 
 def rows(descent: Descent) -> int:
@@ -147,7 +153,7 @@ def _batch(runs: Sequence[Descent]) -> _Batch:
             targets.append(y)
             offsets.append(real(0))
             count = n * k
-        scales.append({"mean": 1.0, "half": 0.5, "sum": float(count)}[run.loss])
+        scales.append(_multiple(run.loss, count))
     size = len(runs)
     W = np.repeat(_numpy(first.W, dtype).reshape(1, -1, k), size, axis=0)
     b = None if first.b is None else np.repeat(_numpy(first.b, dtype).reshape(1, 1, k), size,
@@ -205,7 +211,7 @@ def _per_sample(runs: Sequence[Descent]) -> list[Trained]:
     W, b = batch.W, batch.b
     grad_W, grad_b = np.zeros_like(W), None if b is None else np.zeros_like(b)
     # A row's loss: the mean of its k squared errors, half of it, or their sum (k times).
-    scale = np.asarray([{"mean": 1.0, "half": 0.5, "sum": float(k)}[run.loss] for run in runs],
+    scale = np.asarray([_multiple(run.loss, k) for run in runs],
                        dtype=batch.X.dtype).reshape(-1, 1, 1)
     rows_X = [(batch.X[row:row + 1], batch.X[row:row + 1].T, batch.targets[:, row:row + 1])
               for row in range(n)]
@@ -237,6 +243,11 @@ def _per_sample(runs: Sequence[Descent]) -> list[Trained]:
                             float(whole[i, 0]), float(whole[i, min(1, last)])),
                     counts=(end, end * n))
             for i, end in enumerate(ends)]
+
+
+def _multiple(loss: str, count: int) -> float:
+    """The loss as a multiple of the mean of `count` squared errors."""
+    return {"mean": 1.0, "half": 0.5, "sum": float(count), "half_sum": count / 2}[loss]
 
 
 def _flat(W: np.ndarray, b: np.ndarray | None) -> torch.Tensor:

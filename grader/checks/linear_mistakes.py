@@ -34,6 +34,10 @@ def mistaken_losses(descent: Descent) -> list[Suspect]:
                 f"It is the sum of the squared errors, {count} times their mean "
                 f"(reduction='sum', or .sum() instead of .mean()): average them.",
                 lambda: descent.but(loss="sum").start_loss()),
+        Suspect(Cause.SUMMED_LOSS,
+                f"It is half the sum of the squared errors (the 1/2 sum some textbooks "
+                f"write), {count / 2:g} times their mean: use their mean.",
+                lambda: descent.but(loss="half_sum").start_loss()),
     ]
     if descent.y.dim() == 2 and descent.y.shape[1] == 1:
         suspects.append(Suspect(
@@ -72,6 +76,10 @@ def linear_mistakes(descent: Descent, recorded: list[float] | None = None,
                 "the loss is the sum of the squared errors (reduction='sum', or .sum() "
                 "instead of .mean())", f"Every step is {count} times larger: average them.",
                 {"loss": "sum"}),
+        Mistake(Cause.SUMMED_LOSS,
+                "the loss is half the sum of the squared errors (the 1/2 sum some textbooks "
+                "write)", f"Every step is {count / 2:g} times larger: use their mean.",
+                {"loss": "half_sum"}),
         Mistake(Cause.PER_SAMPLE_STEPS,
                 "it takes one step per data point (a loop over the rows inside each epoch)",
                 f"This lesson takes one step per epoch on all {n} rows at once (full-batch "

@@ -64,6 +64,10 @@ class LogisticRun:
     def result(self) -> Trained:
         return run_all([self])[0]
 
+    @property
+    def counts(self) -> tuple[int, ...]:
+        return (self.epochs,)
+
     def probabilities(self, parameters: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
         """What a model with `parameters` (weight then bias, flattened) gives on `points`."""
         flat = parameters.detach().double().reshape(-1)

@@ -53,6 +53,11 @@ class Rerunnable(Protocol):
 
     def but(self: R, **changes: Any) -> R: ...
 
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """How many losses a notebook may record of this run (known before running it)."""
+        ...
+
 
 def plausible_epochs(count: int | None, lesson: int) -> int | None:
     """Another epoch count worth re-running, from the number of recorded losses: a handful
@@ -109,25 +114,47 @@ def explain_training(evidence: Evidence, lesson: R, mistakes: Sequence[Mistake],
     if not found.is_floating_point() or found.numel() == 0:
         return None
     mistakes = _distinct(mistakes)
-    sets = [(m,) for m in mistakes] + [
-        pair for pair in combinations(mistakes, 2) if _combine(pair) is not None]
     dtype = found.dtype if found.dtype in (torch.float32, torch.float64) else torch.float32
-    runs = [lesson.but(**_combine(s) or {}) for s in sets]
-    own = run_all([run.but(dtype=dtype) for run in runs])
-    exact = own if dtype == torch.float64 else run_all([run.but(dtype=torch.float64)
-                                                       for run in runs])
-    by_set = dict(zip(sets, own, strict=True))
-    reproducing = [s for s, o, e in zip(sets, own, exact, strict=True)
-                   if _reproduces(found, evidence.recorded, o, e)]
-    for size in (1, 2):
-        same_size = [s for s in reproducing if len(s) == size]
-        if not same_size:
+    by_set: dict[tuple[Mistake, ...], Outcome] = {}
+    # One mistake first: it is the usual case, and pairs cost ten times as many runs.
+    singles = [(m,) for m in mistakes]
+    pairs = [pair for pair in combinations(mistakes, 2) if _combine(pair) is not None]
+    for candidates in (singles, pairs):
+        # A run that would record another number of losses than the notebook did cannot be
+        # its training: it is not run at all (a run twice as long costs twice as much).
+        planned = {s: lesson.but(**_combine(s) or {}) for s in candidates}
+        sets = [s for s, run in planned.items() if not evidence.recorded
+                or len(evidence.recorded) in run.counts]
+        if not sets:
             continue
-        named = {_material(s, by_set, found, material) for s in same_size}
-        if len(named) != 1:
-            return None  # different mistakes reproduce it: the evidence does not decide
-        return _explanation(*next(iter(named)))
+        runs = [planned[s] for s in sets]
+        own = run_all([run.but(dtype=dtype) for run in runs])
+        exact = own if dtype == torch.float64 else run_all([run.but(dtype=torch.float64)
+                                                           for run in runs])
+        by_set.update(zip(sets, own, strict=True))
+        by_set.update(_singles_for(sets, singles, by_set, lesson, run_all, dtype))
+        reproducing = [s for s, o, e in zip(sets, own, exact, strict=True)
+                       if _reproduces(found, evidence.recorded, o, e)]
+        if reproducing:
+            named = {_material(s, by_set, found, material) for s in reproducing}
+            if len(named) != 1:
+                return None  # different mistakes reproduce it: the evidence does not decide
+            return _explanation(*next(iter(named)))
     return None
+
+
+def _singles_for(sets: Sequence[tuple[Mistake, ...]], singles: Sequence[tuple[Mistake, ...]],
+                 done: Mapping[tuple[Mistake, ...], Outcome], lesson: R,
+                 run_all: Callable[[Sequence[R]], Sequence[Outcome]], dtype: torch.dtype
+                 ) -> dict[tuple[Mistake, ...], Outcome]:
+    """The runs of single mistakes that pairs need to be weighed (without each of its two
+    mistakes, where does the run land?) and that were not run yet."""
+    needed = [s for s in singles if s not in done and any(s[0] in pair for pair in sets
+                                                            if len(pair) == 2)]
+    if not needed:
+        return {}
+    outcomes = run_all([lesson.but(**_combine(s) or {}, dtype=dtype) for s in needed])
+    return dict(zip(needed, outcomes, strict=True))
 
 
 def _distinct(mistakes: Sequence[Mistake]) -> list[Mistake]:
