@@ -2,12 +2,14 @@
 
 The grader re-runs the lesson's training with each usual mistake, and with each pair of them,
 in the student's dtype and in float64. A set of mistakes *reproduces* the student's training
-when its run ends at the student's parameters within the student's own precision: the spread
-that float32 arithmetic itself gives this very run (its float32 run against its float64 run),
-plus a few units in the last place; and, when the notebook recorded its losses, when the run
-would record as many, starting from the same first loss.
+when its run ends at the student's parameters within the student's own precision (a few times
+the spread that float32 arithmetic itself gives this very run, its float32 run against its
+float64 one, plus a few units in the last place); and, when the notebook recorded its losses,
+when the run would record as many, starting from the same first loss.
 
-The smallest sets that reproduce the training explain it. Of a pair, only the mistakes that
+Single mistakes are tried first, pairs only if none reproduces the training; runs that would
+record another number of losses than the notebook did are not run at all. The smallest sets
+that reproduce the training explain it. Of a pair, only the mistakes that
 matter for the failing test are named: one whose removal moves the result by less than the
 test's own tolerance (an extra epoch after convergence) is present but explains nothing here.
 When sets of different mistakes reproduce the training equally well (a summed loss and one
