@@ -10,7 +10,7 @@ from grader.checks.bands import Band
 from grader.checks.causes import Suspect, hint_for
 from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Descent
-from grader.checks.linear_mistakes import explain_linear, mistaken_losses
+from grader.checks.linear_mistakes import mistaken_losses
 from grader.checks.loss_functions import mse_suspects
 from grader.checks.loss_record import (
     expect_finite,
@@ -20,16 +20,11 @@ from grader.checks.loss_record import (
     expect_recorded_start,
     recorded_numbers,
 )
-from grader.checks.mistaken_runs import Evidence
 from grader.checks.sizes import place_of
 from grader.checks.trained_line import (
-    departure,
-    learning_rates,
-    recorded_losses,
-    trained_parameters,
     trained_W_and_b,
 )
-from grader.checks.training import training_hint
+from grader.checks.training import line_training, line_training_hint
 from grader.errors import Cause, Feedback
 from grader.grading.inputs import grader_tensor
 
@@ -59,22 +54,12 @@ def lesson_run(reference) -> Descent:
 @lru_cache(maxsize=4)
 def _explained(submission, reference) -> Explanation | None:
     """The usual mistakes that reproduce the notebook's training (run only on a failure)."""
-    try:
-        trained = trained_parameters(submission)
-    except Feedback:
-        return None
-    return explain_linear(Evidence(trained, recorded_losses(submission)), lesson_run(reference),
-                          PARAMETER_TOLERANCE, learning_rates(submission))
+    return line_training(submission, lesson_run(reference), PARAMETER_TOLERANCE)
 
 
 def _hint(submission, reference):
-    """What explains the training, else where its losses leave the lesson's, and the loop."""
-    def hint():
-        trained = trained_W_and_b(submission)
-        where = departure(recorded_losses(submission), lesson_run(reference).result.losses)
-        return training_hint(trained, _explained(submission, reference),
-                             f"{where} {LOOP}".strip())
-    return hint
+    return line_training_hint(submission, lambda: lesson_run(reference),
+                              lambda: _explained(submission, reference), LOOP)
 
 
 @pytest.mark.points(2)
