@@ -19,6 +19,7 @@ class Submission:
         self.live = live
         self.diagnosis = Diagnosis(live.result, solution_cells)
         self.probe_timeout = probe_timeout
+        self.sent: list[ProbeRequest] | None = None  # where probes are noted (hidden tests')
 
     @property
     def result(self) -> NotebookResult:
@@ -59,6 +60,8 @@ class Submission:
         if self.result.problem and not self.live.alive and not self.result.cells:
             raise Feedback(f"the notebook could not be graded: {self.result.problem}",
                            cause="the notebook could not be run")
+        if self.sent is not None:
+            self.sent.append(request)
         reply, _ = send(self.live, request, self.probe_timeout)
         return reply
 
