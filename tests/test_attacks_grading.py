@@ -114,7 +114,7 @@ def test_a_batch_with_an_attacker_gives_honest_classmates_the_grades_of_a_class_
     assert book["sandbox"].str.contains("landlock namespaces").all()
     results = json.loads((out / "students" / "b_attacker" / "results.json").read_text())
     linked = [t["output"] for t in results["tests"] if t["name"].startswith(Path(OTHER).stem)]
-    assert all("link to a file outside your submission" in message for message in linked)
+    assert all(f"`{OTHER}` is a link: not graded" in message for message in linked)
     for path in [*out.rglob("*.json"), *out.rglob("*.md"), *out.rglob("*.log"),
                  out / "gradebook.csv"]:
         assert unsafe_text(path.read_text(errors="replace"), path.suffix == ".md") == [], path

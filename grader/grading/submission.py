@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -60,10 +62,10 @@ class Submission:
         if self.result.problem and not self.live.alive and not self.result.cells:
             raise Feedback(f"the notebook could not be graded: {self.result.problem}",
                            cause="the notebook could not be run")
-        if self.sent is not None:
-            self.sent.append(request)
-        reply, _ = send(self.live, request, self.probe_timeout)
-        return reply
+        if self.sent is None:
+            return send(self.live, request, self.probe_timeout)[0]
+        self.sent.append(request)
+        return withheld(send(self.live, request, self.probe_timeout)[0], request)
 
     def _expect_ok(self, reply: ProbeReply, what: str, function: str = "") -> None:
         if reply.status == "ok":
@@ -101,6 +103,26 @@ class Submission:
             return f"{NOT_IMPLEMENTED}: fill the blank in `{function}`{place}."
         return (f"{what} raised {name}: {message.rstrip().rstrip('.')}{where}."
                 f"{error_hint(name, message)}")
+
+
+WITHHELD = "hidden tests do not show what your code said"
+
+
+def withheld(reply: ProbeReply, request: ProbeRequest) -> ProbeReply:
+    """A reply to a hidden test's probe without the text the kernel chose (an error's message
+    and source line, a type's name, names it says are missing, a note): a kernel that was sent
+    the hidden scenario could write it there, encoded as it likes, for the published message
+    to carry. What is kept: a built-in error's name, names the probe itself asked for."""
+    name = reply.error.get("name", "")
+    error = {"name": name if isinstance(getattr(builtins, name, None), type) else "an error",
+             "message": WITHHELD} if reply.error else {}
+    asked = {request.name, *request.needs}
+    names = [n for n in reply.names if n in asked]
+    if reply.status == "missing" and request.kind == "evaluate" and not names:
+        return ProbeReply("garbled", note=WITHHELD)
+    note = {"garbled": WITHHELD, "not_callable": "value of another kind"}.get(reply.status,
+                                                                                reply.note)
+    return dataclasses.replace(reply, error=error, names=names, note=note)
 
 
 def _explained(message: str) -> Feedback:

@@ -6,10 +6,12 @@ visible tests before it is sent any hidden probe and is closed once its last tes
 before the next notebook's kernel starts (grader/grading/session.py).
 
 Scrubbing: a kernel sent a hidden scenario can put it in what it answers (an error's message,
-a value the check quotes). Every message of the run is cleaned of what the run's hidden
-probes sent: each line of their code, each number of their inputs as text (at the precisions
-a message or a print would show it), replaced by HIDDEN_TEXT. Short fragments are left
-(`x`, `0.5`): they say nothing of a test and could be anyone's.
+a value the check quotes). The replies to hidden probes lose the text the kernel chose
+(grader/grading/submission.py, `withheld`), and every message of the run is cleaned of what
+the run's hidden probes sent: any 16 characters in a row of a request as sent (its JSON: the
+code, the inputs' encoding) or of its code, each line of the code, each number of the inputs
+as text (at the precisions a message or a print would show it), replaced by HIDDEN_TEXT.
+Short fragments are left (`x`, `0.5`): they say nothing of a test and could be anyone's.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ HIDDEN_TEXT = "[hidden]"
 LINE_CHARS = 12  # a line of a hidden scenario shorter than this is not scrubbed
 SIGNIFICANT = 4  # digits a number of a hidden input must show to be scrubbed (0.3367)
 MAX_NUMBERS = 4096  # numbers of one probe's inputs looked for (the course's are a few dozen)
+GRAM = 16  # characters in a row that a message shares with a hidden request: scrubbed
+SENT_CHARS = 4 * 2**20  # of one request's text looked at
 
 
 def hidden_last(items: list[pytest.Item], assignment_of: Any) -> list[pytest.Item]:
@@ -60,7 +64,10 @@ class Scrubber:
 
     def __init__(self, sent: Iterable[ProbeRequest]) -> None:
         fragments: set[str] = set()
+        self._grams: set[str] = set()
         for request in sent:
+            for text in (request.to_json()[:SENT_CHARS], request.code):
+                self._grams.update(text[i:i + GRAM] for i in range(len(text) - GRAM + 1))
             fragments.update(_code_lines(request.code))
             for value in (*request.args, *request.kwargs.values(), *request.inputs.values()):
                 fragments.update(_number_texts(value))
@@ -70,7 +77,26 @@ class Scrubber:
                      else re.escape(f) for f in longest_first)) if longest_first else None
 
     def __call__(self, text: str) -> str:
+        text = self._without_sent_text(text)
         return self._pattern.sub(HIDDEN_TEXT, text) if self._pattern else text
+
+    def _without_sent_text(self, text: str) -> str:
+        """Every run of GRAM characters or more that the requests held, as sent (their JSON:
+        code with its quotes escaped, inputs as the wire encodes them) or as code."""
+        covered = [False] * len(text)
+        for start in range(len(text) - GRAM + 1):
+            if text[start:start + GRAM] in self._grams:
+                covered[start:start + GRAM] = [True] * GRAM
+        pieces, index = [], 0
+        while index < len(text):
+            if covered[index]:
+                while index < len(text) and covered[index]:
+                    index += 1
+                pieces.append(HIDDEN_TEXT)
+            else:
+                pieces.append(text[index])
+                index += 1
+        return "".join(pieces)
 
 
 def _code_lines(code: str) -> set[str]:
@@ -85,6 +111,7 @@ def _number_texts(value: Any) -> set[str]:
             continue  # integers and edge values are anyone's
         shown = {f"{number:.{digits}g}" for digits in range(SIGNIFICANT, 18)}
         shown |= {f"{number:.{digits}f}" for digits in range(SIGNIFICANT, 9)}  # tensors' repr
+        shown |= {f"{number:.{digits}e}" for digits in range(SIGNIFICANT - 1, 17)}
         shown.add(repr(number))
         texts |= {text for text in shown if _significant(text) >= SIGNIFICANT}
     return texts
