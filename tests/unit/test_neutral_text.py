@@ -50,7 +50,7 @@ def _live_markdown(markdown: str) -> list[str]:
     patterns = {"mention": r"(?<![\w&;])@[A-Za-z0-9]", "reference": r"(?<![\w&;])#\d",
                 "GH reference": r"\bGH-\d", "link": r"https?://|\bwww\.",
                 "markdown link": r"(?<!\\)\]\((?!students/[^/()\s]*/summary\.md\))",
-                "html": r"(?<!\\)<[a-z]"}
+                "html": r"(?<!\\)<(?!/?sub>)/?[a-z]"}  # <sub>: the kit's own footnote
     return [name for name, pattern in patterns.items() if re.search(pattern, text)]
 
 
