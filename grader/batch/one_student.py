@@ -28,6 +28,7 @@ from grader.plugin.score_reporter import KIT_ERROR_FILE
 from grader.preforked.forked_pytest import start_pytest
 from grader.sandbox.policy import MODE_ENV
 from grader.settings import pytest_arguments
+from grader.similarity.saved import save_own_code
 
 RECORD = "grade.json"
 PROGRESS_FILE = "progress"  # the notebook being graded, written by the grading process
@@ -106,6 +107,7 @@ class GradingRun:
         self.folder.mkdir(parents=True, exist_ok=True)
         for stale in ("results.json", "summary.md", RECORD):
             (self.folder / stale).unlink(missing_ok=True)
+        save_student_code(settings, student, self.folder)
         self.started = time.monotonic()
         self._log = open(self.folder / "pytest.log", "w", encoding="utf-8")  # noqa: SIM115
         (self.folder / PROGRESS_FILE).unlink(missing_ok=True)
@@ -188,6 +190,15 @@ class GradingRun:
                   **({"inputs": self.inputs} if self.inputs is not None else {})}
         write_record(self.folder, record)
         return record
+
+
+def save_student_code(settings: BatchSettings, student: Student, folder: Path) -> None:
+    """The student's own code beside the record, for the similarity section of the TA's class
+    report (grader/similarity/saved.py); no part of the grade. Read from the same files the
+    grading reads, before the grading starts."""
+    names = [f"{name.removesuffix('.ipynb')}.ipynb" for name in settings.assignments]
+    save_own_code(folder, student.notebooks, settings.solutions,
+                  names or settings.course.graded_notebooks())
 
 
 def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> list[str]:
