@@ -9,11 +9,14 @@ never lives beside another one (kernel_gate.py) nor answers a visible test again
 
 from __future__ import annotations
 
+import os
+import select
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.batch.submitted import link_message
 from grader.batch.unfollowed import LINK, look
+from grader.errors import GraderError
 from grader.execution.loading import UnreadableNotebook, load_notebook
 from grader.execution.result import NotebookResult
 from grader.execution.runner import LiveNotebook, run_notebook
@@ -37,6 +40,24 @@ class SessionConfig:
     probe_timeout: float = 60.0
     course_root: Path | None = None  # whose secret the grader's inputs are drawn from
     gate: KernelGate = field(default_factory=OneProcess)
+
+
+KERNEL_EXIT_LIMIT = 30.0  # seconds a closed kernel may take to be gone, every process of it
+
+
+def wait_until_gone(pid: int, limit: float) -> None:
+    """Until the process `pid` has exited (the sandbox's supervisor: once it has, the kernel and
+    every process of its namespace have too); GraderError past `limit` seconds."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        if not select.select([handle], [], [], limit)[0]:
+            raise GraderError(f"a kernel that was sent a hidden test's probes was still running "
+                              f"{limit:.0f} s after it was stopped (process {pid})")
+    finally:
+        os.close(handle)
 
 
 class GradingSession:
@@ -82,10 +103,8 @@ class GradingSession:
 
     def done_with(self, notebook: str) -> None:
         """The notebook's tests are done: its kernels (the student's, the reference's) go."""
-        submission = self._submissions.pop(notebook, None)
-        if submission is not None:
-            submission.live.close()
-        self._heard_hidden.discard(notebook)
+        if notebook in self._submissions:
+            self._close(notebook)
         reference = self._references.get(notebook)
         if reference is not None:
             reference.close()
@@ -94,10 +113,19 @@ class GradingSession:
 
     def _close_kernels(self, keep: str | None = None) -> None:
         for notebook in [n for n in self._submissions if n != keep]:
-            self._submissions.pop(notebook).live.close()
-            self._heard_hidden.discard(notebook)
+            self._close(notebook)
         if not self._submissions:
             self.config.gate.no_kernel_alive()
+
+    def _close(self, notebook: str) -> None:
+        """Close a notebook's kernel; one that was sent hidden probes is gone, every process of
+        it, before anything else runs (a dying process holds its locks until it has exited)."""
+        live = self._submissions.pop(notebook).live
+        pid = live.kernel_pid
+        live.close()
+        if notebook in self._heard_hidden and pid is not None:
+            wait_until_gone(pid, KERNEL_EXIT_LIMIT)
+        self._heard_hidden.discard(notebook)
 
     def reference(self, notebook: str) -> Reference:
         if notebook not in self._references:
