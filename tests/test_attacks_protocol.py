@@ -218,6 +218,43 @@ def test_a_dask_cluster_grades_the_attacked_class_as_one_machine_does(
     check_attacked_class(tmp_path / "out", graded["control"])
 
 
+@pytest.mark.slow
+def test_replayed_kit_answers_earn_points_in_the_kit_and_nothing_in_a_tas_pytest(
+        kit: Path, tmp_path: Path, reference_cache: Path) -> None:
+    """The attack is real where the answers hold (the kit, its own secret and inputs) and
+    earns nothing in the course, where the grader's inputs come from the course's secret."""
+    require_every_layer()
+    folder = write_replayer(kit, tmp_path / "replayer", [LEAKER, READER])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = str(kit)  # the kit's own grader, as a student's install would be
+    in_kit = subprocess.run(
+        [sys.executable, "-m", "pytest", "grader", "-q", "-p", "no:randomly", "-p",
+         "no:cacheprovider", "--grader-student", f"--grader-notebooks={folder}"],
+        cwd=kit, env=env, capture_output=True, text=True, timeout=600)
+    earned = re.search(r"^total\s+(\d+) / ", in_kit.stdout, re.MULTILINE)
+    assert earned and int(earned.group(1)) > 0, in_kit.stdout[-3000:]
+    graded = grade(folder, reference_cache, notebooks=(LEAKER, READER))
+    assert graded.score[0] == 0 and graded.score[1] > 0, graded.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_an_unchanged_class_is_not_regraded_and_a_new_secret_regrades_everyone(
+        graded: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(graded["out"], out)
+    again = _grade(graded["submissions"], out, "-j", "2")
+    assert "resuming: 11 of 11 students already graded" in again.stderr, again.stderr
+    env = grading_env(tmp_path / "summary.md")
+    env["GRADER_SECRET"] = "a secret of another course"
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "grade", str(graded["submissions"]), "--out",
+         str(out), "--budget", "300", *GRADED, "-j", "2"], env=env, capture_output=True,
+        text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "the course's secret (11)" in done.stderr, done.stderr
+    assert "a secret of another course" not in _everything_written(out)
+
+
 def test_a_student_kit_has_a_secret_of_its_own(kit: Path) -> None:
     """Its answers hold for its own inputs: not the course's secret, which it never holds."""
     own = (kit / ".grader-secret").read_bytes().strip()

@@ -79,6 +79,11 @@ def _copy_public_kit(course: Course, staging: Path) -> None:
     for name in KIT_FILES:
         if (course.root / name).exists():
             shutil.copy(course.root / name, staging / name)
+    ignored = staging / ".gitignore"
+    if ignored.exists():  # the kit's secret is committed with it, whatever the course ignores
+        lines = ignored.read_text(encoding="utf-8").splitlines()
+        ignored.write_text("".join(f"{line}\n" for line in lines
+                                   if line.strip().lstrip("/") != SECRET_FILE), encoding="utf-8")
 
 
 def _write_hidden_manifest(course: Course, tests: Path) -> None:
