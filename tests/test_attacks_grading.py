@@ -20,9 +20,10 @@ from grader.reports.sanitize import Redactor
 from tests.attacks.notebooks import NOTEBOOK, listeners, targets, write_attacker
 from tests.attacks.outside import SECRET, grading_env, touched, unsafe_text
 from tests.attacks.processes import wait_until_gone
+from tests.attacks.repository import course_repository
 from tests.corpus.harness import ASSIGNMENTS, ROOT, SOLUTIONS, grade
 from tests.test_attacks_in_kernel import require_every_layer
-from tests.test_ci_workflow import commit_all, git, start_pull_request
+from tests.test_ci_workflow import commit_all, start_pull_request
 
 OTHER = "01_tensors_and_loss.ipynb"
 SETTLE = 4.0  # seconds to let a detached forger act, had it survived the run
@@ -150,15 +151,7 @@ def test_grader_check_of_an_attacker_leaves_the_daemon_serving_and_shows_nothing
 def test_autograde_pr_of_an_attacker_cannot_change_what_ci_publishes(
         tmp_path: Path, reference_cache: Path) -> None:
     require_every_layer()
-    repo = tmp_path / "course"
-    shutil.copytree(ROOT / "grader", repo / "grader", ignore=shutil.ignore_patterns(
-        "__pycache__", "test_0[13-9]*"))
-    for folder in ("solutions", "assignments"):
-        (repo / folder).mkdir()
-        shutil.copy(ROOT / folder / NOTEBOOK, repo / folder / NOTEBOOK)
-    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
-    git(repo, "init", "-q")
-    commit_all(repo, "the course")
+    repo = course_repository(tmp_path / "course", NOTEBOOK)
     start_pull_request(repo, "mallory")
     out, summary = tmp_path / "out", tmp_path / "step-summary.md"
     with listeners() as net:

@@ -18,8 +18,9 @@ from nbformat.v4 import new_code_cell
 
 from tests.attacks.outside import unsafe_text
 from tests.attacks.replay import write_replayer
+from tests.attacks.repository import course_repository
 from tests.attacks.sibling import LEAKED, write_sibling_pair
-from tests.corpus.harness import ASSIGNMENTS, ROOT, SOLUTIONS
+from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
 from tests.test_attacks_in_kernel import require_every_layer
 from tests.test_attacks_protocol import SCENARIO_LINES, kit  # noqa: F401 (a fixture)
 from tests.test_ci_workflow import autograde, commit_all, git, start_pull_request
@@ -65,19 +66,6 @@ def test_gradescope_follows_no_link_and_gives_replays_and_leaks_nothing(
     assert after["score"] == before["score"] > 0
 
 
-def _course(repo: Path) -> Path:
-    """A course repository (the kit's grader, one assignment with hidden tests)."""
-    shutil.copytree(ROOT / "grader", repo / "grader", ignore=shutil.ignore_patterns(
-        "__pycache__", "test_0[13-9]*"))
-    for folder in ("solutions", "assignments"):
-        (repo / folder).mkdir()
-        shutil.copy(ROOT / folder / NOTEBOOK, repo / folder / NOTEBOOK)
-    shutil.copy(ROOT / "pyproject.toml", repo / "pyproject.toml")
-    git(repo, "init", "-q")
-    commit_all(repo, "the course")
-    return repo
-
-
 def _graded(repo: Path, branch: str, out: Path, cache: Path) -> tuple[dict, str]:
     done = autograde(repo, branch, out, cache)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -89,7 +77,7 @@ def _graded(repo: Path, branch: str, out: Path, cache: Path) -> tuple[dict, str]
 def test_a_pull_request_follows_no_link_replays_nothing_and_mentions_nobody(
         tmp_path: Path, kit: Path, reference_cache: Path) -> None:  # noqa: F811
     require_every_layer()
-    repo = _course(tmp_path / "course")
+    repo = course_repository(tmp_path / "course")
     branches = {
         "honest-before": lambda: shutil.copy(SOLUTIONS / NOTEBOOK, repo / "assignments"),
         "linked": lambda: ((repo / "assignments" / NOTEBOOK).unlink(),
