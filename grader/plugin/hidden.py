@@ -8,7 +8,7 @@ before the next notebook's kernel starts (grader/grading/session.py).
 Scrubbing: a kernel sent a hidden scenario can put it in what it answers (an error's message,
 a value the check quotes). The replies to hidden probes lose the text the kernel chose
 (grader/grading/submission.py, `withheld`), and every message of the run is cleaned of what
-the run's hidden probes sent: any 16 characters in a row of a request as sent (its JSON: the
+the run's hidden probes sent: any 24 characters in a row of a request as sent (its JSON: the
 code, the inputs' encoding) or of its code, each line of the code, each number of the inputs
 as text (at the precisions a message or a print would show it), replaced by HIDDEN_TEXT.
 Short fragments are left (`x`, `0.5`): they say nothing of a test and could be anyone's.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +26,16 @@ import pytest
 
 from grader.probing.probe import ProbeRequest
 
+AssignmentOf = Callable[[pytest.Item], "str | None"]  # the notebook a test grades, if any
 HIDDEN_TEXT = "[hidden]"
 LINE_CHARS = 12  # a line of a hidden scenario shorter than this is not scrubbed
 SIGNIFICANT = 4  # digits a number of a hidden input must show to be scrubbed (0.3367)
 MAX_NUMBERS = 4096  # numbers of one probe's inputs looked for (the course's are a few dozen)
-GRAM = 16  # characters in a row that a message shares with a hidden request: scrubbed
+GRAM = 24  # characters in a row that a message shares with a hidden request: scrubbed
 SENT_CHARS = 4 * 2**20  # of one request's text looked at
 
 
-def hidden_last(items: list[pytest.Item], assignment_of: Any) -> list[pytest.Item]:
+def hidden_last(items: list[pytest.Item], assignment_of: AssignmentOf) -> list[pytest.Item]:
     """`items` with each notebook's tests together (in the order its first test had), visible
     before hidden; tests of no notebook keep their places."""
     graded = [(index, item) for index, item in enumerate(items) if assignment_of(item)]
@@ -51,7 +52,7 @@ def hidden_last(items: list[pytest.Item], assignment_of: Any) -> list[pytest.Ite
 
 
 def last_of_its_notebook(item: pytest.Item, nextitem: pytest.Item | None,
-                         assignment_of: Any) -> str | None:
+                         assignment_of: AssignmentOf) -> str | None:
     """The notebook whose tests end with `item` (the next test is another's), else None."""
     notebook = assignment_of(item)
     if notebook is None or (nextitem is not None and assignment_of(nextitem) == notebook):

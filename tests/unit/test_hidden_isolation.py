@@ -55,7 +55,7 @@ def test_what_a_hidden_probe_sent_is_scrubbed_however_a_message_quotes_it() -> N
         shown = scrub(f"your code raised RuntimeError: {quote}")
         assert "train_step(X, y, W, b, 0.05)" not in shown and HIDDEN_TEXT in shown
         assert not any(f"{v:.4f}" in shown for v in X.flatten().tolist() if abs(v) >= 0.1)
-        assert not _shares(shown.replace(HIDDEN_TEXT, "\0"), request.to_json(), 16)
+        assert not _shares(shown.replace(HIDDEN_TEXT, "\0"), request.to_json(), 24)
     message = "expected 0.5 for 3 points after 200 steps, found 1.25"  # anyone's numbers
     assert scrub(message) == message
 
