@@ -108,9 +108,13 @@ def _messages(out: Path, student: str) -> dict[str, str]:
     return {t["name"]: t["output"] for t in _record(out, student)["results"]["tests"]}
 
 
-def _everything_written(out: Path) -> str:
+def _everything_written(out: Path, messages_only: bool = False) -> str:
+    """Every file of a run's output (`messages_only`: those holding the grader's messages,
+    not the students' own code kept for the similarity report)."""
+    kept = ("results.json", "summary.md", "pytest.log", "grade.json", "gradebook.csv")
     return "\n".join(p.read_text(errors="replace") for p in sorted(out.rglob("*"))
-                     if p.is_file() and p.suffix in (".json", ".md", ".csv", ".log", ".html"))
+                     if p.is_file() and p.suffix in (".json", ".md", ".csv", ".log", ".html")
+                     and (p.name in kept or not messages_only))
 
 
 def check_attacked_class(out: Path, control: Path) -> None:
@@ -139,9 +143,8 @@ def check_attacked_class(out: Path, control: Path) -> None:
     for shares, other in (("g_shares", "h_shares"), ("h_shares", "g_shares")):
         assert f"is the same file as {other}'s `{LEAKER}` (a hard link)" in \
             book.loc[shares, "flags"]
-    written = _everything_written(out)
-    assert not [line for line in SCENARIO_LINES if line in written]
-    assert "a sibling told me" not in written
+    assert not [line for line in SCENARIO_LINES if line in _everything_written(out)]
+    assert "a sibling told me" not in _everything_written(out, messages_only=True)
     report = (out / "report.md").read_text()
     assert "## Submissions to look at" in report and "@octocat" not in report
     for line in report.splitlines():
