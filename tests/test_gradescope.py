@@ -154,7 +154,7 @@ def test_a_link_to_the_solutions_is_not_graded(autograder: Path) -> None:
     results = run_autograder(autograder, {NOTEBOOK: solution})
 
     assert results["score"] == 0
-    assert "is a link, not a notebook" in results["output"]
+    assert f"`{NOTEBOOK}` is a link: not graded" in results["output"]
     assert all("not found" in t["output"] for t in results["tests"])
 
 

@@ -15,7 +15,7 @@ from grader.checks.loss_functions import expect_mean_squared_error
 from grader.checks.sizes import place_of, sized_call
 from grader.checks.tensors import expect_tensor_like
 from grader.errors import Cause, Feedback
-from grader.grading.inputs import grader_tensor
+from grader.grading.inputs import grader_int, grader_tensor
 
 pytestmark = pytest.mark.assignment("01_tensors_and_loss.ipynb")
 
@@ -36,7 +36,8 @@ def test_training_data_are_float32_columns_in_the_given_order(submission, refere
 def test_as_column_turns_any_list_into_a_float32_column(submission, reference):
     """as_column turns lists of one, four or 500 numbers (integers too) into float32 (N, 1)."""
     for values in ([0.5, 2, 7, -1], [3], [1.25, 100.0], [0, 0, 0],
-                   [float(i) / 7 for i in range(500)]):
+                   [float(i) / 7 for i in range(500)],
+                   grader_tensor(grader_int(2, 9, seed=901), seed=902).tolist()):  # the grader's
         expected = reference.call("as_column", values).value
         found = sized_call(lambda values=values: submission.call("as_column", values).value,
                            len(values), NOTEBOOK_ROWS, "as_column", submission,
@@ -72,7 +73,7 @@ def _init_suspects(seed: int, which: int) -> list[Suspect]:
 def test_init_params_draws_seeded_standard_normal_parameters(submission, reference):
     """init_params(seed) seeds, then draws W (1, 1) and b (1,) with torch.randn, tracking
     gradients."""
-    for seed in (0, 31, 2024):
+    for seed in (0, 31, 2024, grader_int(100, 10**6, seed=903)):  # the last: the grader's
         expected_W, expected_b = reference.call("init_params", seed).value
         found = submission.call("init_params", seed).value
         if not isinstance(found, tuple) or len(found) != 2:

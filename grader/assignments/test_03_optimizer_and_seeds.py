@@ -38,7 +38,7 @@ from grader.checks.trained_line import (
 )
 from grader.checks.training import line_training, line_training_hint
 from grader.errors import Cause, Feedback
-from grader.grading.inputs import grader_tensor
+from grader.grading.inputs import grader_int, grader_tensor
 
 pytestmark = pytest.mark.assignment("03_optimizer_and_seeds.ipynb")
 
@@ -204,7 +204,9 @@ def test_seeded_draws_follow_the_seed_and_repeat_the_lecture(submission, referen
     runs = {seed: draws(submission, seed, 2) for seed in (3, 5)}
     expect_different_for_different_seeds(runs, "seeded_draws(seed, 2)")
     expect_same_for_same_seed(runs[3], draws(submission, 3, 2), "seeded_draws(3, 2)")
-    for seed, n in ((3, 2), (5, 2), (2024, 4), (7, 1)):
+    # the last: a seed and a count of the grader's (grader/grading/inputs.py)
+    for seed, n in ((3, 2), (5, 2), (2024, 4), (7, 1),
+                    (grader_int(100, 10**6, seed=901), grader_int(2, 6, seed=902))):
         found = draws(submission, seed, n)
         expect_seeded_like_reference(found, draws(reference, seed, n),
                                      f"seeded_draws({seed}, {n})", hint=hint_for(

@@ -1,6 +1,7 @@
 """gradebook.csv: one row per student, a column per assignment and per test, totals. A
 student who got no grade (a time-out, a failure of grading) has empty cells and a reason, never
-zeros."""
+zeros; what a TA should look at in a submission (a link, a notebook that is a classmate's
+file) is in `flags`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from grader.reports.sanitize import clean_name
+from grader.batch.flags import record_flags
+from grader.reports.sanitize import csv_cell, one_line
 
 
 def gradebook(records: list[dict[str, Any]], assignments: tuple[str, ...] = ()
@@ -22,7 +24,7 @@ def gradebook(records: list[dict[str, Any]], assignments: tuple[str, ...] = ()
     columns = dict(sorted(columns.items()))
     rows = []
     for record in records:
-        row: dict[str, Any] = {"student": clean_name(record["student"])}
+        row: dict[str, Any] = {"student": one_line(record["student"])}
         results = record.get("results") or {"tests": []}
         scores = {test["name"]: test["score"] for test in results["tests"]}
         for assignment, tests in columns.items():
@@ -32,13 +34,14 @@ def gradebook(records: list[dict[str, Any]], assignments: tuple[str, ...] = ()
                 if record.get("results") else math.nan
         row["total"] = _sum(row[a] for a in columns) if record.get("results") else math.nan
         row["reason"] = record.get("reason") or ""
+        row["flags"] = "; ".join(record_flags(record))  # links, notebooks shared (flags.py)
         row["sandbox"] = _sandbox(results)
         row["seconds"] = record.get("seconds", 0.0)
         rows.append(row)
     frame = pd.DataFrame(rows)
     ordered = ["student", "total", *columns,
-               *(f"{a}: {t}" for a, tests in columns.items() for t in tests), "reason", "sandbox",
-               "seconds"]
+               *(f"{a}: {t}" for a, tests in columns.items() for t in tests), "reason", "flags",
+               "sandbox", "seconds"]
     return frame.reindex(columns=ordered).sort_values("student", ignore_index=True)
 
 
@@ -70,6 +73,8 @@ def _test_columns(records: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 def write_gradebook(records: list[dict[str, Any]], path: Path,
                     assignments: tuple[str, ...] = ()) -> None:
+    """The gradebook as a CSV file a spreadsheet opens: no text cell can start a formula."""
     temporary = path.with_suffix(".tmp")
-    gradebook(records, assignments).to_csv(temporary, index=False)
+    book = gradebook(records, assignments)
+    book.map(csv_cell).to_csv(temporary, index=False)
     temporary.replace(path)

@@ -3,11 +3,13 @@
 Each record (grade.json) carries its `inputs`: per graded assignment, the digest of the
 student's notebook, of the assignment's test modules (hidden ones included) and of its
 reference solution (or the shipped answers standing for it); the course's other test files
-(conftest.py, helpers); the seed, the limits and the sandbox mode; the kit (its version and
-the digest of its source), torch's and Python's versions. `digest` covers all of it. A rerun
-regrades exactly the students whose digest changed (a test fixed, a notebook resubmitted) and
-keeps the rest. How the grade was made (warm or cold, local, a shard or a cluster) is no part of
-it: the records and the gradebook are the same whichever way.
+(conftest.py, helpers); the seed, the limits and the sandbox mode; the digest of the course's
+secret (the grader's inputs are drawn from it); the kit (its version and the digest of its
+source), torch's and Python's versions; what the submission is flagged for (a link, a file
+shared with a classmate). `digest` covers all of it. A rerun regrades exactly the students
+whose digest changed (a test fixed, a notebook resubmitted) and keeps the rest. How the grade
+was made (warm or cold, local, a shard or a cluster) is no part of it: the records and the
+gradebook are the same whichever way.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from grader.batch.students import Student
-from grader.batch.submitted import submitted_notebook
+from grader.batch.submitted import student_notebook
 from grader.course import Course
+from grader.grading.secret import course_secret, secret_digest
 from grader.reference.cache import SHIPPED_KEYS
 from grader.settings import digest_part
 
@@ -57,22 +60,25 @@ class ClassInputs:
     support: str  # the course's test files that belong to no assignment (conftest.py, ...)
     tests: dict[str, str]  # notebook name -> digest of its test modules
     references: dict[str, str]  # notebook name -> digest of its reference
+    secret: str  # digest of the course's secret, which the grader's inputs are drawn from
 
-    def for_student(self, student: Student) -> dict[str, Any]:
+    def for_student(self, student: Student, flags: list[str] | None = None) -> dict[str, Any]:
+        """`flags`: what to look at in the submission (flags.py), a fact of what it is."""
         assignments = {
             name: {"notebook": _sha(f"{found.kind}\0".encode() + found.content),
                    "tests": self.tests[name], "reference": self.references[name]}
             for name in sorted(self.tests)
-            for found in [submitted_notebook(student.notebooks, name)]}
+            for found in [student_notebook(student, name)]}
         inputs = {"assignments": assignments, "support": self.support,
-                  "settings": self.settings, "kit": self.kit}
+                  "settings": self.settings, "kit": self.kit, "secret": self.secret,
+                  **({"flags": flags} if flags else {})}
         return {"digest": _sha(json.dumps(inputs, sort_keys=True).encode()), **inputs}
 
     @property
     def course_part(self) -> dict[str, Any]:
         """What a cluster worker checks against its own copy of the course and of the kit."""
         return {"kit": self.kit, "support": self.support, "tests": self.tests,
-                "references": self.references}
+                "references": self.references, "secret": self.secret}
 
 
 def class_inputs(course: Course, solutions: Path, notebooks: list[str],
@@ -85,7 +91,8 @@ def class_inputs(course: Course, solutions: Path, notebooks: list[str],
                        tests={name: _files_digest(course.tests_for(name), course.tests)
                               for name in notebooks},
                        references={name: reference_digest(course, solutions, name)
-                                   for name in notebooks})
+                                   for name in notebooks},
+                       secret=secret_digest(course_secret(course.root)))
 
 
 def support_digest(course: Course) -> str:
@@ -151,8 +158,10 @@ def changed_parts(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
                for part in ("notebook", "tests", "reference")
                if old.get("assignments", {}).get(name, {}).get(part) != parts[part]]
     changes += [what for what, key in (("the course's test helpers", "support"),
-                                       ("settings", "settings"), ("the kit", "kit"))
-                if old.get(key) != new[key]]
+                                       ("settings", "settings"), ("the kit", "kit"),
+                                       ("the course's secret", "secret"),
+                                       ("what the submission is flagged for", "flags"))
+                if old.get(key) != new.get(key)]
     if set(old.get("assignments", {})) != set(new["assignments"]):
         changes.append("the assignments graded")
     return changes or ["its record"]

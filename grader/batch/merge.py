@@ -97,14 +97,15 @@ def _assignments(records: list[dict[str, Any]]) -> tuple[str, ...]:
 
 
 def _warn_if_mixed(records: list[dict[str, Any]]) -> None:
-    """Say so when the students were not all graded with the same tests, reference, settings
-    and kit (shards run from different checkouts, say)."""
+    """Say so when the students were not all graded with the same tests, reference, settings,
+    secret and kit (shards run from different checkouts, say)."""
     shared = {json.dumps({key: (r.get("inputs") or {}).get(key) for key in
-                          ("support", "settings", "kit")}
+                          ("support", "settings", "kit", "secret")}
                          | {"tests": {a: [parts["tests"], parts["reference"]] for a, parts in
                                       (r.get("inputs") or {}).get("assignments", {}).items()}},
                          sort_keys=True) for r in records}
     if len(shared) > 1:
         print(f"warning: these students were graded with {len(shared)} different versions of "
-              "the tests, settings or kit: regrade the outputs made from an older checkout",
+              "the tests, settings, secret (.grader-secret) or kit: regrade the outputs made "
+              "from an older checkout",
               file=sys.stderr)

@@ -219,6 +219,20 @@ def write_record(folder: Path, record: dict[str, Any]) -> None:
     _write_atomically(folder / RECORD, json.dumps(record, indent=2))
 
 
+def record_ungraded(settings: BatchSettings, student: Student, reason: str,
+                    inputs: dict[str, Any]) -> dict[str, Any]:
+    """The record of a student there is nothing to grade of (their folder is a link), written
+    without a grading process; files of an earlier grade go."""
+    folder = student_folder(settings, student)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in ("results.json", "summary.md", "pytest.log", RECORD):
+        (folder / stale).unlink(missing_ok=True)
+    record = {"student": student.name, "results": None, "reason": reason, "seconds": 0.0,
+              "inputs": inputs}
+    write_record(folder, record)
+    return record
+
+
 def _write_atomically(path: Path, text: str) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(text, encoding="utf-8")

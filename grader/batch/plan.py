@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.batch.flags import class_flags, link_reason
 from grader.batch.inputs import ClassInputs, changed_parts, class_inputs
-from grader.batch.one_student import BatchSettings, is_current, is_done, read_record
+from grader.batch.one_student import (
+    BatchSettings,
+    is_current,
+    is_done,
+    read_record,
+    record_ungraded,
+)
 from grader.batch.shards import Shard, in_shard
 from grader.batch.students import Student, find_students
 
@@ -39,9 +46,13 @@ class Plan:
 
 def plan_class(submissions: Path, settings: BatchSettings, notebooks: list[str],
                force: bool = False, shard: Shard | None = None) -> Plan:
-    students = [s for s in find_students(submissions) if shard is None or in_shard(s, shard)]
+    """A student whose folder (or its assignments/) is a link is recorded here, with the
+    reason and no grade: nothing of theirs is read, so nothing is left to grade."""
+    everyone = find_students(submissions)
+    flags = class_flags(everyone, notebooks, settings.solutions)  # hard links: whole class
+    students = [s for s in everyone if shard is None or in_shard(s, shard)]
     shared = class_inputs(settings.course, settings.solutions, notebooks, settings.values)
-    inputs = {s.name: shared.for_student(s) for s in students}
+    inputs = {s.name: shared.for_student(s, flags[s.name]) for s in students}
     todo: list[Student] = []
     changes: Counter[str] = Counter()
     changed = 0
@@ -49,10 +60,13 @@ def plan_class(submissions: Path, settings: BatchSettings, notebooks: list[str],
         mine = inputs[student.name]
         if not force and is_current(settings, student, mine["digest"]):
             continue
-        todo.append(student)
         if is_done(settings, student) and not force:
             changed += 1
             changes.update(changed_parts(_old_inputs(settings, student), mine))
+        if student.link:
+            record_ungraded(settings, student, link_reason(student), mine)
+        else:
+            todo.append(student)
     return Plan(students, todo, shared, inputs, changes, changed)
 
 

@@ -26,11 +26,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.batch.submitted import FILE, FOLDER, LINK, SubmittedNotebook, lay_out
 from grader.ci.changed import NotebookToGrade, NotGraded, changed_files, notebooks_to_grade
-from grader.ci.git import commit_of, file_at, object_type
+from grader.ci.git import FILE_MODES, LINK_MODE, commit_of, file_at, mode_at
 from grader.ci.summary import check_result, pr_summary
 from grader.ci.trust import graded_tests, known_assignments, trusted_changes, trusted_checkout
 from grader.errors import GraderError
+from grader.execution.loading import NOTEBOOK_LIMIT
 from grader.plugin.own_process import PLUGIN_ARGS
 from grader.reports.grade import read_grade
 
@@ -77,11 +79,7 @@ def autograde_pr(repo: Path, base: str, head: str, out: Path,
             submissions = Path(scratch) / "submissions"
             submissions.mkdir()
             for notebook in selection.to_grade:
-                target = submissions / notebook.assignment
-                if object_type(repo, head_commit, notebook.path) == "blob":
-                    target.write_bytes(file_at(repo, head_commit, notebook.path))
-                else:  # a submodule: nothing of it is read (the notebook is then a folder)
-                    target.mkdir()
+                lay_out(committed_notebook(repo, head_commit, notebook), submissions)
             results = run_trusted_grader(trusted, submissions, selection.to_grade,
                                          out.resolve() / "report", cache_dir, settings)
     outcome = AutogradeOutcome(base_commit, head_commit, selection.to_grade,
@@ -90,14 +88,28 @@ def autograde_pr(repo: Path, base: str, head: str, out: Path,
     return outcome
 
 
+def committed_notebook(repo: Path, commit: str, notebook: NotebookToGrade
+                       ) -> SubmittedNotebook:
+    """A changed notebook as data, by its git mode: a file's bytes; a symbolic link is a
+    link (its target never looked up, not even in the commit); a submodule, a folder."""
+    mode = mode_at(repo, commit, notebook.path)
+    if mode in FILE_MODES:
+        return SubmittedNotebook(notebook.assignment, FILE,
+                                 file_at(repo, commit, notebook.path)[:NOTEBOOK_LIMIT + 1])
+    if mode == LINK_MODE:
+        return SubmittedNotebook(notebook.assignment, LINK, link=notebook.path)
+    return SubmittedNotebook(notebook.assignment, FOLDER)  # a submodule: nothing of it read
+
+
 def run_trusted_grader(trusted: Path, submissions: Path, notebooks: list[NotebookToGrade],
                        report: Path, cache_dir: Path | None, settings: Sequence[str] = ()
                        ) -> dict[str, Any]:
     """pytest on the trusted tests of these notebooks; returns the results.json it writes."""
     command = [
         sys.executable, "-m", "pytest",
-        *(str(graded_tests(trusted, n.assignment)) for n in notebooks),
+        *(str(path) for n in notebooks for path in graded_tests(trusted, n.assignment)),
         "-q", "--no-header", *PLUGIN_ARGS, "-p", "no:randomly", f"--rootdir={trusted}",
+        "--grader-student",  # hidden tests counted, never run here (trust.graded_tests)
         f"--grader-notebooks={submissions}", f"--grader-solutions={trusted / 'solutions'}",
         f"--grader-report={report}",
         *([f"--grader-cache-dir={cache_dir.resolve()}"] if cache_dir else []), *settings,

@@ -34,9 +34,16 @@ def file_at(repo: Path, commit: str, path: str) -> bytes:
     return git(repo, "cat-file", "blob", f"{commit}:{path}")
 
 
-def object_type(repo: Path, commit: str, path: str) -> str:
-    """What `path` is in `commit`: blob (a file or a link), commit (a submodule), tree."""
-    return git(repo, "cat-file", "-t", f"{commit}:{path}").decode().strip()
+FILE_MODES = ("100644", "100755")
+LINK_MODE = "120000"  # 160000: a submodule, 040000: a tree
+
+
+def mode_at(repo: Path, commit: str, path: str) -> str:
+    """The git mode of `path` in `commit`: 100644 or 100755 (a file), 120000 (a symbolic
+    link, whose blob is the text of its target), 160000 (a submodule), 040000 (a tree)."""
+    listed = git(repo, "ls-tree", "-z", "--full-tree", commit, "--", path)
+    entry = listed.split(b"\0", 1)[0]
+    return entry.split(b" ", 1)[0].decode() if entry else ""
 
 
 def unpack(repo: Path, commit: str, destination: Path) -> None:

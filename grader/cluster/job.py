@@ -16,7 +16,7 @@ from typing import Any
 
 from grader.batch.one_student import BatchSettings
 from grader.batch.students import Student
-from grader.batch.submitted import SubmittedNotebook, submitted_notebook
+from grader.batch.submitted import SubmittedNotebook, student_notebook
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def make_job(run: str, student: Student, settings: BatchSettings, notebooks: lis
              expected: dict[str, Any]) -> GradingJob:
     return GradingJob(
         run=run, student=student.name,
-        notebooks=tuple(submitted_notebook(student.notebooks, name) for name in notebooks),
+        notebooks=tuple(student_notebook(student, name) for name in notebooks),
         course_root=str(settings.course.root), solutions=str(settings.solutions),
         assignments=tuple(notebooks), values=settings.values, warm=settings.warm,
         expected=expected)

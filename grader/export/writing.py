@@ -10,7 +10,7 @@ from pathlib import Path
 from grader.export.grades import ClassGrades
 from grader.export.layouts import POINTS_POSSIBLE, Layout
 from grader.export.roster import FIELDS, Matching, Roster
-from grader.reports.sanitize import clean_name
+from grader.reports.sanitize import clean_name, csv_cell, one_line
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,11 @@ def _found_by(layout: Layout) -> str:
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> None:
+    """Every cell as text a spreadsheet shows, never runs: a roster's names and a folder's
+    name are anyone's to choose (`=HYPERLINK(...)`, `@SUM(...)`)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows([[csv_cell(one_line(cell, 2000))
+                                                         for cell in row] for row in rows])
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(buffer.getvalue(), encoding="utf-8")

@@ -1,16 +1,33 @@
-"""One grading session: each notebook executed at most once, shared by all its tests."""
+"""One grading session: each notebook executed once for its tests, its kernel closed when they
+are done, and hidden tests kept from every other kernel of the student.
+
+A notebook's kernel lives from its first test to its last (the plugin orders a notebook's
+tests together, visible first, hidden last, and says when they are done): at most one kernel
+of the student's is alive at a time, and a kernel that has been sent a hidden test's probe
+never lives beside another one (kernel_gate.py) nor answers a visible test again.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import select
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.batch.submitted import link_message
+from grader.batch.unfollowed import LINK, look
+from grader.errors import GraderError
 from grader.execution.loading import UnreadableNotebook, load_notebook
+from grader.execution.result import NotebookResult
 from grader.execution.runner import LiveNotebook, run_notebook
 from grader.execution.settings import ExecutionSettings
+from grader.grading.kernel_gate import KernelGate, OneProcess
 from grader.grading.reference import Reference
+from grader.grading.secret import course_secret, secret_digest
 from grader.grading.submission import Submission
 from grader.probing.bindings import names_bound
+from grader.probing.probe import ProbeRequest
+from grader.probing.run_key import use_secret
 from grader.reference.cache import ReferenceCache
 
 
@@ -21,6 +38,29 @@ class SessionConfig:
     settings: ExecutionSettings
     cache: ReferenceCache
     probe_timeout: float = 60.0
+    course_root: Path | None = None  # whose secret the grader's inputs are drawn from
+    gate: KernelGate = field(default_factory=OneProcess)
+
+
+KERNEL_EXIT_LIMIT = 30.0  # seconds a closed kernel may take to be gone, every process of it
+
+
+def wait_until_gone(pid: int, limit: float) -> None:
+    """Until the process `pid` has exited (the sandbox's supervisor: once it has, the kernel and
+    every process of its namespace have too); GraderError past `limit` seconds. Without pidfds
+    (not Linux: no sandbox, no namespace to wait for) it returns at once."""
+    if not hasattr(os, "pidfd_open"):
+        return
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        if not select.select([handle], [], [], limit)[0]:
+            raise GraderError(f"a kernel that was sent a hidden test's probes was still running "
+                              f"{limit:.0f} s after it was stopped (process {pid})")
+    finally:
+        os.close(handle)
 
 
 class GradingSession:
@@ -28,26 +68,81 @@ class GradingSession:
         self.config = config
         self._submissions: dict[str, Submission] = {}
         self._references: dict[str, Reference] = {}
+        self._heard_hidden: set[str] = set()  # notebooks whose kernel was sent hidden probes
+        self.hidden_sent: list[ProbeRequest] = []  # every probe of a hidden test, to scrub
+        self.secret = course_secret(config.course_root) if config.course_root else b""
+        if config.course_root:
+            use_secret(self.secret, config.settings.seed)
 
-    def submission(self, notebook: str) -> Submission:
+    def submission(self, notebook: str, hidden: bool = False) -> Submission:
+        """The student's notebook, executed, for a visible test or (`hidden`) a hidden one."""
+        heard = notebook in self._heard_hidden
         if notebook not in self._submissions:
-            live = run_notebook(self.config.submissions / notebook, self.config.settings,
-                                within=self.config.submissions)
-            solution_cells = self._solution_cells(notebook)
-            self._submissions[notebook] = Submission(live, solution_cells,
-                                                     self.config.probe_timeout)
-        return self._submissions[notebook]
+            reuse = False
+        elif hidden:  # the kernel of its visible tests, where no other kernel can be alive
+            reuse = heard or self.config.gate.reuses_kernels
+        else:  # never a kernel that was sent a hidden probe
+            reuse = not heard
+        if not reuse:
+            self._close_kernels()
+            self.config.gate.before_kernel(hidden)
+            self._submissions[notebook] = self._execute(notebook)
+        else:
+            self._close_kernels(keep=notebook)
+        submission = self._submissions[notebook]
+        if hidden:
+            self._heard_hidden.add(notebook)
+            submission.sent = self.hidden_sent
+        return submission
+
+    def _execute(self, notebook: str) -> Submission:
+        found = look(self.config.submissions, notebook)
+        path = self.config.submissions / notebook
+        own = self.config.submissions == self.config.solutions  # the solutions, graded as a
+        # check of the course (the batch's preflight): the TA's files, links or not
+        if found.kind == LINK and not own:  # never followed: the grade is of what was submitted
+            live = LiveNotebook(NotebookResult(path=path, problem=link_message(found.where)))
+        else:
+            live = run_notebook(path, self.config.settings, within=self.config.submissions)
+        return Submission(live, self._solution_cells(notebook), self.config.probe_timeout)
+
+    def done_with(self, notebook: str) -> None:
+        """The notebook's tests are done: its kernels (the student's, the reference's) go."""
+        if notebook in self._submissions:
+            self._close(notebook)
+        reference = self._references.get(notebook)
+        if reference is not None:
+            reference.close()
+        if not self._submissions:
+            self.config.gate.no_kernel_alive()
+
+    def _close_kernels(self, keep: str | None = None) -> None:
+        for notebook in [n for n in self._submissions if n != keep]:
+            self._close(notebook)
+        if not self._submissions:
+            self.config.gate.no_kernel_alive()
+
+    def _close(self, notebook: str) -> None:
+        """Close a notebook's kernel; one that was sent hidden probes is gone, every process of
+        it, before anything else runs (a dying process holds its locks until it has exited)."""
+        live = self._submissions.pop(notebook).live
+        pid = live.kernel_pid
+        live.close()
+        if notebook in self._heard_hidden and pid is not None:
+            wait_until_gone(pid, KERNEL_EXIT_LIMIT)
+        self._heard_hidden.discard(notebook)
 
     def reference(self, notebook: str) -> Reference:
         if notebook not in self._references:
             import torch
 
             path = self.config.solutions / notebook
+            secret = secret_digest(self.secret)
             if path.exists():
                 key = ReferenceCache.notebook_key(path, self.config.settings.seed,
-                                                  torch.__version__)
+                                                  torch.__version__, secret)
             else:
-                key = self.config.cache.shipped_key(notebook, self.config.settings.seed)
+                key = self.config.cache.shipped_key(notebook, self.config.settings.seed, secret)
             self._references[notebook] = Reference(
                 path, key, self.config.cache, self._run, self.config.probe_timeout)
         return self._references[notebook]
@@ -74,7 +169,6 @@ class GradingSession:
         return cells
 
     def close(self) -> None:
-        for submission in self._submissions.values():
-            submission.live.close()
+        self._close_kernels()
         for reference in self._references.values():
             reference.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -9,7 +11,7 @@ from grader.errors import Cause, CodeRaised, Feedback
 from grader.execution.result import NotebookResult
 from grader.execution.runner import LiveNotebook
 from grader.grading.call import Call, describe_call
-from grader.probing.diagnosis import Diagnosed, Diagnosis
+from grader.probing.diagnosis import BLANK, Diagnosed, Diagnosis
 from grader.probing.probe import ProbeReply, ProbeRequest, send
 
 
@@ -19,6 +21,7 @@ class Submission:
         self.live = live
         self.diagnosis = Diagnosis(live.result, solution_cells)
         self.probe_timeout = probe_timeout
+        self.sent: list[ProbeRequest] | None = None  # where probes are noted (hidden tests')
 
     @property
     def result(self) -> NotebookResult:
@@ -59,8 +62,10 @@ class Submission:
         if self.result.problem and not self.live.alive and not self.result.cells:
             raise Feedback(f"the notebook could not be graded: {self.result.problem}",
                            cause=Cause.NOTEBOOK_NOT_RUN)
-        reply, _ = send(self.live, request, self.probe_timeout)
-        return reply
+        if self.sent is None:
+            return send(self.live, request, self.probe_timeout)[0]
+        self.sent.append(request)
+        return withheld(send(self.live, request, self.probe_timeout)[0], request)
 
     def _expect_ok(self, reply: ProbeReply, what: str, function: str = "") -> None:
         if reply.status == "ok":
@@ -85,6 +90,36 @@ class Submission:
                            f"{reply.error.get('message', '')}", cause=Cause.UNREADABLE_VALUE)
         raise Feedback(f"the grader got no usable answer while {what}: {reply.note}",
                        cause=Cause.NO_USABLE_ANSWER)
+
+
+WITHHELD = "hidden tests do not show what your code said"
+
+
+def withheld(reply: ProbeReply, request: ProbeRequest) -> ProbeReply:
+    """A reply to a hidden test's probe without the text the kernel chose (an error's message
+    and source line, a type's name, names it says are missing, a note): a kernel that was sent
+    the hidden scenario could write it there, encoded as it likes, for the published message
+    to carry. What is kept: a built-in error's name, names the probe itself asked for."""
+    name = reply.error.get("name", "")
+    error = {"name": name if isinstance(getattr(builtins, name, None), type) else "an error",
+             "message": WITHHELD} if reply.error else {}
+    function = reply.error.get("function", "")
+    if reply.error and _is_blank(reply.error):  # the template's own line: no text of the kernel
+        # The function that raised is used only where the notebook defines a name so called.
+        error = {"name": name, "message": "", "line": BLANK,
+                 "function": function if function.isidentifier() else ""}
+    asked = {request.name, *request.needs}
+    names = [n for n in reply.names if n in asked]
+    if reply.status == "missing" and request.kind == "evaluate" and not names:
+        return ProbeReply("garbled", note=WITHHELD)
+    note = {"garbled": WITHHELD, "not_callable": "value of another kind"}.get(reply.status,
+                                                                                reply.note)
+    return dataclasses.replace(reply, error=error, names=names, note=note)
+
+
+def _is_blank(error: Mapping[str, str]) -> bool:
+    return error.get("name") == "NotImplementedError" and not error.get("message", "").strip() \
+        and (error.get("line") or "").strip() == BLANK
 
 
 def _explained(diagnosed: Diagnosed) -> Feedback:

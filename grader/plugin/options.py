@@ -68,6 +68,7 @@ def session_config(config: pytest.Config) -> SessionConfig:
         settings=settings,
         cache=ReferenceCache(cache),
         probe_timeout=settings.cell_timeout,
+        course_root=course.root,
     )
 
 

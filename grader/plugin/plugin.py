@@ -8,8 +8,11 @@ tests marked with an assignment. pytest in another project of the same environme
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import dataclasses
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,11 +20,19 @@ from grader.course import CourseNotFound
 from grader.errors import Feedback, GraderError
 from grader.execution.kernel_spec import sandbox_policy
 from grader.execution.warm.early import start_fork_server_early
+from grader.grading.kernel_gate import SharedGate, gate_for_run, new_gate_folder
 from grader.grading.reference import Reference
 from grader.grading.session import GradingSession
 from grader.grading.submission import Submission
 from grader.plugin import progress
 from grader.plugin.course_tests import extend_kit_with_course_tests
+from grader.plugin.hidden import (
+    GATE_KEY,
+    Scrubber,
+    gate_folder_for_workers,
+    hidden_last,
+    last_of_its_notebook,
+)
 from grader.plugin.options import add_options, course_of, session_config
 from grader.plugin.score_reporter import SESSION_KEY, ScoreReporter
 from grader.plugin.scoring import (
@@ -35,7 +46,7 @@ from grader.plugin.scoring import (
     TITLE_KEY,
 )
 from grader.plugin.student_text import TRACEBACK_LIMIT, student_text
-from grader.reports.sanitize import one_paragraph
+from grader.reports.sanitize import LIMIT, one_paragraph
 from grader.sandbox import describe_sandbox
 
 
@@ -94,6 +105,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return lines
 
 
+@pytest.hookimpl(trylast=True)  # the order is the grader's: after any plugin that shuffles
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     student_run = config.getoption("grader_student")
     for item in items:
@@ -111,6 +123,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.user_properties.append((HIDDEN_KEY, True))
             if student_run:
                 item.add_marker(pytest.mark.skip(reason=HIDDEN_REASON))
+    items[:] = hidden_last(items, _assignment)
 
 
 def _title(item: pytest.Item) -> str | None:
@@ -128,16 +141,54 @@ def _assignment(item: pytest.Item) -> str | None:
 
 @pytest.fixture(scope="session")
 def grading_session(request: pytest.FixtureRequest) -> Iterator[GradingSession]:
-    session = GradingSession(session_config(request.config))
+    folder = gate_folder_for_workers(request.config)
+    gate = gate_for_run(str(folder) if folder else None)
+    session = GradingSession(dataclasses.replace(session_config(request.config), gate=gate))
     request.config.stash[SESSION_KEY] = session
     yield session
     session.close()
+    if isinstance(gate, SharedGate):
+        gate.close()
 
 
 @pytest.fixture
 def submission(request: pytest.FixtureRequest, grading_session: GradingSession) -> Submission:
-    """The student's notebook for this test module, executed once per session."""
-    return grading_session.submission(_required_assignment(request))
+    """The student's notebook for this test module, executed once for its visible tests and
+    kept from every other kernel of the student's for its hidden ones (session.py)."""
+    hidden = request.node.get_closest_marker("hidden") is not None
+    return grading_session.submission(_required_assignment(request), hidden=hidden)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """A notebook's last test is done: its kernels are closed now, not at the end of the run
+    (memory; and a kernel sent hidden probes lives beside no other)."""
+    notebook = last_of_its_notebook(item, nextitem, _assignment)
+    session = item.config.stash.get(SESSION_KEY, None)
+    if notebook is not None and session is not None:
+        session.done_with(notebook)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: the workers of a run share the locks that keep hidden probes from living
+    kernels (grader/grading/kernel_gate.py)."""
+    node.workerinput[GATE_KEY] = str(_gate_folder(node.config))
+
+
+def _gate_folder(config: pytest.Config) -> Path:
+    if _GATE_FOLDER not in config.stash:
+        config.stash[_GATE_FOLDER] = new_gate_folder()
+    return config.stash[_GATE_FOLDER]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_GATE_FOLDER, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_GATE_FOLDER = pytest.StashKey[Path]()
 
 
 @pytest.fixture
@@ -166,7 +217,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     excinfo = call.excinfo
     if excinfo is None or not report.failed or _assignment(item) is None:
         return report  # not a graded test: pytest's own report, untouched
-    safe = student_text(item.config)
+    cleaned = student_text(item.config)
+    scrub = _scrubber(item.config)
+
+    def safe(text: str, limit: int = LIMIT) -> str:
+        return cleaned(scrub(text), limit=limit)
+
     if isinstance(excinfo.value, Feedback | GraderError):
         message = one_paragraph(safe(str(excinfo.value)))
         report.longrepr = message
@@ -182,3 +238,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     if cause:
         report.user_properties.append((CAUSE_KEY, safe(cause, limit=200)))
     return report
+
+
+def _scrubber(config: pytest.Config) -> Callable[[str], str]:
+    """What the run's hidden probes sent, kept out of every message (plugin/hidden.py)."""
+    session = config.stash.get(SESSION_KEY, None)
+    sent = session.hidden_sent if session is not None else []
+    cached = config.stash.get(_SCRUBBER, None)
+    if cached is None or cached[0] != len(sent):
+        cached = (len(sent), Scrubber(sent))
+        config.stash[_SCRUBBER] = cached
+    return cached[1]
+
+
+_SCRUBBER = pytest.StashKey[tuple[int, Scrubber]]()

@@ -12,6 +12,7 @@ from grader.execution.result import CellStatus
 from grader.execution.runner import LiveNotebook
 from grader.probing import wire
 from grader.probing.agent import PROBE_MIMETYPE
+from grader.probing.run_key import keyed
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,17 @@ class ProbeRequest:
         return cls("evaluate", code=code, needs=tuple(needs), inputs=dict(inputs))
 
     def to_json(self) -> str:
+        """The request as sent, with a nonce of the run's key (run_key.py): no two runs of
+        different secrets send the same text, so no answer kept from another run (a student
+        kit's) can be found by it."""
         body = {"kind": self.kind, "name": self.name, "args": list(self.args),
                 "kwargs": self.kwargs, "code": self.code, "inputs": self.inputs,
                 "needs": list(self.needs)}
-        return json.dumps(wire.encode(body), sort_keys=True)
+        text = json.dumps(wire.encode(body), sort_keys=True)
+        nonce = keyed("probe nonce", text.encode())
+        if nonce is None:
+            return text
+        return json.dumps(wire.encode({**body, "nonce": nonce.hex()[:32]}), sort_keys=True)
 
     def digest(self) -> str:
         return hashlib.sha256(self.to_json().encode()).hexdigest()

@@ -1,7 +1,8 @@
 """A disk cache of the reference solution's probe answers.
 
-Keyed by the solution notebook's bytes, the seed, the torch version and the probe itself,
-so a second grading run does not execute the solutions again, and any change re-runs them.
+Keyed by the solution notebook's bytes, the seed, the course's secret (its digest), the torch
+version and the probe itself, so a second grading run does not execute the solutions again,
+and any change re-runs them.
 Writes are atomic (temp file, then rename): parallel workers may share the folder.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from grader.errors import GraderError
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: keyed by the secret's digest too
 SHIPPED_KEYS = "keys.json"  # in a student kit: the keys of solutions that are not shipped
 
 
@@ -24,13 +25,15 @@ class ReferenceCache:
         self.directory = directory
 
     @staticmethod
-    def notebook_key(notebook: Path, seed: int, torch_version: str) -> str:
+    def notebook_key(notebook: Path, seed: int, torch_version: str, secret: str) -> str:
+        """`secret`: the digest of the course's secret (the grader's inputs are drawn from it)."""
         digest = hashlib.sha256(notebook.read_bytes())
-        digest.update(f"|{seed}|{torch_version}|{FORMAT_VERSION}".encode())
+        digest.update(f"|{seed}|{torch_version}|{secret}|{FORMAT_VERSION}".encode())
         return digest.hexdigest()
 
-    def shipped_key(self, notebook: str, seed: int) -> str:
-        """The key of a solution shipped only as its answers (a student kit)."""
+    def shipped_key(self, notebook: str, seed: int, secret: str) -> str:
+        """The key of a solution shipped only as its answers (a student kit), which hold for
+        the kit's own seed and secret only."""
         keys_file = self.directory / SHIPPED_KEYS if self.directory else None
         if keys_file is None or not keys_file.exists():
             raise GraderError(f"no reference solution {notebook}, and no shipped reference "
@@ -40,6 +43,10 @@ class ReferenceCache:
             raise GraderError(f"the shipped reference answers are for seed {shipped['seed']} "
                               f"and {', '.join(shipped['notebooks'])}, not {notebook} with "
                               f"seed {seed}")
+        if shipped.get("secret") != secret:
+            raise GraderError("the shipped reference answers are for another secret than this "
+                              "course's (.grader-secret): use the student kit as it was "
+                              "released, or pass --grader-solutions DIR")
         return str(shipped["notebooks"][notebook])
 
     def _path(self, notebook_key: str, probe_digest: str) -> Path | None:

@@ -32,6 +32,7 @@ from pathlib import Path
 from grader.course import Course
 from grader.course.config import HIDDEN_SUFFIX
 from grader.errors import UserError
+from grader.grading.secret import SECRET_FILE
 
 MANIFEST = "gradescope.json"
 COURSE, KIT = "course", "kit"
@@ -94,7 +95,9 @@ def _copy_course_and_kit(course: Course, chosen: list[str], staging: Path) -> tu
     `grader` package and what setup.sh gives `pip install`."""
     target = staging / COURSE
     target.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    # The course's secret too, when it has one: Gradescope then draws the grader's inputs the
+    # TA's runs draw (grader/grading/secret.py); without one, setup makes one for the image.
+    for name in ("pyproject.toml", "README.md", SECRET_FILE):
         if (course.root / name).is_file():
             shutil.copy(course.root / name, target / name)
     carries_kit = (course.root / "grader" / "__init__.py").is_file()

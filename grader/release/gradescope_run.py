@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.batch.submitted import LINK, SubmittedNotebook, lay_out, link_message
+from grader.batch.unfollowed import look, walk
 from grader.course.config import HIDDEN_SUFFIX
+from grader.execution.loading import NOTEBOOK_LIMIT
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.release.gradescope import MANIFEST
 from grader.release.gradescope_results import failure_results, gradescope_results
@@ -105,8 +107,11 @@ def grade_submission(autograder: Autograder, submission: Path) -> dict[str, Any]
     with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as scratch:
         notebooks = Path(scratch) / "notebooks"
         notebooks.mkdir()
-        for assignment, path in submitted.notebooks.items():
-            shutil.copyfile(path, notebooks / f"{assignment}.ipynb")
+        for assignment, path in submitted.notebooks.items():  # read as data: no link followed
+            found = look(submission, path.relative_to(submission).as_posix(),
+                         read=NOTEBOOK_LIMIT + 1)
+            lay_out(SubmittedNotebook(f"{assignment}.ipynb", found.kind, found.content),
+                    notebooks)
         results = run_pytest(autograder, assignments, notebooks, Path(scratch) / "report")
     if results is None:
         return failure_results("The autograder could not grade this submission: the grading "
@@ -123,11 +128,12 @@ def find_notebooks(submission: Path, assignments: list[str]) -> Submitted:
     candidates: dict[str, list[Path]] = {}
     notes: list[str] = []
     others: list[Path] = []
-    for path in sorted(_files(submission)):
-        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts:
+    for relative, found in walk(submission):  # links, to files or folders, never entered
+        path = submission / relative
+        if found.kind == LINK:
+            notes.append(f"{link_message(_shown(path, submission))}.")
             continue
-        if path.is_symlink():
-            notes.append(f"{_shown(path, submission)} is a link, not a notebook: not graded.")
+        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts:
             continue
         assignment = _assignment_of(path.name, assignments)
         if assignment is None:
@@ -149,14 +155,6 @@ def find_notebooks(submission: Path, assignments: list[str]) -> Submitted:
             notes.append(f"{_shown(chosen[assignment], submission)} graded as "
                          f"{assignment}.ipynb.")
     return Submitted(chosen, notes)
-
-
-def _files(folder: Path) -> list[Path]:
-    found = []
-    for directory, subfolders, names in os.walk(folder):  # never into a linked folder
-        subfolders[:] = [d for d in subfolders if not Path(directory, d).is_symlink()]
-        found += [Path(directory, name) for name in names]
-    return found
 
 
 def _assignment_of(name: str, assignments: list[str]) -> str | None:

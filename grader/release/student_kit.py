@@ -5,7 +5,9 @@ the kit itself where the course carries it, as this repository does): no solutio
 tests (their modules,
 `test_*_hidden.py`, are left out whole; only their number and points are listed, so a run can
 say they exist). Public tests still compare with the reference: its answers to the public
-probes are shipped instead of the solutions, keyed as the grader's own cache keys them.
+probes are shipped instead of the solutions, keyed as the grader's own cache keys them. The kit
+has a secret of its own (`.grader-secret`, not the course's): the grader's inputs in the kit
+are drawn from it, so its answers hold for the kit's inputs only.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from grader.course import Course
 from grader.course.config import HIDDEN_SUFFIX
 from grader.errors import GraderError
 from grader.execution.settings import DEFAULT_SEED
+from grader.grading.secret import SECRET_ENV, SECRET_FILE, secret_digest, write_secret
 from grader.plugin.options import SHIPPED_ANSWERS as ANSWERS
 from grader.plugin.own_process import PLUGIN_ARGS
 from grader.plugin.score_reporter import HIDDEN_MANIFEST
@@ -60,7 +63,8 @@ def build_student_kit(target: Path, course: Course, solutions: Path | None = Non
         _copy_public_kit(course, staging)
         release(solutions, staging / "assignments")
         _write_hidden_manifest(course, staging / tests)
-        _ship_reference_answers(staging, staging / tests, solutions)
+        secret = write_secret(staging / SECRET_FILE)  # the kit's own, never the course's
+        _ship_reference_answers(staging, staging / tests, solutions, secret)
         (staging / "README.md").write_text(STUDENT_README, encoding="utf-8")
         shutil.copytree(staging, target)
     return target
@@ -75,6 +79,11 @@ def _copy_public_kit(course: Course, staging: Path) -> None:
     for name in KIT_FILES:
         if (course.root / name).exists():
             shutil.copy(course.root / name, staging / name)
+    ignored = staging / ".gitignore"
+    if ignored.exists():  # the kit's secret is committed with it, whatever the course ignores
+        lines = ignored.read_text(encoding="utf-8").splitlines()
+        ignored.write_text("".join(f"{line}\n" for line in lines
+                                   if line.strip().lstrip("/") != SECRET_FILE), encoding="utf-8")
 
 
 def _write_hidden_manifest(course: Course, tests: Path) -> None:
@@ -97,19 +106,24 @@ def _points_of_tests(source: str) -> list[float]:
     return points
 
 
-def _ship_reference_answers(staging: Path, tests: Path, solutions: Path) -> None:
-    """Grade the solutions with the public tests only, caching the answers into the kit."""
+def _ship_reference_answers(staging: Path, tests: Path, solutions: Path, secret: bytes
+                            ) -> None:
+    """Grade the solutions with the public tests only, caching the answers into the kit: for
+    the kit's secret, so that they answer none of the grader's inputs in a TA's run."""
     answers = staging / ANSWERS
     command = [sys.executable, "-m", "pytest", str(tests), "-q", *PLUGIN_ARGS,
                "-p", "no:xdist", "-p", "no:cacheprovider", f"--rootdir={staging}",
                f"--grader-notebooks={solutions}", f"--grader-solutions={solutions}",
                f"--grader-cache-dir={answers}", f"--grader-seed={DEFAULT_SEED}"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PYTEST_") and k != SECRET_ENV}  # the kit's secret, its file
     env["PYTHONPATH"] = str(staging)  # the kit's copy of grader, not the installed one
     done = subprocess.run(command, cwd=staging, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise GraderError(f"the solutions do not pass the public tests:\n{done.stdout[-3000:]}")
-    keys = {path.name: ReferenceCache.notebook_key(path, DEFAULT_SEED, torch.__version__)
+    digest = secret_digest(secret)
+    keys = {path.name: ReferenceCache.notebook_key(path, DEFAULT_SEED, torch.__version__, digest)
             for path in sorted(solutions.glob("*.ipynb"))}
     (answers / KEYS_FILE).write_text(
-        json.dumps({"seed": DEFAULT_SEED, "notebooks": keys}, indent=2), encoding="utf-8")
+        json.dumps({"seed": DEFAULT_SEED, "secret": digest, "notebooks": keys}, indent=2),
+        encoding="utf-8")

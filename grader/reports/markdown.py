@@ -93,7 +93,21 @@ def escape(text: str, in_table: bool = False) -> str:
 
 
 def _escape_plain(text: str) -> str:
-    return _ALWAYS_ESCAPED.sub(r"\\\1", text)
+    return neutral(_ALWAYS_ESCAPED.sub(r"\\\1", text))
+
+
+# What GitHub turns into a live mention, reference or link in a comment or a job summary:
+# `@user`, `@org/team` and emails; `#1`, `owner/repo#1`, `GH-1`; `https://...`, `www.`.
+# A zero-width space (as an entity: the cleaner removes the character itself) after the
+# `@`, `#`, `GH` or scheme keeps the text as it reads and breaks the link. Code spans are
+# never linked.
+_LIVE = re.compile(r"(@|#(?=\d)|\bGH(?=-\d)|:(?=//)|\bwww(?=\\?\.))", re.IGNORECASE)
+ZERO_WIDTH = "&#8203;"
+
+
+def neutral(text: str) -> str:
+    """Markdown text (already escaped) that mentions, references and links nobody."""
+    return _LIVE.sub(lambda m: m.group(1) + ZERO_WIDTH, text)
 
 
 def count(n: float, thing: str) -> str:

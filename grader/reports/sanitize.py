@@ -55,11 +55,31 @@ def one_paragraph(text: str) -> str:
     return LINE_BREAK.join(line.strip() for line in text.splitlines() if line.strip())
 
 
+def one_line(text: str, limit: int = 200) -> str:
+    """`text` cleaned, its runs of white space (line breaks too) one space."""
+    return " ".join(clean(text, limit).split())
+
+
 def clean_name(name: str, limit: int = 200) -> str:
     """A student's or a file's name for one line of a report (a CSV cell too: a leading
     =, +, - or @ would make a spreadsheet run it as a formula)."""
-    name = " ".join(clean(name, limit).split())
-    return f"'{name}" if name[:1] in ("=", "+", "-", "@") else name
+    return csv_cell(one_line(name, limit))
+
+
+# What makes a spreadsheet read a cell as a formula (or as DDE): its first character, once
+# leading blanks and control characters are skipped; full-width forms too, which some
+# spreadsheets fold to the ASCII ones.
+_FORMULA_START = re.compile(r"^([\t\r]|[\s\x00-\x1f]*[=+\-@\uff1d\uff0b\uff0d\uff20])")
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV cell a person may open in a spreadsheet: text that would start a
+    formula (`=`, `+`, `-`, `@`, a tab or a carriage return first, ...) gets a leading `'`,
+    which spreadsheets show as text; numbers, and text that is a plain number, are kept."""
+    if not isinstance(value, str) or _NUMBER.match(value.strip()):
+        return value
+    return f"'{value}" if _FORMULA_START.match(value) else value
 
 
 class Redactor:

@@ -57,6 +57,7 @@ def html_page(summary: ClassSummary, facts: RunFacts, pictures: dict[str, Pictur
         _pass_rates(summary, pictures),
         _what_went_wrong(summary),
         _without_grade(summary),
+        _flagged(summary),
         similarity_section(similar, pictures) if similar is not None else "",
         _about(summary, facts),
     ]
@@ -184,6 +185,18 @@ def _without_grade(summary: ClassSummary) -> str:
                      + ", ".join(f"<code>{text(path)}</code>" for path in summary.unreadable)
                      + ".</p>")
     return "\n".join(parts) + "</section>"
+
+
+def _flagged(summary: ClassSummary) -> str:
+    """A link in a submission (not followed), a notebook that is a classmate's file."""
+    rows = "".join(f"<tr data-student=\"{text(s.name, 200)}\"><td>{_student_link(s.name)}"
+                   f"</td><td class=\"message\">{text(flag)}</td></tr>"
+                   for s in [*summary.graded, *summary.without_grade] for flag in s.flags)
+    if not rows:
+        return ""
+    return ("<section id=\"flagged\"><h2>Submissions to look at</h2>"
+            f"<table class=\"no-grade\"><tr><th>student</th><th>what</th></tr>{rows}</table>"
+            "</section>")
 
 
 def _about(summary: ClassSummary, facts: RunFacts) -> str:

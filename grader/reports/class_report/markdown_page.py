@@ -34,6 +34,9 @@ def markdown_page(summary: ClassSummary, facts: RunFacts,
         "Every graded student passed every test."]
     parts.append("## Students without a grade")
     parts.append(_without_grade(summary))
+    flagged = _flagged(summary)
+    if flagged:
+        parts += ["## Submissions to look at", flagged]
     if similar is not None:
         parts.append("## Similar code")
         if similar.problem:
@@ -89,7 +92,15 @@ def _failed_test(test: PerTestSummary) -> str:
 
 
 def _student_link(name: str) -> str:
-    return f"[{md(name, 200)}]({feedback_link(name)})"
+    """In a table cell too: no `|` of the name, in a code span or not, ends the cell."""
+    return f"[{md(name, 200, in_table=True)}]({feedback_link(name)})"
+
+
+def _flagged(summary: ClassSummary) -> str:
+    """A link in a submission (not followed), a notebook that is a classmate's file."""
+    rows = [f"| {_student_link(s.name)} | {md(flag, in_table=True)} |"
+            for s in [*summary.graded, *summary.without_grade] for flag in s.flags]
+    return "| student | what |\n|---|---|\n" + "\n".join(rows) if rows else ""
 
 
 def _without_grade(summary: ClassSummary) -> str:

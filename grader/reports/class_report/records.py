@@ -41,6 +41,7 @@ class StudentRecord:
     tests: tuple[GradedTestResult, ...]
     reason: str | None  # why there is no grade; None when graded
     results: dict[str, Any] | None
+    flags: tuple[str, ...] = ()  # what to look at in the submission (grader/batch/flags.py)
 
     @property
     def graded(self) -> bool:
@@ -91,8 +92,9 @@ def student_record(record: dict[str, Any]) -> StudentRecord:
         reason = "no results were recorded"
     tests = tuple(read_test_result(test, (results or {}).get("visibility", "visible"))
                   for test in (results or {}).get("tests", []))
+    flags = tuple(map(str, (record.get("inputs") or {}).get("flags") or ()))
     return StudentRecord(name=str(record["student"]), tests=tests,
-                         reason=str(reason) if reason else None, results=results)
+                         reason=str(reason) if reason else None, results=results, flags=flags)
 
 
 def read_test_result(test: dict[str, Any], default_visibility: str = "visible") -> GradedTestResult:
