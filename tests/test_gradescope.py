@@ -18,6 +18,7 @@ import pytest
 
 from grader.course.config import read_course
 from grader.release.gradescope import build_gradescope_zip
+from grader.release.kit_wheel import wheel_name
 from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,7 +162,8 @@ def test_a_link_to_the_solutions_is_not_graded(autograder: Path) -> None:
 def test_a_new_course_released_from_the_command_line_grades_its_solution(
         tmp_path: Path) -> None:
     """`grader release --gradescope` in a course made by `grader init`: its tests are a plain
-    folder, and the kit travels beside the course (kit/)."""
+    folder, and the kit travels beside the course as a wheel (kit/), which setup.sh installs
+    (tests/journeys/ runs that install; here the kit is this run's)."""
     course = tmp_path / "course"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     for command, cwd in ((["init", str(course)], tmp_path),
@@ -171,7 +173,8 @@ def test_a_new_course_released_from_the_command_line_grades_its_solution(
         assert done.returncode == 0, done.stdout + done.stderr
     root = tmp_path / "autograder"
     names = set_up(tmp_path / "ag.zip", root)
-    assert "kit/grader/cli.py" in names and "course/grader/test_01_example.py" in names
+    assert "course/grader/test_01_example.py" in names
+    assert [n for n in names if n.startswith("kit/")] == [f"kit/{wheel_name()}"]
 
     results = run_autograder(root, {"01_example.ipynb":
                                     (course / "solutions" / "01_example.ipynb").read_bytes()})

@@ -85,7 +85,7 @@ def test_resubmitting_one_notebook_regrades_that_student_alone(course: Path) -> 
                 course / "subs" / "student1" / f"{SECOND}.ipynb")  # student1 fixes 02
     rerun = _grade(course, "out")
     assert _regraded(before, out) == {"student1"}
-    assert f"notebook of {SECOND} (1)" in rerun.stderr
+    assert f"a new notebook for {SECOND} (1 student)" in rerun.stderr
     book = pd.read_csv(out / "gradebook.csv").set_index("student")
     assert book.loc["student1", "total"] == book_before.loc["student1", "total"] + 1
     others = ["student0", "student2", "student3"]
@@ -112,6 +112,6 @@ def test_editing_one_test_module_regrades_exactly_the_students_graded_on_it(
 
     assert _regraded(first, course / "first") == set()
     assert _regraded(second, course / "second") == {f"student{i}" for i in range(4)}
-    assert f"tests of {SECOND} (4)" in rerun.stderr
+    assert f"new tests of {SECOND} (4 students)" in rerun.stderr
     book = pd.read_csv(course / "second" / "gradebook.csv").set_index("student")
     assert book.loc["student0", "total"] == 2 + 3  # the edit counts: the grade was made again

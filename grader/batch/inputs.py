@@ -24,6 +24,7 @@ from typing import Any
 from grader.batch.students import Student
 from grader.batch.submitted import submitted_notebook
 from grader.course import Course
+from grader.course.matching import files_in
 from grader.execution.settings import DEFAULT_SEED, ExecutionSettings
 from grader.reference.cache import SHIPPED_KEYS
 from grader.sandbox.policy import AUTO, MODE_ENV
@@ -58,13 +59,15 @@ class ClassInputs:
     support: str  # the course's test files that belong to no assignment (conftest.py, ...)
     tests: dict[str, str]  # notebook name -> digest of its test modules
     references: dict[str, str]  # notebook name -> digest of its reference
+    course_notebooks: tuple[str, ...] = ()  # every graded notebook of the course (matching)
 
     def for_student(self, student: Student) -> dict[str, Any]:
+        files = student_files(student, self.course_notebooks or tuple(self.tests))
         assignments = {
             name: {"notebook": _sha(f"{found.kind}\0".encode() + found.content),
                    "tests": self.tests[name], "reference": self.references[name]}
             for name in sorted(self.tests)
-            for found in [submitted_notebook(student.notebooks, name)]}
+            for found in [submitted_notebook(student.notebooks, files.get(name, name))]}
         inputs = {"assignments": assignments, "support": self.support,
                   "settings": self.settings, "kit": self.kit}
         return {"digest": _sha(json.dumps(inputs, sort_keys=True).encode()), **inputs}
@@ -85,7 +88,14 @@ def class_inputs(course: Course, solutions: Path, notebooks: list[str],
                        tests={name: _files_digest(course.tests_for(name), course.tests)
                               for name in notebooks},
                        references={name: reference_digest(course, solutions, name)
-                                   for name in notebooks})
+                                   for name in notebooks},
+                       course_notebooks=tuple(course.graded_notebooks()))
+
+
+def student_files(student: Student, course_notebooks: tuple[str, ...]) -> dict[str, str]:
+    """Assignment -> the file of the student's folder graded as it (`02_x (1).ipynb` is
+    02_x.ipynb), by the rule the grading run applies too (grader/course/matching.py)."""
+    return files_in(student.notebooks, course_notebooks)
 
 
 def support_digest(course: Course) -> str:
@@ -149,17 +159,22 @@ def _version(distribution: str) -> str:
         return "unknown"
 
 
+CHANGED = {"notebook": "a new notebook for {}", "tests": "new tests of {}",
+           "reference": "a new reference solution of {}"}
+
+
 def changed_parts(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
-    """Why a student is regraded, in words: `tests of 02_training_loop`, `notebook of ...`."""
+    """Why a student is regraded, in words: `new tests of 02_training_loop`, `a new notebook
+    for 02_training_loop`, `settings`."""
     if not old:
         return ["not graded before"]
-    changes = [f"{part} of {Path(name).stem}"
+    changes = [CHANGED[part].format(Path(name).stem)
                for name, parts in new["assignments"].items()
                for part in ("notebook", "tests", "reference")
                if old.get("assignments", {}).get(name, {}).get(part) != parts[part]]
-    changes += [what for what, key in (("the course's test helpers", "support"),
-                                       ("settings", "settings"), ("the kit", "kit"))
+    changes += [what for what, key in (("new test helpers of the course", "support"),
+                                       ("new settings", "settings"), ("a new kit", "kit"))
                 if old.get(key) != new[key]]
     if set(old.get("assignments", {})) != set(new["assignments"]):
-        changes.append("the assignments graded")
+        changes.append("other assignments graded")
     return changes or ["its record"]

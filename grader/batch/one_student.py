@@ -191,9 +191,17 @@ def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> lis
         *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider",
         f"--rootdir={course.root}", f"--grader-notebooks={student.notebooks}",
         f"--grader-solutions={settings.solutions}", f"--grader-report={folder}",
-        f"--grader-cache-dir={settings.cache}",
+        f"--grader-cache-dir={settings.cache}", *setting_args(course),
         *([] if settings.warm else ["--grader-cold-kernels"]),
     ]
+
+
+def setting_args(course: Course) -> list[str]:
+    """The course's settings as the grading run's options (`seed` -> `--grader-seed=N`): the
+    batch's command line may have changed them (`grader grade --seed`). The sandbox mode
+    travels in the environment instead (grader/sandbox/cli.py)."""
+    return [f"--grader-{name.replace('_', '-')}={value}"
+            for name, value in sorted(course.settings.items()) if name != "sandbox"]
 
 
 def write_record(folder: Path, record: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.batch.inputs import student_files
 from grader.batch.one_student import BatchSettings
 from grader.batch.students import Student
 from grader.batch.submitted import SubmittedNotebook, submitted_notebook
@@ -31,16 +32,21 @@ class GradingJob:
     warm: bool
     sandbox: str  # the mode the client settled
     expected: dict[str, Any]  # ClassInputs.course_part: the kit, the tests, the reference
+    settings: dict[str, Any]  # the course's settings as the client resolved them (--seed, ...)
 
 
 def make_job(run: str, student: Student, settings: BatchSettings, notebooks: list[str],
              sandbox: str, expected: dict[str, Any]) -> GradingJob:
+    # Each notebook travels under its own name (`02_x (1).ipynb`): the worker's grading run
+    # matches it to its assignment as the local one does.
+    files = student_files(student, tuple(settings.course.graded_notebooks()))
     return GradingJob(
         run=run, student=student.name,
-        notebooks=tuple(submitted_notebook(student.notebooks, name) for name in notebooks),
+        notebooks=tuple(submitted_notebook(student.notebooks, files.get(name, name))
+                        for name in notebooks),
         course_root=str(settings.course.root), solutions=str(settings.solutions),
         assignments=tuple(notebooks), budget=settings.budget, warm=settings.warm,
-        sandbox=sandbox, expected=expected)
+        sandbox=sandbox, expected=expected, settings=dict(settings.course.settings))
 
 
 @dataclass(frozen=True)

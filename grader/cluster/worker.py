@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,8 @@ class WorkerMismatch(Exception):
 def _grade(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any]:
     os.environ[MODE_ENV] = job.sandbox  # read by the grading process and the daemon it needs
     course_root, solutions = _course_paths(job)
-    course = read_course(course_root)
+    # The client's settings (its command line over its course's), not only this copy's file.
+    course = replace(read_course(course_root), settings=job.settings)
     mine = class_inputs(course, solutions, list(job.assignments), job.budget).course_part
     differing = [key for key in job.expected if job.expected[key] != mine.get(key)]
     if differing:

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     titles = dict(_title(spec) for spec in args.column)
     exported = export(args.lms, args.out, args.roster, args.output, titles)
     for problem in exported.problems:
-        print(f"check: {problem.student}: {problem.problem}", file=sys.stderr)
+        print(f"grader export: {problem.student}: {problem.problem}", file=sys.stderr)
     print(f"wrote {exported.path}: {exported.scored} of {exported.rows} roster students with "
           f"points" + (f"; {len(exported.problems)} to look at in {exported.unmatched_path}"
                        if exported.problems else ""))

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from grader.course import Course, find_course
+from grader.course.matching import files_in
 from grader.execution.settings import DEFAULT_SEED, ExecutionSettings
 from grader.grading.session import SessionConfig
 from grader.reference.cache import ReferenceCache
@@ -100,6 +101,7 @@ def session_config(config: pytest.Config) -> SessionConfig:
     )
     return SessionConfig(
         submissions=submissions,
+        submitted=files_in(submissions, course.graded_notebooks()),
         solutions=solutions,
         settings=settings,
         cache=ReferenceCache(cache),

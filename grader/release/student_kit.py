@@ -32,7 +32,7 @@ from grader.reference.cache import ReferenceCache
 from grader.release.writing import release
 
 KEYS_FILE = "keys.json"
-KIT_FILES = ("pyproject.toml", ".gitignore")
+KIT_FILES = ("pyproject.toml", ".gitignore", "kit")  # kit/: the wheel of a `grader init` course
 STUDENT_README = """\
 # Assignments
 
@@ -61,7 +61,7 @@ def build_student_kit(target: Path, course: Course, solutions: Path | None = Non
         release(solutions, staging / "assignments")
         _write_hidden_manifest(course, staging / tests)
         _ship_reference_answers(staging, staging / tests, solutions)
-        (staging / "README.md").write_text(STUDENT_README, encoding="utf-8")
+        (staging / "README.md").write_text(_readme(course), encoding="utf-8")
         shutil.copytree(staging, target)
     return target
 
@@ -73,8 +73,19 @@ def _copy_public_kit(course: Course, staging: Path) -> None:
         shutil.copytree(course.tests, staging / course.tests.relative_to(course.root),
                         ignore=ignore)
     for name in KIT_FILES:
-        if (course.root / name).exists():
+        if (course.root / name).is_dir():
+            shutil.copytree(course.root / name, staging / name)
+        elif (course.root / name).exists():
             shutil.copy(course.root / name, staging / name)
+
+
+def _readme(course: Course) -> str:
+    """A `grader init` course's own students' README (it says how to install the kit from
+    kit/); this repository's, which students install with `pip install -e .`, the short one."""
+    own = course.root / "README.md"
+    if (course.root / "kit").is_dir() and own.is_file():
+        return own.read_text(encoding="utf-8")
+    return STUDENT_README
 
 
 def _write_hidden_manifest(course: Course, tests: Path) -> None:
