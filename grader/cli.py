@@ -18,8 +18,9 @@ from grader.selfcheck import command as check_command
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="grader",
-                                     description="Grading kit for PyTorch course notebooks.")
+    parser = argparse.ArgumentParser(prog="grader",  # raw: --version stays on one line
+                                     description="Grading kit for PyTorch course notebooks.",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=version())
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     course_command.register(commands)

@@ -20,10 +20,12 @@ def check(notebook: str | os.PathLike[str] | None = None) -> None:
 
     shell = get_ipython()
     path = _this_notebook(notebook, shell.user_ns if shell is not None else {})
-    if path is None:
+    if path is None or not path.name.endswith(".ipynb"):
         from grader.selfcheck.notebook import example_name
 
-        print(f"Pass the notebook's file name: grader.check({example_name(Path.cwd())!r})")
+        which = f"{path} is not a notebook (.ipynb). " if path else ""
+        print(f"{which}Pass the notebook's file name: "
+              f"grader.check({example_name(Path.cwd())!r})")
         return
     done = subprocess.run([sys.executable, "-m", "grader.cli", "check", str(path)],
                           capture_output=True, text=True)
@@ -42,9 +44,9 @@ def _this_notebook(given: str | os.PathLike[str] | None, namespace: dict) -> Pat
     if given:
         return Path(given)
     session = namespace.get("__session__") or os.environ.get("JPY_SESSION_NAME", "")
-    path = Path(session)
-    if not path.name.endswith(".ipynb"):
+    if not session:
         return None
+    path = Path(session)
     return path if path.is_file() else Path(path.name)
 
 

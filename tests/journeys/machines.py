@@ -29,19 +29,19 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.corpus.harness import ROOT
 
 USER = "grader-journey"  # the account made for the `user` machine
-LEFT_OUT = ("pip", "setuptools", "_distutils_hack", "distutils-precedence.pth", "pkg_resources",
-            "wheel", "__editable__", "torch_grader", "__pycache__")
+LEFT_OUT = ("pip", "__editable__", "torch_grader", "__pycache__")  # no pip; the kit: its wheel
 TRACEBACK = "Traceback (most recent call last)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Seen:
     """What a person saw after a command: its exit status, stdout and stderr."""
 
@@ -49,13 +49,15 @@ class Seen:
     code: int
     out: str
     err: str
+    seconds: float = 0.0
 
     @property
     def text(self) -> str:
         return self.out + self.err
 
-    def __str__(self) -> str:  # for assertion messages
-        return f"$ {self.command}\n(exit {self.code})\n{self.out}\n--- stderr ---\n{self.err}"
+    def __repr__(self) -> str:  # for assertion messages
+        return (f"$ {self.command}\n(exit {self.code} after {self.seconds:.1f} s)\n{self.out}\n"
+                f"--- stderr ---\n{self.err}")
 
 
 @dataclass(frozen=True)
@@ -81,19 +83,39 @@ class Machine:
         return env
 
     @property
+    def uid(self) -> int:
+        return self.account.pw_uid if self.account else os.getuid()
+
+    @staticmethod
+    def wait_until(condition: Callable[[], object], seconds: float = 30.0) -> bool:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
+    @property
     def user_name(self) -> str:
         return self.account.pw_name if self.account else pwd.getpwuid(os.getuid()).pw_name
 
     def run(self, command: str, cwd: Path | None = None, timeout: float = 600,
             env: Mapping[str, str] | None = None) -> Seen:
         """Run a shell command line as this machine's person, in `cwd` (default: home)."""
-        argv = ["bash", "-c", command]
-        if self.account is not None:
-            argv = ["setpriv", f"--reuid={self.account.pw_uid}",
-                    f"--regid={self.account.pw_gid}", "--clear-groups", "--", *argv]
-        done = subprocess.run(argv, cwd=cwd or self.home, env=dict(env or self.env()),
+        started = time.monotonic()
+        done = subprocess.run(self.argv(command), cwd=cwd or self.home, env=dict(env or self.env()),
                               capture_output=True, text=True, timeout=timeout)
-        return Seen(command, done.returncode, done.stdout, done.stderr)
+        seen = Seen(command, done.returncode, done.stdout, done.stderr,
+                    time.monotonic() - started)
+        print(f"[{self.name} {seen.seconds:5.1f} s] $ {command}")  # in pytest's report, -rA
+        return seen
+
+    def argv(self, command: str) -> list[str]:
+        """What runs the shell command line `command` as this person."""
+        if self.account is None:
+            return ["bash", "-c", command]
+        return ["setpriv", f"--reuid={self.account.pw_uid}", f"--regid={self.account.pw_gid}",
+                "--clear-groups", "--", "bash", "-c", command]
 
     def folder(self, name: str) -> Path:
         """A new folder of the person's own, in their home."""
