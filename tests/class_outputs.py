@@ -1,5 +1,5 @@
 """Two outputs of `grader grade` hold the same grades: the same gradebook and, per student, the
-same record and files, but for the seconds each run took."""
+same record and files (the saved own code too), but for the seconds each run took."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def assert_same_grades(expected: Path, found: Path) -> None:
     students = sorted(p.name for p in (expected / "students").iterdir())
     assert sorted(p.name for p in (found / "students").iterdir()) == students
     for student in students:
-        for name in ("grade.json", "results.json", "summary.md"):
+        for name in ("grade.json", "results.json", "summary.md", "own-code.json"):
             paths = [out / "students" / student / name for out in (expected, found)]
             assert paths[0].exists() == paths[1].exists(), paths
             if not paths[0].exists():

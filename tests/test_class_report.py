@@ -20,7 +20,11 @@ from PIL import Image
 
 from grader.reports.class_report import write_class_report
 from grader.reports.class_report.causes import message_pattern
-from grader.reports.class_report.figures import FAIL_COLOUR, PASS_COLOUR, SCORE_COLOUR
+from grader.reports.class_report.figures import (
+    FAIL_COLOUR,
+    PASS_COLOUR,
+    SCORE_COLOUR,
+)
 from tests.headless_browser import INSTALL, find_browser, screenshot
 from tests.report_pages import count_records, read_report
 from tests.varied_class import GRADED, HOSTILE_NAMES, make_class
@@ -61,6 +65,7 @@ def test_the_report_of_a_graded_class_says_what_its_records_say(graded_class: Pa
     # Each test's pass rate.
     assert report.pass_rates == records.pass_rates
     assert report.pass_rates[RESETS] == (4, 8)
+    assert "(1 point)" in html and "(1 points)" not in html
 
     # Failures grouped by the cause the check named, else by the message's pattern: every
     # student who failed a test is in exactly one of its groups, each group's count is its
@@ -82,13 +87,16 @@ def test_the_report_of_a_graded_class_says_what_its_records_say(graded_class: Pa
     # Hostile names are text, and links stay inside the student's own folder.
     assert HOSTILE_NAMES[0] not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert f">{HOSTILE_NAMES[1]}</a>" in html  # as text (a spreadsheet's worry, not a page's)
-    assert "students/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/summary.md" in report.links
-    for link in report.links:
-        assert (graded_class / unquote(link)).is_file(), link
+    assert "students/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/feedback.html" in report.links
+    for link in report.links:  # each opens the student's feedback as a page
+        page = (graded_class / unquote(link)).read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "Feedback: " in page, link
+    assert "&lt;img src=x onerror=alert(1)&gt;" in (graded_class / unquote(
+        "students/%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/feedback.html")).read_text()
 
     # The same figures beside the report, the Markdown version, and nothing fetched.
     pngs = {p.name: p.read_bytes() for p in (graded_class / "report").glob("*.png")}
-    assert pngs == report.images and len(pngs) == 5
+    assert pngs == report.images and len(pngs) == 7  # scores 3, pass rates 2, similarity 2
     assert "http://" not in html and "https://" not in html and "<script" not in html
     markdown = (graded_class / "report.md").read_text(encoding="utf-8")
     assert "## What went wrong" in markdown and not re.search(r"(?<!\\)<img", markdown)

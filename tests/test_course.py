@@ -3,6 +3,7 @@ and the templates are exactly what `grader release` makes of the solutions."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,9 @@ def test_solutions_get_full_marks(graded_solutions: Graded) -> None:
 
 
 def test_every_notebook_in_solutions_is_graded(graded_solutions: Graded) -> None:
-    graded_assignments = {line.split()[0] for line in graded_solutions.stdout.splitlines()
-                          if line.startswith("0") and "/" in line}
+    rows = (re.fullmatch(r"(\S+)\s+[\d.]+ / [\d.]+", line.strip())
+            for line in graded_solutions.stdout.splitlines())  # the score table's rows
+    graded_assignments = {row[1] for row in rows if row and row[1] != "total"}
     assert graded_assignments == {p.stem for p in SOLUTIONS.glob("*.ipynb")}
 
 

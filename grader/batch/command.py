@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 
 from grader.batch.shards import parse_shard
 from grader.course import find_course
-from grader.course.config import SETTINGS
 from grader.errors import UserError
-from grader.execution.settings import DEFAULT_SEED, ExecutionSettings
-from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
-
-# The course's settings ([tool.grader]) this command can override for one run, with their
-# help; each reaches every grading run as --grader-NAME (grader/batch/one_student.py).
-OVERRIDES = {
-    "seed": ("N", f"seed of torch, numpy and random, set before the first cell (default: the "
-                  f"course's, else {DEFAULT_SEED})"),
-    "timeout": ("SECONDS", f"time limit of one cell, and of one call the grader makes into a "
-                           f"notebook (default: the course's, else "
-                           f"{ExecutionSettings.cell_timeout:g})"),
-    "notebook_budget": ("SECONDS", "time limit of a whole notebook; later cells are reported "
-                                   "as not run (default: the course's, else "
-                                   f"{ExecutionSettings.notebook_budget:g})"),
-}
+from grader.settings import GRADE, add_command_options, from_command
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,11 +24,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                              "go (outside SUBMISSIONS); the same OUT again resumes")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="students graded at once (default: the machine's cores)")
-    parser.add_argument("--budget", type=float, default=900.0, metavar="SECONDS",
-                        help="time limit for one student (default 900)")
-    for name, (metavar, text) in OVERRIDES.items():
-        parser.add_argument(f"--{name.replace('_', '-')}", dest=f"setting_{name}",
-                            type=SETTINGS[name], default=None, metavar=metavar, help=text)
     parser.add_argument("--force", action="store_true", help="regrade students already graded")
     parser.add_argument("--solutions", type=Path, default=None, metavar="DIR",
                         help="the reference solutions (default: the course's)")
@@ -62,18 +41,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="grade on a Dask cluster, one task per student (needs "
                              "torch-grader[dask] here and on the workers, with the course at "
                              "the same path or at $GRADER_COURSE there)")
-    add_sandbox_option(parser)
+    add_command_options(parser, GRADE)  # --seed, --timeout, --sandbox, --budget, ...
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     submissions, out = _check_folders(args.submissions, args.out)
     course = find_course()
-    given = {name: getattr(args, f"setting_{name}") for name in OVERRIDES
-             if getattr(args, f"setting_{name}") is not None}
-    course = replace(course, settings={**course.settings, **given})
     shard = parse_shard(args.shard) if args.shard else None
-    use_sandbox_mode(args, course.setting("sandbox", None))
+    values = from_command(args, course.settings)
     if not args.cold:
         from grader.preforked.forked_pytest import single_threaded_env
 
@@ -82,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from grader.batch.run import grade_class
 
     solutions = (args.solutions or course.solutions).resolve()
-    settings = BatchSettings(course=course, out=out, solutions=solutions, budget=args.budget,
+    settings = BatchSettings(course=course, out=out, solutions=solutions, values=values,
                              cache=out / "reference-cache",
                              assignments=tuple(args.assignment), warm=not args.cold)
     try:
@@ -97,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     print(_outcome(done.records, done.graded, shard, out))
     from grader.reports.class_report.after_batch import report_after_batch
 
-    report_after_batch(out, seed=course.setting("seed", None))  # report.html, .md, report/
+    report_after_batch(out, seed=values["seed"])  # report.html, .md, report/
     return 0
 
 

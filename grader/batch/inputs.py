@@ -25,9 +25,8 @@ from grader.batch.students import Student
 from grader.batch.submitted import submitted_notebook
 from grader.course import Course
 from grader.course.matching import files_in
-from grader.execution.settings import DEFAULT_SEED, ExecutionSettings
 from grader.reference.cache import SHIPPED_KEYS
-from grader.sandbox.policy import AUTO, MODE_ENV
+from grader.settings import digest_part
 
 KIT_PACKAGE = Path(__file__).resolve().parents[1]  # the `grader` package of this kit
 # As grader.plugin.options.SHIPPED_ANSWERS (not imported: it imports pytest and the grading).
@@ -80,10 +79,11 @@ class ClassInputs:
 
 
 def class_inputs(course: Course, solutions: Path, notebooks: list[str],
-                 budget: float) -> ClassInputs:
-    """`notebooks`: the graded notebook names (`01_tensors_and_loss.ipynb`, ...)."""
+                 values: dict[str, Any]) -> ClassInputs:
+    """`notebooks`: the graded notebook names (`01_tensors_and_loss.ipynb`, ...); `values`:
+    the run's settings, resolved (grader/settings.py)."""
     return ClassInputs(kit=kit_identity(course.tests),
-                       settings=grading_settings(course, budget),
+                       settings=grading_settings(values),
                        support=support_digest(course),
                        tests={name: _files_digest(course.tests_for(name), course.tests)
                               for name in notebooks},
@@ -116,18 +116,11 @@ def reference_digest(course: Course, solutions: Path, notebook: str) -> str:
     return _sha(f"shipped\0{shipped.get('notebooks', {}).get(notebook, 'none')}".encode())
 
 
-def grading_settings(course: Course, budget: float) -> dict[str, Any]:
-    """The settings a batch's grading runs resolve (the course's [tool.grader], else the
-    kit's defaults; the sandbox mode the command settled), and the student's time budget."""
-    defaults = ExecutionSettings()
+def grading_settings(values: dict[str, Any]) -> dict[str, Any]:
+    """The settings that change a grade (grader/settings.py marks them), and the memory
+    variables every kernel reads from the grader's environment."""
     return {
-        "seed": course.setting("seed", DEFAULT_SEED),
-        "timeout": course.setting("timeout", defaults.cell_timeout),
-        "notebook_budget": course.setting("notebook_budget", defaults.notebook_budget),
-        "probe_budget": course.setting("probe_budget", defaults.probe_budget),
-        "memory_limit": course.setting("memory_limit", defaults.memory_limit_mb),
-        "sandbox": os.environ.get(MODE_ENV) or course.setting("sandbox", AUTO),
-        "budget": budget,
+        **digest_part(values),
         **{k: v for k, v in sorted(os.environ.items()) if k.startswith(MEMORY_ENV_PREFIX)},
     }
 

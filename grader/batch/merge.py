@@ -16,7 +16,9 @@ from typing import Any
 
 from grader.batch.gradebook import write_gradebook
 from grader.batch.one_student import RECORD
+from grader.batch.preflight import FOLDER as REFERENCE_CHECK
 from grader.errors import UserError
+from grader.similarity.saved import OWN_CODE
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,22 @@ def merge_outputs(outputs: list[Path], target: Path) -> list[dict[str, Any]]:
         _copy_student(graded.folder, target / "students" / name)
     records = [graded.record for _, graded in sorted(found.items())]
     write_gradebook(records, target / "gradebook.csv", _assignments(records))
+    _copy_reference_code(outputs, target)
     _warn_if_mixed(records)
     return records
+
+
+def _copy_reference_code(outputs: list[Path], target: Path) -> None:
+    """The reference solution's own code, which each shard saved when it checked the
+    solutions: the merged class report compares every student with it (grader/similarity)."""
+    for out in outputs:
+        source = out / REFERENCE_CHECK / OWN_CODE
+        if source.is_file():
+            destination = target / REFERENCE_CHECK / OWN_CODE
+            if source.resolve() != destination.resolve():
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, destination)
+            return
 
 
 def seed_of(records: list[dict[str, Any]]) -> int | None:

@@ -26,6 +26,9 @@ from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.plugin.progress import PROGRESS_ENV
 from grader.plugin.score_reporter import KIT_ERROR_FILE
 from grader.preforked.forked_pytest import start_pytest
+from grader.sandbox.policy import MODE_ENV
+from grader.settings import pytest_arguments
+from grader.similarity.saved import save_own_code
 
 RECORD = "grade.json"
 PROGRESS_FILE = "progress"  # the notebook being graded, written by the grading process
@@ -36,12 +39,17 @@ class BatchSettings:
     course: Course
     out: Path
     solutions: Path
-    budget: float  # seconds for one student, all notebooks
+    values: dict[str, Any]  # every setting, resolved (grader/settings.py)
     cache: Path
     assignments: tuple[str, ...] = ()  # only these (names without .ipynb); empty: all
     # Warm: grading processes forked from the batch, kernels from one shared fork server.
     # Cold: a fresh `python -m pytest` per student, every kernel started from scratch.
     warm: bool = True
+
+    @property
+    def budget(self) -> float:
+        """Seconds for one student, all notebooks."""
+        return float(self.values["budget"])
 
 
 def student_folder(settings: BatchSettings, student: Student) -> Path:
@@ -99,10 +107,12 @@ class GradingRun:
         self.folder.mkdir(parents=True, exist_ok=True)
         for stale in ("results.json", "summary.md", RECORD):
             (self.folder / stale).unlink(missing_ok=True)
+        save_student_code(settings, student, self.folder)
         self.started = time.monotonic()
         self._log = open(self.folder / "pytest.log", "w", encoding="utf-8")  # noqa: SIM115
         (self.folder / PROGRESS_FILE).unlink(missing_ok=True)
-        env = {**pytest_environment(), PROGRESS_ENV: str(self.folder / PROGRESS_FILE)}
+        env = {**pytest_environment(), PROGRESS_ENV: str(self.folder / PROGRESS_FILE),
+               MODE_ENV: settings.values["sandbox"]}  # a cluster worker's daemon: per mode
         self.process = start(_pytest_args(settings, student, self.folder),
                              str(settings.course.root), self._log, env, settings.warm)
         # Readable once the process has exited: the batch sleeps on these instead of polling.
@@ -182,6 +192,15 @@ class GradingRun:
         return record
 
 
+def save_student_code(settings: BatchSettings, student: Student, folder: Path) -> None:
+    """The student's own code beside the record, for the similarity section of the TA's class
+    report (grader/similarity/saved.py); no part of the grade. Read from the same files the
+    grading reads, before the grading starts."""
+    names = [f"{name.removesuffix('.ipynb')}.ipynb" for name in settings.assignments]
+    save_own_code(folder, student.notebooks, settings.solutions,
+                  names or settings.course.graded_notebooks())
+
+
 def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> list[str]:
     course = settings.course
     tests = [str(path) for name in settings.assignments
@@ -191,17 +210,9 @@ def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> lis
         *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider",
         f"--rootdir={course.root}", f"--grader-notebooks={student.notebooks}",
         f"--grader-solutions={settings.solutions}", f"--grader-report={folder}",
-        f"--grader-cache-dir={settings.cache}", *setting_args(course),
+        f"--grader-cache-dir={settings.cache}", *pytest_arguments(settings.values),
         *([] if settings.warm else ["--grader-cold-kernels"]),
     ]
-
-
-def setting_args(course: Course) -> list[str]:
-    """The course's settings as the grading run's options (`seed` -> `--grader-seed=N`): the
-    batch's command line may have changed them (`grader grade --seed`). The sandbox mode
-    travels in the environment instead (grader/sandbox/cli.py)."""
-    return [f"--grader-{name.replace('_', '-')}={value}"
-            for name, value in sorted(course.settings.items()) if name != "sandbox"]
 
 
 def write_record(folder: Path, record: dict[str, Any]) -> None:

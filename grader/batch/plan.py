@@ -41,7 +41,7 @@ class Plan:
 def plan_class(submissions: Path, settings: BatchSettings, notebooks: list[str],
                force: bool = False, shard: Shard | None = None) -> Plan:
     students = [s for s in find_students(submissions) if shard is None or in_shard(s, shard)]
-    shared = class_inputs(settings.course, settings.solutions, notebooks, settings.budget)
+    shared = class_inputs(settings.course, settings.solutions, notebooks, settings.values)
     inputs = {s.name: shared.for_student(s) for s in students}
     todo: list[Student] = []
     changes: Counter[str] = Counter()

@@ -22,6 +22,7 @@ from grader.batch.progress import Progress
 from grader.batch.shards import Shard
 from grader.batch.students import Student
 from grader.errors import GraderError
+from grader.settings import execution_settings
 
 TICK = 1.0  # seconds between two updates of the live progress line, at most
 
@@ -42,7 +43,7 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
     if settings.warm and todo:
         from grader.preforked.warm_start import warm_start
 
-        warm_start()
+        warm_start(execution_settings(settings.values))
     if todo:
         check_reference_once(settings, progress)
     running: list[GradingRun] = []

@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,10 @@ class AutogradeOutcome:
 
 
 def autograde_pr(repo: Path, base: str, head: str, out: Path,
-                 cache_dir: Path | None = None) -> AutogradeOutcome:
+                 cache_dir: Path | None = None, settings: Sequence[str] = ()
+                 ) -> AutogradeOutcome:
+    """`settings`: --grader-KEY=VALUE arguments given on the command line; the trusted
+    course's [tool.grader] decides the rest."""
     repo = repo.resolve()
     base_commit, head_commit = commit_of(repo, base), commit_of(repo, head)
     changes = changed_files(repo, base_commit, head_commit)
@@ -79,7 +83,7 @@ def autograde_pr(repo: Path, base: str, head: str, out: Path,
                 else:  # a submodule: nothing of it is read (the notebook is then a folder)
                     target.mkdir()
             results = run_trusted_grader(trusted, submissions, selection.to_grade,
-                                         out.resolve() / "report", cache_dir)
+                                         out.resolve() / "report", cache_dir, settings)
     outcome = AutogradeOutcome(base_commit, head_commit, selection.to_grade,
                                selection.not_graded, flagged, results)
     _write_outputs(outcome, out)
@@ -87,7 +91,8 @@ def autograde_pr(repo: Path, base: str, head: str, out: Path,
 
 
 def run_trusted_grader(trusted: Path, submissions: Path, notebooks: list[NotebookToGrade],
-                       report: Path, cache_dir: Path | None) -> dict[str, Any]:
+                       report: Path, cache_dir: Path | None, settings: Sequence[str] = ()
+                       ) -> dict[str, Any]:
     """pytest on the trusted tests of these notebooks; returns the results.json it writes."""
     command = [
         sys.executable, "-m", "pytest",
@@ -95,7 +100,7 @@ def run_trusted_grader(trusted: Path, submissions: Path, notebooks: list[Noteboo
         "-q", "--no-header", *PLUGIN_ARGS, "-p", "no:randomly", f"--rootdir={trusted}",
         f"--grader-notebooks={submissions}", f"--grader-solutions={trusted / 'solutions'}",
         f"--grader-report={report}",
-        *([f"--grader-cache-dir={cache_dir.resolve()}"] if cache_dir else []),
+        *([f"--grader-cache-dir={cache_dir.resolve()}"] if cache_dir else []), *settings,
     ]
     # The trusted folder first on the path: `import grader` is the base's, whatever is installed.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}

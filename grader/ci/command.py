@@ -8,7 +8,7 @@ from pathlib import Path
 from grader.ci.autograde import AutogradeOutcome, append_to_step_summary, autograde_pr
 from grader.ci.summary import check_result
 from grader.reports.sanitize import clean_name
-from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
+from grader.settings import AUTOGRADE_PR, add_command_options, given_arguments
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,13 +32,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="the git repository holding both commits (default: .)")
     parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                         help="reuse reference answers cached in DIR (default: none kept)")
-    add_sandbox_option(parser)
+    add_command_options(parser, AUTOGRADE_PR)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    use_sandbox_mode(args, None)
-    outcome = autograde_pr(args.repo, args.base, args.head, args.out, cache_dir=args.cache_dir)
+    outcome = autograde_pr(args.repo, args.base, args.head, args.out, cache_dir=args.cache_dir,
+                           settings=given_arguments(args))
     print(describe(outcome))
     print(f"Summary: {args.out / 'summary.md'}")
     if append_to_step_summary(outcome.summary):

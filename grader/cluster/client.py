@@ -9,7 +9,6 @@ kit is not this one's, stops the run as it stops a local batch.
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 import uuid
@@ -32,7 +31,6 @@ from grader.cluster.attempts import killed_workers_reason
 from grader.cluster.job import ReferenceAnswers, make_job, pass_answers
 from grader.cluster.worker import grade_on_worker
 from grader.errors import GraderError, UserError
-from grader.sandbox.policy import AUTO, MODE_ENV
 
 CONNECT_TIMEOUT = "30s"  # to reach the scheduler
 
@@ -48,8 +46,9 @@ def grade_on_cluster(submissions: Path, settings: BatchSettings, scheduler: str,
         _check_reachable(scheduler)  # before the reference check: say so at once
         if settings.warm:  # the reference check is forked from here: before the client's threads
             from grader.preforked.warm_start import warm_start
+            from grader.settings import execution_settings
 
-            warm_start()
+            warm_start(execution_settings(settings.values))
         check_reference_once(settings, progress)
         try:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
@@ -70,14 +69,13 @@ def grade_on_cluster(submissions: Path, settings: BatchSettings, scheduler: str,
 def _grade(client: Any, distributed: Any, plan: Plan, settings: BatchSettings,
            notebooks: list[str], progress: Progress) -> None:
     run = uuid.uuid4().hex[:12]
-    sandbox = os.environ.get(MODE_ENV) or AUTO
     # A task, not scattered data: the scheduler keeps it in the graph and makes it again if
     # every worker holding it dies. Each worker fetches it once.
     answers = client.submit(pass_answers, ReferenceAnswers.read(settings.cache),
                             key=f"torch-grader-{run}-answers", pure=False)
     expected = plan.shared.course_part
     tasks = {client.submit(grade_on_worker,
-                           make_job(run, student, settings, notebooks, sandbox, expected),
+                           make_job(run, student, settings, notebooks, expected),
                            answers, key=f"torch-grader-{run}-{index}", pure=False): student
              for index, student in enumerate(plan.todo)}
     for task in distributed.as_completed(list(tasks)):

@@ -28,15 +28,13 @@ class GradingJob:
     course_root: str
     solutions: str
     assignments: tuple[str, ...]  # notebook names graded
-    budget: float
+    values: dict[str, Any]  # the run's settings, as the client resolved them
     warm: bool
-    sandbox: str  # the mode the client settled
     expected: dict[str, Any]  # ClassInputs.course_part: the kit, the tests, the reference
-    settings: dict[str, Any]  # the course's settings as the client resolved them (--seed, ...)
 
 
 def make_job(run: str, student: Student, settings: BatchSettings, notebooks: list[str],
-             sandbox: str, expected: dict[str, Any]) -> GradingJob:
+             expected: dict[str, Any]) -> GradingJob:
     # Each notebook travels under its own name (`02_x (1).ipynb`): the worker's grading run
     # matches it to its assignment as the local one does.
     files = student_files(student, tuple(settings.course.graded_notebooks()))
@@ -45,8 +43,8 @@ def make_job(run: str, student: Student, settings: BatchSettings, notebooks: lis
         notebooks=tuple(submitted_notebook(student.notebooks, files.get(name, name))
                         for name in notebooks),
         course_root=str(settings.course.root), solutions=str(settings.solutions),
-        assignments=tuple(notebooks), budget=settings.budget, warm=settings.warm,
-        sandbox=sandbox, expected=expected, settings=dict(settings.course.settings))
+        assignments=tuple(notebooks), values=settings.values, warm=settings.warm,
+        expected=expected)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ from grader.cluster.job import GradingJob, ReferenceAnswers
 from grader.course import COURSE_ENV
 from grader.course.config import read_course
 from grader.daemon.remote import start_in_daemon
-from grader.sandbox.policy import MODE_ENV
 
 WAIT = 1.0  # seconds between two looks at the grading process (it wakes up when it ends)
 
@@ -50,11 +48,9 @@ class WorkerMismatch(Exception):
 
 
 def _grade(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any]:
-    os.environ[MODE_ENV] = job.sandbox  # read by the grading process and the daemon it needs
     course_root, solutions = _course_paths(job)
-    # The client's settings (its command line over its course's), not only this copy's file.
-    course = replace(read_course(course_root), settings=job.settings)
-    mine = class_inputs(course, solutions, list(job.assignments), job.budget).course_part
+    course = read_course(course_root)
+    mine = class_inputs(course, solutions, list(job.assignments), job.values).course_part
     differing = [key for key in job.expected if job.expected[key] != mine.get(key)]
     if differing:
         raise WorkerMismatch(
@@ -71,7 +67,7 @@ def _grade(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any]:
         for notebook in job.notebooks:
             lay_out(notebook, submission)
         settings = BatchSettings(course=course, out=scratch / "out", solutions=solutions,
-                                 budget=job.budget, cache=cache,
+                                 values=job.values, cache=cache,
                                  assignments=tuple(Path(n).stem for n in job.assignments),
                                  warm=job.warm)
         run = GradingRun(settings, Student(job.student, submission), start=start_in_daemon)

@@ -5,10 +5,11 @@
     solutions = "solutions"          # the reference solutions (default)
     tests = "grader"                 # the graded test modules (default: grader/, or
                                      #   grader/assignments/ where that folder exists)
-    seed = 4242                      # and: timeout, notebook_budget, probe_budget,
-    memory_limit = 6144              #   memory_limit (MB), sandbox ("auto", "strict", "off")
+    seed = 4242                      # and every other setting of grader/settings.py:
+    memory_limit = 6144              #   timeout, notebook_budget, probe_budget, sandbox, budget
 
-Every key is optional; the command line (`--grader-seed`, ...) overrides any of them.
+Every key is optional; the command line (`--grader-seed`, `grader grade --seed`, ...)
+overrides any of them.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import UserError
+from grader.settings import BY_KEY as SETTINGS
+from grader.settings import Setting
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover (Python 3.10)
     import tomli as tomllib
 
-SETTINGS = {"seed": int, "timeout": float, "notebook_budget": float, "probe_budget": float,
-            "memory_limit": int, "sandbox": str}
 FOLDERS = ("assignments", "solutions", "tests")
 HIDDEN_SUFFIX = "_hidden"  # test_NN_name_hidden.py: hidden tests, left out of student kits
 
@@ -70,13 +71,13 @@ def read_course(root: Path) -> Course:
         raise UserError(f"{root / 'pyproject.toml'}: [tool.grader] has no setting "
                         f"{', '.join(unknown)} (known: {', '.join((*FOLDERS, *SETTINGS))})")
     settings = {}
-    for name, kind in SETTINGS.items():
+    for name, setting in SETTINGS.items():
         if name in table:
             try:
-                settings[name] = kind(table[name])
+                settings[name] = setting.parse(table[name])
             except (TypeError, ValueError):
                 raise UserError(f"{root / 'pyproject.toml'}: [tool.grader] {name} should be "
-                                f"a {kind.__name__}, not {table[name]!r}") from None
+                                f"a {_kind_in_words(setting)}, not {table[name]!r}") from None
     default_tests = "grader/assignments" if (root / "grader" / "assignments").is_dir() \
         else "grader"
     return Course(root=root,
@@ -84,6 +85,12 @@ def read_course(root: Path) -> Course:
                   solutions=root / table.get("solutions", "solutions"),
                   tests=root / table.get("tests", default_tests),
                   settings=settings)
+
+
+def _kind_in_words(setting: Setting) -> str:
+    if setting.choices:
+        return " or ".join(repr(choice) for choice in setting.choices)
+    return {int: "whole number", float: "number"}.get(setting.kind, setting.kind.__name__)
 
 
 def read_table(pyproject: Path) -> dict[str, Any] | None:

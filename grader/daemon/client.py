@@ -30,7 +30,7 @@ def run_pytest(args: list[str], env: dict[str, str], log: Path, cwd: Path) -> in
     """pytest's exit code for `args` (run in `cwd`, the course), run by the daemon; None if no
     daemon could be reached (the caller then runs pytest itself)."""
     try:
-        path = socket_path()
+        path = socket_path(env)
     except (OSError, NoPrivateFolder):
         return None
     conn = connect(path) or start_daemon(path, env)

@@ -32,6 +32,7 @@ from grader.preforked.forked_pytest import (
     single_threaded_env,
     start_pytest,
 )
+from grader.sandbox.policy import AUTO, MODE_ENV
 
 REQUEST_TIMEOUT = 10.0  # seconds a client has to send its request once connected
 
@@ -157,9 +158,11 @@ def main() -> None:
         return
     bound = path.stat().st_ino
     try:
+        from grader.execution.settings import ExecutionSettings
         from grader.preforked.warm_start import warm_start
 
-        warm_start()  # clients wait in the listener's backlog meanwhile
+        # Its clients give it their sandbox mode in its environment (a daemon per mode).
+        warm_start(ExecutionSettings(sandbox=os.environ.get(MODE_ENV) or AUTO))
         Daemon(listener, idle, token).serve()
     finally:
         with contextlib.suppress(OSError):

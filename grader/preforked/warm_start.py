@@ -6,20 +6,16 @@ own process, while this one imports what each grading process needs (forked_pyte
 
 from __future__ import annotations
 
-import os
-
 from grader.execution.kernel_spec import fork_server_environment, grading_kernel_spec
 from grader.execution.settings import ExecutionSettings
 from grader.execution.warm import warm_kernels_possible
 from grader.execution.warm.server import server_for, share_server
 from grader.preforked.forked_pytest import preload
-from grader.sandbox.policy import AUTO, MODE_ENV
 
 
-def warm_start() -> None:
-    # A batch grades with the default execution settings (what its pytest runs are given) and
-    # the sandbox mode of its command.
-    settings = ExecutionSettings(sandbox=os.environ.get(MODE_ENV) or AUTO)
+def warm_start(settings: ExecutionSettings) -> None:
+    """`settings`: those the grading processes will give their kernels (a fork server serves
+    kernels of one set of start-up settings only)."""
     kernel_env = fork_server_environment(grading_kernel_spec(settings).env)
     warm = warm_kernels_possible(settings)
     if warm:

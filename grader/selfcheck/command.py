@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,10 +20,10 @@ from grader.plugin.score_reporter import KIT_ERROR_FILE
 from grader.reports.grade import in_words
 from grader.reports.markdown import count, points
 from grader.reports.sanitize import clean
-from grader.sandbox.cli import add_sandbox_option, use_sandbox_mode
 from grader.sandbox.policy import MODE_ENV, OFF
 from grader.selfcheck.locate import assignment_for
 from grader.selfcheck.notebook import course_for, readable, unreadable_reason
+from grader.settings import CHECK, add_command_options, from_command, pytest_arguments
 
 LOG_TAIL = 4000  # characters of pytest's output quoted when grading could not finish
 
@@ -41,14 +40,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--cold", action="store_true",
                         help="no daemon, and a kernel started from scratch instead of forked "
                              "from a pre-imported process (slower; for comparison)")
-    add_sandbox_option(parser)
+    add_command_options(parser, CHECK)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     notebook = readable(args.notebook)
     course = course_for(notebook)
-    use_sandbox_mode(args, course.setting("sandbox", None))
+    values = from_command(args, course.settings)
     assignment = assignment_for(notebook, course)
     problem = unreadable_reason(notebook)
     if problem:
@@ -60,22 +59,23 @@ def run(args: argparse.Namespace) -> int:
         folder.mkdir()
         shutil.copy(notebook, folder / assignment)
         solutions = (args.solutions or course.solutions).resolve()
-        results = _grade(course, folder, assignment, solutions, Path(scratch), args.cold)
+        results = _grade(course, folder, assignment, solutions, Path(scratch), args.cold,
+                         values)
     print(render(results))
     return 0 if results["score"] == sum(t["max_score"] for t in results["tests"]) else 1
 
 
 def _grade(course: Course, folder: Path, assignment: str, solutions: Path, scratch: Path,
-           cold: bool) -> dict[str, Any]:
+           cold: bool, values: dict[str, Any]) -> dict[str, Any]:
     """The run's results.json. A warm run that ends without one is tried once cold (no
     daemon, no fork server): what is left of a failure then is not the warm machinery's."""
     report = scratch / "report"
-    done = _pytest(course, folder, assignment, solutions, report, cold)
+    done = _pytest(course, folder, assignment, solutions, report, cold, values)
     if done is None and not cold:
         report = scratch / "report-cold"
-        done = _pytest(course, folder, assignment, solutions, report, cold=True)
+        done = _pytest(course, folder, assignment, solutions, report, True, values)
     if done is None:
-        raise CheckFailed(_not_graded(report))
+        raise CheckFailed(_not_graded(report, values))
     return done
 
 
@@ -88,13 +88,13 @@ class CheckFailed(GraderError):
 
 
 def _pytest(course: Course, folder: Path, assignment: str, solutions: Path, report: Path,
-            cold: bool) -> dict[str, Any] | None:
+            cold: bool, values: dict[str, Any]) -> dict[str, Any] | None:
     tests = [str(path) for path in course.tests_for(assignment)]
     args = [*tests, "-q", "--no-header", *PLUGIN_ARGS, f"--rootdir={course.root}",
             f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
-            f"--grader-report={report}", "--grader-student",
+            f"--grader-report={report}", "--grader-student", *pytest_arguments(values),
             *(["--grader-cold-kernels"] if cold else [])]
-    env = pytest_environment()
+    env = {**pytest_environment(), MODE_ENV: values["sandbox"]}  # a daemon per mode
     report.mkdir(parents=True, exist_ok=True)
     log = report / "pytest.log"
     code = None if cold or not daemon_enabled() else daemon.run_pytest(args, env, log,
@@ -109,7 +109,7 @@ def _pytest(course: Course, folder: Path, assignment: str, solutions: Path, repo
     return json.loads(results_file.read_text(encoding="utf-8"))
 
 
-def _not_graded(report: Path) -> str:
+def _not_graded(report: Path, values: dict[str, Any]) -> str:
     """Why a check (warm, then cold) could not grade: the kit's own error when it named one,
     else the end of pytest's output; what a student can do meanwhile."""
     kit_error = report / KIT_ERROR_FILE
@@ -121,7 +121,7 @@ def _not_graded(report: Path) -> str:
             log.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL:] if log.exists()
             else "(nothing)")
     advice = "Send this message to your TA."
-    if os.environ.get(MODE_ENV) != OFF:
+    if values["sandbox"] != OFF:
         advice += (" Meanwhile, `grader check --sandbox off NOTEBOOK` checks your own notebook "
                    "without the sandbox (never use it for someone else's).")
     return f"your notebook could not be graded: {why}\n{advice}"

@@ -24,8 +24,6 @@ from tests.journeys.machines import (
 
 KINDS = ("root", "user")  # every journey runs on both; `tmp` only where it says so
 PLACES = {"env": "/var/tmp", "tmp": "/tmp", "home": "/home/grader-journey"}
-# The journeys run commands as a person would: no test of theirs is a unit of the fast tier.
-pytestmark = pytest.mark.slow
 
 
 def _shared(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from grader.reports.class_report import write_class_report
+from grader.reports.class_report.words import count
 
 
 def report_after_batch(out: Path, seed: int | None = None) -> Path | None:
@@ -16,5 +17,7 @@ def report_after_batch(out: Path, seed: int | None = None) -> Path | None:
         print(f"the class report could not be written ({type(exc).__name__}: {exc}); the "
               f"grades are saved: run `grader report {out}` to try again", file=sys.stderr)
         return None
-    print(f"class report: {report.html} (Markdown: {report.markdown.name})", file=sys.stderr)
+    flagged = sum(len(a.flagged) for a in report.similar.assignments)
+    print(f"class report: {report.html} (Markdown: {report.markdown.name}); similar code: "
+          f"{count(flagged, 'pair')} flagged ({report.similarity.name})", file=sys.stderr)
     return report.html

@@ -9,21 +9,23 @@ script) can read the report without scraping prose.
 
 from __future__ import annotations
 
-import base64
 from html import escape
 
 from grader.reports.class_report.causes import FailureGroup
 from grader.reports.class_report.facts import RunFacts
 from grader.reports.class_report.figures import Picture
-from grader.reports.class_report.links import feedback_link
+from grader.reports.class_report.html_parts import figure, text
+from grader.reports.class_report.links import FEEDBACK_PAGE, feedback_link
+from grader.reports.class_report.similar_code import SimilarCode
+from grader.reports.class_report.similarity_html import STYLE as SIMILARITY_STYLE
+from grader.reports.class_report.similarity_html import similarity_section
 from grader.reports.class_report.statistics import (
     TOTAL,
     ClassSummary,
     Distribution,
     PerTestSummary,
 )
-from grader.reports.class_report.words import count
-from grader.reports.sanitize import clean
+from grader.reports.class_report.words import count, points
 
 POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -43,41 +45,44 @@ details summary { cursor: pointer; color: #444; }
 """
 
 
-def html_page(summary: ClassSummary, facts: RunFacts, pictures: dict[str, Picture]) -> str:
-    """`pictures`: the figures by name, "scores-NAME" and "pass-rates-ASSIGNMENT"."""
+def html_page(summary: ClassSummary, facts: RunFacts, pictures: dict[str, Picture],
+              similar: SimilarCode | None = None) -> str:
+    """`pictures`: the figures by name, "scores-NAME", "pass-rates-ASSIGNMENT" and
+    "similarity-ASSIGNMENT"."""
     body = [
         "<h1>Class report</h1>",
-        _facts_line(summary, facts),
-        _contents(),
+        _facts_line(summary, facts, similar),
+        _contents(similar is not None),
         _scores(summary, pictures),
         _pass_rates(summary, pictures),
         _what_went_wrong(summary),
         _without_grade(summary),
+        similarity_section(similar, pictures) if similar is not None else "",
         _about(summary, facts),
     ]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{POLICY}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>Class report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-            + "\n".join(part for part in body if part) + "\n</body>\n</html>\n")
+            f"<title>Class report</title>\n<style>{STYLE}{SIMILARITY_STYLE}</style>\n</head>\n"
+            "<body>\n" + "\n".join(part for part in body if part) + "\n</body>\n</html>\n")
 
 
-def text(value: object, limit: int = 2000) -> str:
-    """Any text for the page: cleaned of control characters, HTML-escaped."""
-    return escape(clean(str(value), limit), quote=True)
-
-
-def _facts_line(summary: ClassSummary, facts: RunFacts) -> str:
+def _facts_line(summary: ClassSummary, facts: RunFacts, similar: SimilarCode | None) -> str:
     parts = [f"{count(summary.students, 'student')}: {len(summary.graded)} graded, "
              f"{len(summary.without_grade)} without a grade",
              f"seed {text(', '.join(facts.seeds))}", text(facts.kit_version)]
+    if similar is not None and similar.assignments:
+        flagged = sum(len(a.flagged) for a in similar.assignments)
+        parts.append(f"<a href=\"#similar-code\">{count(flagged, 'pair')} of similar code "
+                     "flagged</a>")
     parts += [f"sandbox {text(description)}" for description, _ in facts.sandboxes[:1]]
     return "<p class=\"facts\">" + "".join(f"<span>{p}</span>" for p in parts) + "</p>"
 
 
-def _contents() -> str:
+def _contents(similarity: bool) -> str:
     links = [("scores", "Scores"), ("pass-rates", "Pass rate per test"),
              ("went-wrong", "What went wrong"), ("no-grade", "Students without a grade"),
+             *([("similar-code", "Similar code")] if similarity else []),
              ("about", "About this run")]
     items = "".join(f"<li><a href=\"#{anchor}\">{title}</a></li>" for anchor, title in links)
     return f"<nav><ol>{items}</ol></nav>"
@@ -95,22 +100,13 @@ def _distribution(distribution: Distribution, picture: Picture | None) -> str:
         f"<tr data-bin=\"{text(b.label)}\" data-count=\"{b.count}\"><td>{text(b.label)}</td>"
         f"<td class=\"number\">{b.count}</td></tr>"
         for b in distribution.bins)
-    return (f"<div>{_figure(picture)}<details><summary>{text(name)}: counts per score "
+    return (f"<div>{figure(picture)}<details><summary>{text(name)}: counts per score "
             f"({count(len(distribution.scores), 'student')}, out of "
             f"{distribution.possible:g})</summary>"
             f"<table class=\"histogram\" data-distribution=\"{text(distribution.name)}\" "
             f"data-students=\"{len(distribution.scores)}\">"
             f"<tr><th>points</th><th class=\"number\">students</th></tr>{rows}</table>"
             "</details></div>")
-
-
-def _figure(picture: Picture | None) -> str:
-    if picture is None:
-        return ""
-    data = base64.b64encode(picture.png).decode("ascii")
-    return (f"<figure><img src=\"data:image/png;base64,{data}\" alt=\"{text(picture.alt)}\" "
-            f"data-figure=\"{text(picture.file_name)}\"><figcaption>{text(picture.title)}"
-            "</figcaption></figure>")
 
 
 def _pass_rates(summary: ClassSummary, pictures: dict[str, Picture]) -> str:
@@ -120,7 +116,7 @@ def _pass_rates(summary: ClassSummary, pictures: dict[str, Picture]) -> str:
         rows = "".join(_pass_rate_row(test) for test in tests)
         parts.append(
             f"<h3>{text(assignment)}</h3><div class=\"grid\">"
-            f"<div>{_figure(pictures.get(f'pass-rates-{assignment}'))}</div>"
+            f"<div>{figure(pictures.get(f'pass-rates-{assignment}'))}</div>"
             f"<div><table class=\"pass-rates\" data-assignment=\"{text(assignment)}\">"
             "<tr><th>test</th><th class=\"number\">points</th><th class=\"number\">passed</th>"
             f"<th class=\"number\">rate</th></tr>{rows}</table></div></div>")
@@ -142,14 +138,14 @@ def _what_went_wrong(summary: ClassSummary) -> str:
     parts = ["<section id=\"went-wrong\"><h2>What went wrong</h2>",
              "<p>Each failed test, the most failed first, with what its students got wrong: "
              "the cause the check named, or else the failure's message with its numbers, code "
-             "and names set aside. Each name links to that student's feedback.</p>"]
+             "and names set aside. Each name opens that student's feedback.</p>"]
     for test in summary.most_failed:
         rows = "".join(_group_row(test, group) for group in test.groups)
         parts.append(
             f"<h3>{text(test.assignment)}: {text(test.title)}"
             f"{' (hidden)' if test.hidden else ''}</h3>"
             f"<p>failed by {test.failed} of {count(test.graded, 'student')} "
-            f"({test.max_score:g} points)</p>"
+            f"({points(test.max_score)})</p>"
             f"<table class=\"causes\" data-test=\"{text(_key(test))}\">"
             "<tr><th>what went wrong</th><th class=\"number\">students</th><th>who</th>"
             f"<th>what one of them read</th></tr>{rows}</table>")
@@ -169,7 +165,7 @@ def _group_row(test: PerTestSummary, group: FailureGroup) -> str:
 
 
 def _student_link(name: str) -> str:
-    return (f"<a href=\"{escape(feedback_link(name), quote=True)}\" "
+    return (f"<a href=\"{escape(feedback_link(name, FEEDBACK_PAGE), quote=True)}\" "
             f"data-student=\"{text(name, 200)}\">{text(name, 200)}</a>")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from grader.reports.class_report.facts import RunFacts
 from grader.reports.class_report.links import feedback_link
+from grader.reports.class_report.similar_code import SimilarCode
 from grader.reports.class_report.statistics import (
     TOTAL,
     ClassSummary,
@@ -15,13 +16,15 @@ from grader.reports.class_report.statistics import (
 from grader.reports.class_report.words import count
 from grader.reports.markdown import escape
 from grader.reports.sanitize import clean
+from grader.similarity import ClassSimilarity
 
 BAR = "█"
 BAR_WIDTH = 30  # characters of the longest bar
 GROUP_STUDENTS = 12  # students named per group; the rest are counted
 
 
-def markdown_page(summary: ClassSummary, facts: RunFacts) -> str:
+def markdown_page(summary: ClassSummary, facts: RunFacts,
+                  similar: SimilarCode | None = None) -> str:
     parts = ["# Class report", _facts(summary, facts), "## Scores"]
     parts += [_distribution(d) for d in summary.distributions]
     parts.append("## Pass rate per test")
@@ -31,6 +34,12 @@ def markdown_page(summary: ClassSummary, facts: RunFacts) -> str:
         "Every graded student passed every test."]
     parts.append("## Students without a grade")
     parts.append(_without_grade(summary))
+    if similar is not None:
+        parts.append("## Similar code")
+        if similar.problem:
+            parts.append(f"The comparison failed, an error of the kit: {md(similar.problem)}")
+        parts += [_similar(a) for a in similar.assignments] or [
+            "No student's code was compared."]
     return "\n\n".join(parts) + "\n"
 
 
@@ -89,3 +98,20 @@ def _without_grade(summary: ClassSummary) -> str:
     rows = [f"| {_student_link(s.name)} | {md(s.reason, in_table=True)} |"
             for s in summary.without_grade]
     return "| student | why |\n|---|---|\n" + "\n".join(rows)
+
+
+def _similar(similarity: ClassSimilarity) -> str:
+    """The flagged pairs of one assignment (their code side by side: report.html)."""
+    threshold = similarity.threshold
+    head = (f"### {md(similarity.assignment)}\n\n"
+            f"{count(len(similarity.flagged), 'pair')} flagged of "
+            f"{count(len(similarity.scores), 'pair')} ({count(similarity.students, 'student')}"
+            f"{' and the reference solution' if similarity.has_reference else ''}): score "
+            f"{threshold.value:.2f} and above (floor {threshold.floor:g}; the class's far-out "
+            f"fence {threshold.fence:.2f}). Side by side in report.html; every pair above 0.2 "
+            "in similarity.csv.")
+    if not similarity.flagged:
+        return head
+    rows = [f"| {md(p.a, 200, in_table=True)} | {md(p.b, 200, in_table=True)} | "
+            f"{p.score:.2f} |" for p in similarity.flagged]
+    return head + "\n\n| student | student | score |\n|---|---|--:|\n" + "\n".join(rows)
