@@ -39,9 +39,14 @@ STUDENT_README = """\
 Fill the blanks (`# YOUR CODE HERE`) of the notebooks in `assignments/`.
 
 Check a notebook before you submit it (it runs from top to bottom in a fresh kernel, exactly
-as the grader will):
+as the grader will). In this folder, once (Debian, Ubuntu: `sudo apt install python3-venv`):
 
-    pip install -e .
+    python3 -m venv .venv && . .venv/bin/activate
+    pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+    pip install -e ".[notebook]"
+
+then, in a terminal where `. .venv/bin/activate` ran:
+
     grader check assignments/01_tensors_and_loss.ipynb
 
 Some tests are hidden: the grader runs them after you submit.

@@ -62,3 +62,16 @@ def test_an_unsaved_or_broken_notebook_gets_one_reason_with_what_to_do(
     notebook.write_text(content)
     reason = unreadable_reason(notebook)
     assert reason is not None and expected in reason and "save" in reason.lower()
+
+
+def test_a_check_that_could_not_grade_quotes_the_kits_error_and_offers_what_helps(
+        tmp_path: Path) -> None:
+    from grader.plugin.score_reporter import KIT_ERROR_FILE
+    from grader.selfcheck.command import _not_graded
+
+    (tmp_path / KIT_ERROR_FILE).write_text("could not start a Jupyter kernel: it died")
+    sandboxed = _not_graded(tmp_path, {"sandbox": "auto"})
+    assert sandboxed.startswith("your notebook could not be graded: could not start a Jupyter")
+    assert "--cold" not in sandboxed  # it was tried cold already: no advice that cannot help
+    assert "`grader check --sandbox off NOTEBOOK`" in sandboxed
+    assert "--sandbox off" not in _not_graded(tmp_path, {"sandbox": "off"})
