@@ -29,7 +29,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="where to write the gradebook (default: OUT/LMS.csv)")
     parser.add_argument("--column", action="append", default=[], metavar="ASSIGNMENT=TITLE",
                         help="the LMS's name for an assignment's column, e.g. "
-                             "01_tensors_and_loss='Lab 1 (4521)' (repeatable)")
+                             "02_name='Lab 2 (4521)' (repeatable)")
     parser.set_defaults(run=run)
 
 
@@ -68,6 +68,6 @@ def _title(spec: str) -> tuple[str, str]:
     assignment, equals, title = spec.partition("=")
     if not equals or not assignment.strip() or not title.strip():
         raise UserError(f"--column {spec!r}: write ASSIGNMENT=TITLE, e.g. "
-                        "01_tensors_and_loss='Lab 1 (4521)'")
+                        "02_name='Lab 2 (4521)'")
     return assignment.strip().removesuffix(".ipynb"), title.strip()
 

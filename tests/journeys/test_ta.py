@@ -133,6 +133,8 @@ def test_a_ta_makes_a_course_grades_a_messy_class_and_exports_it(machine: Machin
     assert "graded 5 students;" in graded.out, repr(graded)
     book = pd.read_csv(course / "grades" / "gradebook.csv").set_index("student")
     assert book["total"].to_dict() == {"alice": 6, "bob": 0, "carol": 5, "dave": 0, "erin": 3}
+    layers = book.loc["alice", "sandbox"].split()  # "auto: landlock namespaces ..."
+    assert layers[0] == "auto:" and "own-uid" not in layers  # a user has no uid to give away
     carol = (course / "grades" / "students" / "carol" / "summary.md").read_text()
     assert "RuntimeError: I gave up here" in carol
     dave = (course / "grades" / "students" / "dave" / "summary.md").read_text()
