@@ -25,6 +25,7 @@ import contextlib
 import os
 import pwd
 import shutil
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -124,10 +125,16 @@ class Machine:
         return path
 
     def give(self, path: Path) -> None:
-        """Make `path` (copied in by the test) the person's own, as if they had made it."""
-        if self.account is not None:
-            subprocess.run(["chown", "-R", f"{self.account.pw_uid}:{self.account.pw_gid}",
-                            str(path)], check=True)
+        """Make `path` (copied in by the test) the person's own, as if they had made it: its
+        folders and its files, except a file hard-linked from elsewhere (an environment's
+        packages are this test run's own: their owner must not change), which stays readable."""
+        if self.account is None:
+            return
+        owner = (self.account.pw_uid, self.account.pw_gid)
+        for item in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            info = item.lstat()
+            if stat.S_ISDIR(info.st_mode) or (stat.S_ISREG(info.st_mode) and info.st_nlink == 1):
+                os.lchown(item, *owner)
 
     def stop_daemons(self) -> None:
         self.run("grader daemon stop", timeout=60)
