@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from tests.journeys import places
 from tests.journeys.machines import (
     Machine,
     build_wheel,
@@ -23,23 +24,6 @@ from tests.journeys.machines import (
 )
 
 KINDS = ("root", "user")  # every journey runs on both; `tmp` only where it says so
-PLACES = {"env": "/var/tmp", "tmp": "/tmp", "home": "/home/grader-journey"}
-
-
-def _shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The run's folder that every xdist worker shares."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if base.name.startswith("popen-gw") else base
-
-
-def _run_tag(shared: Path) -> str:
-    """Short: a daemon's socket lies under the person's home, and a unix socket's path has
-    at most 107 bytes."""
-    return "gj-" + hashlib.sha256(str(shared).encode()).hexdigest()[:8]
-
-
-def _place(kind: str, shared: Path) -> Path:
-    return Path(PLACES[kind]) / _run_tag(shared)
 
 
 def _short(test: str) -> str:
@@ -53,15 +37,15 @@ def _short(test: str) -> str:
 
 @pytest.fixture(scope="session")
 def kit_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    shared = _shared(tmp_path_factory)
+    shared = places.shared(tmp_path_factory)
     with FileLock(str(shared / "journeys-wheel.lock")):
         found = sorted((shared / "journeys-wheel" / "dist").glob("torch_grader-*.whl"))
         return found[0] if found else build_wheel(shared / "journeys-wheel")
 
 
 def _environment(tmp_path_factory: pytest.TempPathFactory, place: str, wheel: Path) -> Path:
-    shared = _shared(tmp_path_factory)
-    folder = _place(place, shared)
+    shared = places.shared(tmp_path_factory)
+    folder = places.place(place, shared)
     with FileLock(str(shared / f"journeys-{place}.lock")):
         venv = folder / "venv"
         if not (venv / "bin" / "grader").exists():
@@ -99,8 +83,7 @@ def _home(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     """The person's own new folder: a user's under /home, root's outside /tmp (a venv a person
     makes in their folder must not lie under /tmp, see the `tmp` machine)."""
     name = _short(request.node.name)
-    place = _place(under, _shared(tmp_path_factory))
-    parent = place / "h"
+    parent = places.place(under, places.shared(tmp_path_factory)) / "h"
     parent.mkdir(mode=0o755, parents=True, exist_ok=True)  # anyone may enter; only theirs inside
     home = parent / name
     home.mkdir()
@@ -126,18 +109,3 @@ def tmp_machine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     person = Machine("tmp", tmp_environment, _home(request, tmp_path_factory, None, "tmp"))
     yield person
     person.stop_daemons()
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """The environments and homes outside pytest's own temporary folder go with the run."""
-    if hasattr(session.config, "workerinput"):
-        return  # an xdist worker: the controller removes them once every worker is done
-    factory = getattr(session.config, "_tmp_path_factory", None)
-    if factory is None:
-        return
-    try:
-        shared = _shared(factory)
-    except (OSError, ValueError):
-        return
-    for kind in PLACES:
-        shutil.rmtree(_place(kind, shared), ignore_errors=True)
