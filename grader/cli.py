@@ -18,8 +18,10 @@ from grader.selfcheck import command as check_command
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="grader",
-                                     description="Grading kit for PyTorch course notebooks.")
+    parser = argparse.ArgumentParser(prog="grader",  # raw: --version stays on one line
+                                     description="Grading kit for PyTorch course notebooks.",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=version())
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     course_command.register(commands)
     release_command.register(commands)
@@ -31,6 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
     autograde_pr_command.register(commands)
     daemon_command.register(commands)
     return parser
+
+
+def version() -> str:
+    """The kit's version, and the torch and Python it runs with (torch is not imported)."""
+    from importlib import metadata
+
+    def installed(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    python = ".".join(map(str, sys.version_info[:3]))
+    return (f"torch-grader {installed('torch-grader')} (torch {installed('torch')}, "
+            f"Python {python} at {sys.executable})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ import pytest
 from grader.daemon.address import FOLDER_ENV, read_token
 from grader.daemon.client import IDLE_ENV
 from grader.daemon.protocol import send
+from tests.journeys.places import remove_places
 
 # `grader check` daemons started by the tests live in a folder of this session's, exit soon
 # when idle, and are stopped when the session ends. xdist workers inherit these variables.
@@ -26,6 +27,7 @@ else:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    remove_places(session.config)  # the journeys' environments and homes (tests/journeys/)
     if _STARTED_HERE:
         stop_daemons_in(Path(os.environ[FOLDER_ENV]))
         shutil.rmtree(os.environ[FOLDER_ENV], ignore_errors=True)

@@ -74,7 +74,7 @@ def test_a_stale_socket_is_replaced_and_the_daemon_stops_on_request(
     [path] = _sockets(daemon_env)
     stop = subprocess.run([sys.executable, "-m", "grader.cli", "daemon", "stop"],
                           env=daemon_env, capture_output=True, text=True, timeout=60)
-    assert "stopped the check daemon" in stop.stdout
+    assert "stopped 1 check daemon" in stop.stdout
     _wait_until(lambda: not path.exists())
 
     with socket.socket(socket.AF_UNIX) as dead:  # a daemon killed -9 leaves its socket behind

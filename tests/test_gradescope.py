@@ -156,24 +156,3 @@ def test_a_link_to_the_solutions_is_not_graded(autograder: Path) -> None:
     assert results["score"] == 0
     assert f"`{NOTEBOOK}` is a link: not graded" in results["output"]
     assert all("not found" in t["output"] for t in results["tests"])
-
-
-def test_a_new_course_released_from_the_command_line_grades_its_solution(
-        tmp_path: Path) -> None:
-    """`grader release --gradescope` in a course made by `grader init`: its tests are a plain
-    folder, and the kit travels beside the course (kit/)."""
-    course = tmp_path / "course"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    for command, cwd in ((["init", str(course)], tmp_path),
-                         (["release", "--gradescope", str(tmp_path / "ag.zip")], course)):
-        done = subprocess.run([sys.executable, "-m", "grader.cli", *command], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stdout + done.stderr
-    root = tmp_path / "autograder"
-    names = set_up(tmp_path / "ag.zip", root)
-    assert "kit/grader/cli.py" in names and "course/grader/test_01_example.py" in names
-
-    results = run_autograder(root, {"01_example.ipynb":
-                                    (course / "solutions" / "01_example.ipynb").read_bytes()})
-
-    assert results["tests"] and results["score"] == sum(t["max_score"] for t in results["tests"])

@@ -85,7 +85,7 @@ def test_resubmitting_one_notebook_regrades_that_student_alone(course: Path) -> 
                 course / "subs" / "student1" / f"{SECOND}.ipynb")  # student1 fixes 02
     rerun = _grade(course, "out")
     assert _regraded(before, out) == {"student1"}
-    assert f"notebook of {SECOND} (1)" in rerun.stderr
+    assert f"a new notebook for {SECOND} (1 student)" in rerun.stderr
     book = pd.read_csv(out / "gradebook.csv").set_index("student")
     assert book.loc["student1", "total"] == book_before.loc["student1", "total"] + 1
     others = ["student0", "student2", "student3"]
@@ -112,6 +112,24 @@ def test_editing_one_test_module_regrades_exactly_the_students_graded_on_it(
 
     assert _regraded(first, course / "first") == set()
     assert _regraded(second, course / "second") == {f"student{i}" for i in range(4)}
-    assert f"tests of {SECOND} (4)" in rerun.stderr
+    assert f"new tests of {SECOND} (4 students)" in rerun.stderr
     book = pd.read_csv(course / "second" / "gradebook.csv").set_index("student")
     assert book.loc["student0", "total"] == 2 + 3  # the edit counts: the grade was made again
+
+
+def test_a_seed_and_limits_given_on_the_command_line_regrade_everyone_with_them(
+        course: Path) -> None:
+    _grade(course, "out", "--assignment", FIRST)
+    before = _records(course / "out")
+
+    rerun = _grade(course, "out", "--assignment", FIRST, "--seed", "7", "--timeout", "60",
+                   "--notebook-budget", "300")
+
+    assert _regraded(before, course / "out") == {f"student{i}" for i in range(4)}
+    assert "new settings (4 students)" in rerun.stderr
+    record = json.loads((course / "out" / "students" / "student0" / "grade.json").read_text())
+    settings = record["inputs"]["settings"]
+    assert (settings["seed"], settings["timeout"], settings["notebook_budget"]) == (7, 60, 300)
+    assert record["results"]["extra_data"]["seed"] == 7  # the grading run used it
+    book = pd.read_csv(course / "out" / "gradebook.csv").set_index("student")
+    assert book.loc["student0", "total"] == 3 and book.loc["student1", "total"] == 2

@@ -17,15 +17,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="SUBMISSIONS holds one folder per student: the notebooks directly, or a "
                     "cloned repository with assignments/ inside. Each finished student is kept: "
                     "run again after an interruption to grade the rest.")
-    parser.add_argument("submissions", type=Path)
-    parser.add_argument("--out", type=Path, required=True, metavar="OUT")
+    parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS",
+                        help="the class: one folder per student, named as the student")
+    parser.add_argument("--out", type=Path, required=True, metavar="OUT",
+                        help="where the gradebook, the class report and each student's records "
+                             "go (outside SUBMISSIONS); the same OUT again resumes")
     parser.add_argument("-j", "--jobs", type=int, default=0,
                         help="students graded at once (default: the machine's cores)")
     parser.add_argument("--force", action="store_true", help="regrade students already graded")
     parser.add_argument("--solutions", type=Path, default=None, metavar="DIR",
                         help="the reference solutions (default: the course's)")
     parser.add_argument("--assignment", action="append", default=[], metavar="NAME",
-                        help="grade only this assignment (repeatable), e.g. 01_tensors_and_loss")
+                        help="grade only this assignment (repeatable), e.g. 02_name")
     parser.add_argument("--cold", action="store_true",
                         help="a fresh pytest process per student and every kernel started from "
                              "scratch, instead of forked from pre-imported processes (slower; "
@@ -43,9 +46,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.submissions.is_dir():
-        raise UserError(f"{args.submissions} is not a folder of student submissions (one "
-                        "folder per student, each with the student's notebooks)")
+    submissions, out = _check_folders(args.submissions, args.out)
     course = find_course()
     shard = parse_shard(args.shard) if args.shard else None
     values = from_command(args, course.settings)
@@ -56,7 +57,6 @@ def run(args: argparse.Namespace) -> int:
     from grader.batch.one_student import BatchSettings
     from grader.batch.run import grade_class
 
-    out = args.out.resolve()
     solutions = (args.solutions or course.solutions).resolve()
     settings = BatchSettings(course=course, out=out, solutions=solutions, values=values,
                              cache=out / "reference-cache",
@@ -65,18 +65,47 @@ def run(args: argparse.Namespace) -> int:
         if args.scheduler:
             from grader.cluster.client import grade_on_cluster
 
-            records = grade_on_cluster(args.submissions.resolve(), settings, args.scheduler,
-                                       args.force, shard)
+            done = grade_on_cluster(submissions, settings, args.scheduler, args.force, shard)
         else:
-            records = grade_class(args.submissions.resolve(), settings, args.jobs, args.force,
-                                  shard)
+            done = grade_class(submissions, settings, args.jobs, args.force, shard)
     except KeyboardInterrupt:
         return 130
-    failed = sum(1 for record in records if record["reason"])
-    which = f" (shard {shard})" if shard else ""
-    print(f"graded {len(records)} students{which} into {out / 'gradebook.csv'}"
-          + (f" ({failed} with a reason instead of a grade)" if failed else ""))
+    print(_outcome(done.records, done.graded, shard, out))
     from grader.reports.class_report.after_batch import report_after_batch
 
     report_after_batch(out, seed=values["seed"])  # report.html, .md, report/
     return 0
+
+
+def _check_folders(submissions: Path, out: Path) -> tuple[Path, Path]:
+    """The submissions and the output folder, resolved, or a UserError saying what is wrong
+    before anything is graded or written."""
+    from grader.batch.students import find_students
+
+    if not submissions.is_dir():
+        raise UserError(f"{submissions} is not a folder of student submissions (one folder per "
+                        "student, each with the student's notebooks)")
+    submissions, out = submissions.resolve(), out.resolve()
+    if out.is_relative_to(submissions):
+        raise UserError(f"--out {out} is inside the submissions folder {submissions}: the next "
+                        "run would grade it as a student. Write the grades outside it, e.g. "
+                        f"--out {submissions.parent / 'grades'}")
+    if not find_students(submissions):
+        raise UserError(f"{submissions} holds no student folder: put each student's notebooks "
+                        f"in a folder of their own, e.g. {submissions / 'alice'}/, then run "
+                        "this again. Nobody was graded.")
+    return submissions, out
+
+
+def _outcome(records: list[dict], graded: int, shard: object, out: Path) -> str:
+    """What the run did, in one line: who was graded now, who was kept, who has no grade."""
+    which = f" (shard {shard})" if shard else ""
+    kept = len(records) - graded
+    failed = sum(1 for record in records if record["reason"])
+    now = f"graded {graded} student{'s' * (graded != 1)}{which}"
+    if kept:
+        now += (f", kept {kept} graded before from the same inputs"
+                if graded else f": all {kept} were graded before from the same notebooks, "
+                               "tests and settings (--force regrades them)")
+    return (f"{now}; gradebook of {len(records)} in {out / 'gradebook.csv'}"
+            + (f" ({failed} with a reason instead of a grade)" if failed else ""))

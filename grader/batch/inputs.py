@@ -26,6 +26,7 @@ from typing import Any
 from grader.batch.students import Student
 from grader.batch.submitted import student_notebook
 from grader.course import Course
+from grader.course.matching import files_in
 from grader.grading.secret import course_secret, secret_digest
 from grader.reference.cache import SHIPPED_KEYS
 from grader.settings import digest_part
@@ -61,14 +62,16 @@ class ClassInputs:
     tests: dict[str, str]  # notebook name -> digest of its test modules
     references: dict[str, str]  # notebook name -> digest of its reference
     secret: str  # digest of the course's secret, which the grader's inputs are drawn from
+    course_notebooks: tuple[str, ...] = ()  # every graded notebook of the course (matching)
 
     def for_student(self, student: Student, flags: list[str] | None = None) -> dict[str, Any]:
         """`flags`: what to look at in the submission (flags.py), a fact of what it is."""
+        files = student_files(student, self.course_notebooks or tuple(self.tests))
         assignments = {
             name: {"notebook": _sha(f"{found.kind}\0".encode() + found.content),
                    "tests": self.tests[name], "reference": self.references[name]}
             for name in sorted(self.tests)
-            for found in [student_notebook(student, name)]}
+            for found in [student_notebook(student, files.get(name, name))]}
         inputs = {"assignments": assignments, "support": self.support,
                   "settings": self.settings, "kit": self.kit, "secret": self.secret,
                   **({"flags": flags} if flags else {})}
@@ -92,7 +95,15 @@ def class_inputs(course: Course, solutions: Path, notebooks: list[str],
                               for name in notebooks},
                        references={name: reference_digest(course, solutions, name)
                                    for name in notebooks},
-                       secret=secret_digest(course_secret(course.root)))
+                       secret=secret_digest(course_secret(course.root)),
+                       course_notebooks=tuple(course.graded_notebooks()))
+
+
+def student_files(student: Student, course_notebooks: tuple[str, ...]) -> dict[str, str]:
+    """Assignment -> the file of the student's folder graded as it (`02_x (1).ipynb` is
+    02_x.ipynb), by the rule the grading run applies too (grader/course/matching.py). None
+    for a student whose folder is a link: nothing below it is looked at."""
+    return {} if student.link else files_in(student.notebooks, course_notebooks)
 
 
 def support_digest(course: Course) -> str:
@@ -149,19 +160,24 @@ def _version(distribution: str) -> str:
         return "unknown"
 
 
+CHANGED = {"notebook": "a new notebook for {}", "tests": "new tests of {}",
+           "reference": "a new reference solution of {}"}
+
+
 def changed_parts(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
-    """Why a student is regraded, in words: `tests of 02_training_loop`, `notebook of ...`."""
+    """Why a student is regraded, in words: `new tests of 02_training_loop`, `a new notebook
+    for 02_training_loop`, `settings`."""
     if not old:
         return ["not graded before"]
-    changes = [f"{part} of {Path(name).stem}"
+    changes = [CHANGED[part].format(Path(name).stem)
                for name, parts in new["assignments"].items()
                for part in ("notebook", "tests", "reference")
                if old.get("assignments", {}).get(name, {}).get(part) != parts[part]]
-    changes += [what for what, key in (("the course's test helpers", "support"),
-                                       ("settings", "settings"), ("the kit", "kit"),
-                                       ("the course's secret", "secret"),
+    changes += [what for what, key in (("new test helpers of the course", "support"),
+                                       ("new settings", "settings"), ("a new kit", "kit"),
+                                       ("a new secret of the course", "secret"),
                                        ("what the submission is flagged for", "flags"))
                 if old.get(key) != new.get(key)]
     if set(old.get("assignments", {})) != set(new["assignments"]):
-        changes.append("the assignments graded")
+        changes.append("other assignments graded")
     return changes or ["its record"]

@@ -38,7 +38,8 @@ class Plan:
                   "same notebooks, tests, reference and settings are kept (--force regrades "
                   "them)", file=sys.stderr)
         if self.changed:
-            why = ", ".join(f"{what} ({count})" for what, count in self.changes.most_common())
+            why = "; ".join(f"{what} ({count} student{'s' * (count != 1)})"
+                            for what, count in self.changes.most_common())
             students = f"{self.changed} student" + ("s" if self.changed != 1 else "")
             print(f"grading again {students} graded before, because of what changed: {why}",
                   file=sys.stderr)

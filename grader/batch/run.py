@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,14 @@ from grader.settings import execution_settings
 TICK = 1.0  # seconds between two updates of the live progress line, at most
 
 
+@dataclass(frozen=True)
+class ClassRun:
+    records: list[dict[str, Any]]  # every student of the run (of its shard) with a record
+    graded: int  # students graded by this run (the others were kept from an earlier one)
+
+
 def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
-                force: bool = False, shard: Shard | None = None) -> list[dict[str, Any]]:
+                force: bool = False, shard: Shard | None = None) -> ClassRun:
     plan = plan_class(submissions, settings, assignments(settings), force, shard)
     students, todo = plan.students, list(plan.todo)
     jobs = jobs or os.cpu_count() or 1
@@ -66,7 +73,7 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
               "run the same command again to grade the rest", file=sys.stderr)
         raise
     progress.running([])
-    return write_book(settings, students)
+    return ClassRun(write_book(settings, students), len(plan.todo))
 
 
 def assignments(settings: BatchSettings) -> list[str]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from grader.ci.git import git
 from grader.ci.trust import is_trusted
-
-_NUMBER = re.compile(r"^(\d+)_")
+from grader.course.matching import match_notebooks
 
 
 @dataclass(frozen=True)
@@ -46,32 +44,27 @@ def changed_files(repo: Path, base: str, head: str) -> list[ChangedFile]:
 
 
 def notebooks_to_grade(changes: Iterable[ChangedFile], assignments: list[str]) -> Selection:
-    """The changed notebooks that are assignments (by name, or by number prefix:
-    `02_training_loop (1).ipynb` is 02_training_loop.ipynb), at most one per assignment."""
-    to_grade: dict[str, NotebookToGrade] = {}
+    """The changed notebooks that are assignments, at most one per assignment, by the rule
+    every command uses (grader/course/matching.py: the name, a copy's name such as
+    `02_training_loop (1).ipynb`, or the number)."""
     not_graded: list[NotGraded] = []
-    notebooks = [c.path for c in changes if not c.deleted and c.path.endswith(".ipynb")]
-    # Exact names first, so assignments/02_training_loop.ipynb wins over a copy.
-    for path in sorted(notebooks, key=lambda p: (PurePosixPath(p).name not in assignments, p)):
-        name = PurePosixPath(path).name
+    candidates: list[str] = []
+    for change in changes:
+        path = change.path
+        if change.deleted or not path.endswith(".ipynb"):
+            continue
         if ".ipynb_checkpoints" in PurePosixPath(path).parts:
             not_graded.append(NotGraded(path, "a Jupyter autosave copy"))
         elif is_trusted(path):
             not_graded.append(NotGraded(path, "part of the trusted grader, not a submission"))
-        elif (assignment := match_assignment(name, assignments)) is None:
-            not_graded.append(NotGraded(
-                path, f"not one of the graded assignments ({', '.join(assignments)})"))
-        elif assignment in to_grade:
-            not_graded.append(NotGraded(
-                path, f"{to_grade[assignment].path} is already graded as {assignment}"))
         else:
-            to_grade[assignment] = NotebookToGrade(path, assignment)
-    return Selection(sorted(to_grade.values(), key=lambda n: n.assignment), not_graded)
-
-
-def match_assignment(name: str, assignments: list[str]) -> str | None:
-    if name in assignments:
-        return name
-    number = _NUMBER.match(name)
-    matches = [a for a in assignments if number and a.startswith(number.group(0))]
-    return matches[0] if len(matches) == 1 else None
+            candidates.append(path)
+    matching = match_notebooks(candidates, assignments)
+    to_grade = [NotebookToGrade(path, assignment)
+                for assignment, path in sorted(matching.chosen.items())]
+    for assignment, others in matching.passed_over.items():
+        not_graded += [NotGraded(path, f"{matching.chosen[assignment]} is already graded as "
+                                       f"{assignment}") for path in others]
+    not_graded += [NotGraded(path, f"not one of the graded assignments "
+                                   f"({', '.join(assignments)})") for path in matching.unmatched]
+    return Selection(to_grade, not_graded)

@@ -18,7 +18,13 @@ from typing import Any
 from grader.batch.one_student import BatchSettings, student_folder, write_record
 from grader.batch.plan import Plan, plan_class
 from grader.batch.progress import Progress
-from grader.batch.run import assignments, check_reference_once, summary, write_book
+from grader.batch.run import (
+    ClassRun,
+    assignments,
+    check_reference_once,
+    summary,
+    write_book,
+)
 from grader.batch.shards import Shard
 from grader.batch.students import Student
 from grader.cluster.attempts import killed_workers_reason
@@ -30,7 +36,7 @@ CONNECT_TIMEOUT = "30s"  # to reach the scheduler
 
 
 def grade_on_cluster(submissions: Path, settings: BatchSettings, scheduler: str,
-                     force: bool = False, shard: Shard | None = None) -> list[dict[str, Any]]:
+                     force: bool = False, shard: Shard | None = None) -> ClassRun:
     distributed = _distributed()
     notebooks = assignments(settings)
     plan = plan_class(submissions, settings, notebooks, force, shard)
@@ -57,7 +63,7 @@ def grade_on_cluster(submissions: Path, settings: BatchSettings, scheduler: str,
                 print(f"\ninterrupted: {progress.done} of {len(plan.students)} students graded "
                       "and kept; run the same command again to grade the rest", file=sys.stderr)
                 raise
-    return write_book(settings, plan.students)
+    return ClassRun(write_book(settings, plan.students), len(plan.todo))
 
 
 def _grade(client: Any, distributed: Any, plan: Plan, settings: BatchSettings,

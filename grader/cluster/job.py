@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.batch.inputs import student_files
 from grader.batch.one_student import BatchSettings
 from grader.batch.students import Student
 from grader.batch.submitted import SubmittedNotebook, student_notebook
@@ -34,9 +35,12 @@ class GradingJob:
 
 def make_job(run: str, student: Student, settings: BatchSettings, notebooks: list[str],
              expected: dict[str, Any]) -> GradingJob:
+    # Each notebook travels under its own name (`02_x (1).ipynb`): the worker's grading run
+    # matches it to its assignment as the local one does.
+    files = student_files(student, tuple(settings.course.graded_notebooks()))
     return GradingJob(
         run=run, student=student.name,
-        notebooks=tuple(student_notebook(student, name) for name in notebooks),
+        notebooks=tuple(student_notebook(student, files.get(name, name)) for name in notebooks),
         course_root=str(settings.course.root), solutions=str(settings.solutions),
         assignments=tuple(notebooks), values=settings.values, warm=settings.warm,
         expected=expected)

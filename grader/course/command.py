@@ -33,7 +33,8 @@ def run_init(args: argparse.Namespace) -> int:
           f"  cd {folder}\n"
           f"  grader check solutions/{FIRST}.ipynb     # full marks\n"
           f"  grader check assignments/{FIRST}.ipynb   # the template: zero\n"
-          "  grader new 02_your_topic                  # the next assignment")
+          "  grader new 02_your_topic                  # the next assignment\n"
+          "Students install the kit from the course's kit/ folder, as its README.md says.")
     return 0
 
 

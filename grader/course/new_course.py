@@ -6,6 +6,8 @@
     DIR/assignments/01_example.ipynb its student template (`grader release` rewrites them)
     DIR/grader/conftest.py       the course's tests folder, with fixtures of its own
     DIR/grader/test_01_example.py
+    DIR/kit/torch_grader-VERSION-py3-none-any.whl   the kit that made the course, which
+                                 students install from here (it is not on a package index)
     DIR/.github/workflows/autograde.yml   pull-request autograding with the base's grader
     DIR/.gitignore
 """
@@ -19,8 +21,10 @@ from pathlib import Path
 from grader.course.config import read_course
 from grader.course.new_assignment import new_assignment
 from grader.errors import UserError
+from grader.release.kit_wheel import build_kit_wheel, torch_version
 
 FIRST = "01_example"
+KIT = "kit"  # the folder of the kit's wheel, in the course
 
 
 def new_course(folder: Path) -> Path:
@@ -30,10 +34,13 @@ def new_course(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pyproject.toml").write_text(
         (templates / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    wheel = build_kit_wheel(folder / KIT)
     title = folder.resolve().name.replace("-", " ").replace("_", " ").title()
-    (folder / "README.md").write_text(
-        (templates / "README.md").read_text(encoding="utf-8").replace("{title}", title),
-        encoding="utf-8")
+    readme = (templates / "README.md").read_text(encoding="utf-8")
+    for placeholder, value in (("{title}", title), ("{wheel}", wheel.name),
+                               ("{torch}", torch_version()), ("{first}", FIRST)):
+        readme = readme.replace(placeholder, value)
+    (folder / "README.md").write_text(readme, encoding="utf-8")
     (folder / ".gitignore").write_text((templates / "gitignore").read_text(encoding="utf-8"),
                                        encoding="utf-8")
     (folder / "grader").mkdir()

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from grader.course.find import kit_source
-from grader.daemon.address import NoPrivateFolder, read_token, socket_path
+from grader.daemon.address import NoPrivateFolder, private_folder, read_token, socket_path
 from grader.daemon.protocol import receive, send
 from grader.preforked.forked_pytest import SINGLE_THREADED
 
@@ -46,15 +46,23 @@ def run_pytest(args: list[str], env: dict[str, str], log: Path, cwd: Path) -> in
     return int(reply["exit"]) if reply and "exit" in reply else None
 
 
-def stop() -> bool:
-    """Stop this kit's daemon, if one runs; True if it did."""
+def stop_all() -> int:
+    """Stop every check daemon of this user, whatever started it; how many were running.
+
+    A daemon serves one fingerprint (address.py): one started from a notebook's kernel
+    (`grader.check()`) sees Jupyter's environment and is not the one a terminal's check
+    reaches, so a stop that asked only this process's would leave it running."""
     try:
-        path = socket_path()
-        conn = connect(path)
+        sockets = sorted(private_folder().glob("check-*.sock"))
     except (OSError, NoPrivateFolder):
-        return False
+        return 0
+    return sum(_stop(path) for path in sockets)
+
+
+def _stop(path: Path) -> bool:
+    conn = connect(path)
     if conn is None:
-        return False
+        return False  # left by a daemon that was killed: nothing listens
     with conn:
         send(conn, {"token": read_token(path), "stop": True})
         with contextlib.suppress(OSError):

@@ -29,7 +29,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="where to write the gradebook (default: OUT/LMS.csv)")
     parser.add_argument("--column", action="append", default=[], metavar="ASSIGNMENT=TITLE",
                         help="the LMS's name for an assignment's column, e.g. "
-                             "01_tensors_and_loss='Lab 1 (4521)' (repeatable)")
+                             "02_name='Lab 2 (4521)' (repeatable)")
     parser.set_defaults(run=run)
 
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     titles = dict(_title(spec) for spec in args.column)
     exported = export(args.lms, args.out, args.roster, args.output, titles)
     for problem in exported.problems:
-        print(f"check: {problem.student}: {problem.problem}", file=sys.stderr)
+        print(f"grader export: {problem.student}: {problem.problem}", file=sys.stderr)
     print(f"wrote {exported.path}: {exported.scored} of {exported.rows} roster students with "
           f"points" + (f"; {len(exported.problems)} to look at in {exported.unmatched_path}"
                        if exported.problems else ""))
@@ -68,6 +68,6 @@ def _title(spec: str) -> tuple[str, str]:
     assignment, equals, title = spec.partition("=")
     if not equals or not assignment.strip() or not title.strip():
         raise UserError(f"--column {spec!r}: write ASSIGNMENT=TITLE, e.g. "
-                        "01_tensors_and_loss='Lab 1 (4521)'")
+                        "02_name='Lab 2 (4521)'")
     return assignment.strip().removesuffix(".ipynb"), title.strip()
 

@@ -3,9 +3,9 @@ graded student is.
 
 A student is their folder's name in the submissions (a login, a student number, an email, a
 GitHub username...). It matches a roster row when it equals, ignoring case, one of the row's
-identifiers: its ids, login, username, email (or the email's part before the @) or GitHub
-name. A folder that matches no row, or several, and two folders that match one row, are
-reported, never guessed.
+identifiers: its ids, login, username, email or GitHub name, or the part before the @ of
+one that is an address (`dave` is `dave@uni.edu`). A folder that matches no row, or several,
+and two folders that match one row, are reported, never guessed.
 """
 
 from __future__ import annotations
@@ -54,11 +54,11 @@ class RosterRow:
 
     @property
     def keys(self) -> set[str]:
-        """What a student's folder may be called to be this row."""
+        """What a student's folder may be called to be this row: an identifier, or the part
+        before the @ of one that is an address (an email, or a login such as Canvas's SIS
+        Login ID `dave@uni.edu`)."""
         keys = {self.get(name).strip().casefold() for name in IDENTIFIERS}
-        email = self.get("email").strip().casefold()
-        if "@" in email:
-            keys.add(email.partition("@")[0])
+        keys |= {key.partition("@")[0] for key in keys if "@" in key}
         return keys - {""}
 
     def describe(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import select
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,9 @@ class SessionConfig:
     probe_timeout: float = 60.0
     course_root: Path | None = None  # whose secret the grader's inputs are drawn from
     gate: KernelGate = field(default_factory=OneProcess)
+    # assignment -> the file in `submissions` graded as it, where that is not its own name
+    # (`02_x (1).ipynb`: grader/course/matching.py)
+    submitted: Mapping[str, str] = field(default_factory=dict)
 
 
 KERNEL_EXIT_LIMIT = 30.0  # seconds a closed kernel may take to be gone, every process of it
@@ -96,8 +100,9 @@ class GradingSession:
         return submission
 
     def _execute(self, notebook: str) -> Submission:
-        found = look(self.config.submissions, notebook)
-        path = self.config.submissions / notebook
+        file = self.config.submitted.get(notebook, notebook)  # `02_x (1).ipynb` is 02_x
+        found = look(self.config.submissions, file)
+        path = self.config.submissions / file
         own = self.config.submissions == self.config.solutions  # the solutions, graded as a
         # check of the course (the batch's preflight): the TA's files, links or not
         if found.kind == LINK and not own:  # never followed: the grade is of what was submitted

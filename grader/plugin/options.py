@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.course import Course, find_course
+from grader.course.matching import files_in
 from grader.grading.session import SessionConfig
 from grader.reference.cache import ReferenceCache
 from grader.settings import SETTINGS, add_pytest_options, execution_settings, resolve
@@ -64,6 +65,7 @@ def session_config(config: pytest.Config) -> SessionConfig:
                                   protected=protected)
     return SessionConfig(
         submissions=submissions,
+        submitted=files_in(submissions, course.graded_notebooks()),
         solutions=solutions,
         settings=settings,
         cache=ReferenceCache(cache),

@@ -41,8 +41,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    from grader.release.student_kit import build_student_kit  # imports torch: only when run
-
     course = _course_here()
     args.solutions = args.solutions or (course.solutions if course else Path("solutions"))
     args.assignments = args.assignments or (course.assignments if course else Path("assignments"))
@@ -57,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         print(describe(outcome))
     if args.student_kit and not args.check:
+        from grader.release.student_kit import build_student_kit  # imports torch: only here
+
         kit = build_student_kit(args.student_kit, course, args.solutions.resolve())
         print(f"wrote the student kit to {kit}: push it as the course's template repository")
     if args.gradescope and not args.check:

@@ -10,8 +10,8 @@ The zip holds, at its root (Gradescope unpacks it into /autograder/source):
                        of the assignments chosen (hidden ones included); where the course
                        carries the kit in its own `grader/` package (this repository does),
                        all of it, which is then the kit installed
-    kit/               otherwise, the kit's `grader` package (and its pyproject.toml when the
-                       kit is installed from a source folder)
+    kit/               otherwise, the kit that made the zip, as a wheel (kit_wheel.py):
+                       setup.sh installs it from there, no package index serves the kit
 
 Both scripts honour AUTOGRADER_ROOT (default /autograder), so the autograder can be tried on
 any machine (see tests/test_gradescope.py).
@@ -26,18 +26,19 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 from grader.course import Course
 from grader.course.config import HIDDEN_SUFFIX
 from grader.errors import UserError
 from grader.grading.secret import SECRET_FILE
+from grader.release.kit_wheel import build_kit_wheel
+from grader.release.kit_wheel import torch_version as kit_torch_version
 
 MANIFEST = "gradescope.json"
 COURSE, KIT = "course", "kit"
 SCRIPTS = ("setup.sh", "run_autograder")
-DEFAULT_TORCH = "2.13.0"
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "reference_answers")
 EXECUTABLE = 0o755
 
@@ -55,7 +56,7 @@ def build_gradescope_zip(target: Path, course: Course, assignments: Sequence[str
     chosen = _chosen(course, assignments)
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         staging = Path(scratch)
-        kit_folder, requirement = _copy_course_and_kit(course, chosen, staging)
+        python_path, requirement = _copy_course_and_kit(course, chosen, staging)
         manifest = {
             "course": COURSE,
             "tests": course.tests.relative_to(course.root).as_posix(),
@@ -63,8 +64,8 @@ def build_gradescope_zip(target: Path, course: Course, assignments: Sequence[str
             "assignments": chosen,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        replacements = {"__TORCH__": torch_version or _torch_version(),
-                        "__KIT_FOLDER__": kit_folder, "__KIT_REQUIREMENT__": requirement}
+        replacements = {"__TORCH__": torch_version or kit_torch_version(),
+                        "__PYTHONPATH__": python_path, "__KIT_REQUIREMENT__": requirement}
         for script in SCRIPTS:
             text = (resources.files("grader.release") / "templates" / "gradescope" / script
                     ).read_text(encoding="utf-8")
@@ -91,8 +92,9 @@ def _chosen(course: Course, assignments: Sequence[str]) -> list[str]:
 
 
 def _copy_course_and_kit(course: Course, chosen: list[str], staging: Path) -> tuple[str, str]:
-    """Copy the course (and the kit) into staging; returns the folder holding the kit's
-    `grader` package and what setup.sh gives `pip install`."""
+    """Copy the course and the kit into staging; returns the scripts' line that puts the
+    zip's kit first on the path (where the course carries it) and what setup.sh gives
+    `pip install`."""
     target = staging / COURSE
     target.mkdir()
     # The course's secret too, when it has one: Gradescope then draws the grader's inputs the
@@ -108,9 +110,12 @@ def _copy_course_and_kit(course: Course, chosen: list[str], staging: Path) -> tu
     solutions.mkdir(parents=True, exist_ok=True)
     for name in chosen:
         shutil.copy(course.solutions / f"{name}.ipynb", solutions / f"{name}.ipynb")
-    if carries_kit:
-        return COURSE, f'"$SOURCE/{COURSE}"'
-    return KIT, _copy_kit(staging / KIT)
+    if carries_kit:  # its `grader` package, which holds the course's tests, is the one that grades
+        return (f'export PYTHONPATH="$ROOT/source/{COURSE}${{PYTHONPATH:+:$PYTHONPATH}}"',
+                f'"$SOURCE/{COURSE}"')
+    wheel = build_kit_wheel(staging / KIT)
+    return ("# the kit installed from kit/ grades; the course's tests are a plain folder",
+            f'"$SOURCE/{KIT}/{wheel.name}"')
 
 
 def _copy_tests(course: Course, chosen: list[str], target: Path) -> None:
@@ -125,35 +130,6 @@ def _copy_tests(course: Course, chosen: list[str], target: Path) -> None:
             shutil.copy(path, target / path.name)
         elif path.is_dir() and path.name not in ("__pycache__", "reference_answers"):
             shutil.copytree(path, target / path.name, ignore=SKIPPED)
-
-
-def _copy_kit(target: Path) -> str:
-    """The installed kit's package (without any course's tests); its source's pyproject.toml
-    when there is one (then setup.sh installs from the zip), else the released version."""
-    package = Path(__file__).resolve().parents[1]  # grader/ (its __file__ may be unset: a
-    # course's own grader/ folder in the working directory makes `grader` a namespace package)
-    shutil.copytree(package, target / "grader",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "assignments",
-                                                  "reference_answers"))
-    source = package.parent
-    if _is_kit_source(source / "pyproject.toml"):
-        for name in ("pyproject.toml", "README.md"):
-            if (source / name).is_file():
-                shutil.copy(source / name, target / name)
-        return f'"$SOURCE/{KIT}"'
-    return f'"torch-grader=={metadata.version("torch-grader")}"'
-
-
-def _is_kit_source(pyproject: Path) -> bool:
-    return pyproject.is_file() and 'name = "torch-grader"' in pyproject.read_text("utf-8")
-
-
-def _torch_version() -> str:
-    """The torch the references were made with, without its local tag (2.13.0+cpu -> 2.13.0)."""
-    try:
-        return metadata.version("torch").split("+")[0]
-    except metadata.PackageNotFoundError:
-        return DEFAULT_TORCH
 
 
 def _zip(staging: Path, target: Path) -> int:

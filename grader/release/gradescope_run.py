@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -28,16 +27,17 @@ from typing import Any
 from grader.batch.submitted import LINK, SubmittedNotebook, lay_out, link_message
 from grader.batch.unfollowed import look, walk
 from grader.course.config import HIDDEN_SUFFIX
+from grader.course.matching import is_notebook, match_notebooks
 from grader.execution.loading import NOTEBOOK_LIMIT
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.release.gradescope import MANIFEST
 from grader.release.gradescope_results import failure_results, gradescope_results
+from grader.reports.sanitize import clean_name
 
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "AUTOGRADER_ROOT"
 CACHE = "reference-cache"
 OUTPUT_TAIL = 4000  # characters of pytest's output printed (for the instructor) on a failure
-_NUMBER = re.compile(r"^(\d+)_")
 
 
 @dataclass(frozen=True)
@@ -121,54 +121,32 @@ def grade_submission(autograder: Autograder, submission: Path) -> dict[str, Any]
 
 
 def find_notebooks(submission: Path, assignments: list[str]) -> Submitted:
-    """The submitted notebook for each assignment, by name or by number ("02_training_loop
-    (1).ipynb" is 02_training_loop); for an autograder of one assignment, a submission's only
-    notebook whatever its name. Links are never followed: a link could name any file of the
-    autograder, the solutions included."""
-    candidates: dict[str, list[Path]] = {}
+    """The submitted notebook for each assignment, wherever it lies in the submission, by the
+    rule every command uses (grader/course/matching.py: the name, a copy's name such as
+    "02_training_loop (1).ipynb", the number; for an autograder of one assignment, a
+    submission's only notebook whatever its name). Links are never followed: a link could
+    name any file of the autograder, the solutions included."""
     notes: list[str] = []
-    others: list[Path] = []
+    paths: dict[str, Path] = {}
     for relative, found in walk(submission):  # links, to files or folders, never entered
         path = submission / relative
+        shown = path.relative_to(submission).as_posix()
         if found.kind == LINK:
             notes.append(f"{link_message(_shown(path, submission))}.")
             continue
-        if path.suffix != ".ipynb" or ".ipynb_checkpoints" in path.parts:
+        if not is_notebook(shown):
             continue
-        assignment = _assignment_of(path.name, assignments)
-        if assignment is None:
-            others.append(path)
-        else:
-            candidates.setdefault(assignment, []).append(path)
-    if len(assignments) == 1 and not candidates and len(others) == 1:
-        candidates[assignments[0]] = [others.pop()]  # one notebook, one assignment: that one
-    notes += [f"{_shown(path, submission)} is not one of this assignment's notebooks "
-              f"({', '.join(f'{a}.ipynb' for a in assignments)}): not graded." for path in others]
-    chosen = {}
-    for assignment, paths in candidates.items():
-        exact = [p for p in paths if p.name == f"{assignment}.ipynb"]
-        chosen[assignment] = (exact or paths)[0]
-        if len(paths) > 1:
-            notes.append(f"{len(paths)} notebooks could be {assignment}.ipynb: graded "
-                         f"{_shown(chosen[assignment], submission)}.")
-        elif chosen[assignment].name != f"{assignment}.ipynb":
-            notes.append(f"{_shown(chosen[assignment], submission)} graded as "
-                         f"{assignment}.ipynb.")
+        paths[shown] = path
+    matching = match_notebooks(paths, [f"{name}.ipynb" for name in assignments])
+    notes += [clean_name(note) for note in matching.notes()]
+    notes += [f"{clean_name(path)} is not one of this assignment's notebooks "
+              f"({', '.join(f'{a}.ipynb' for a in assignments)}): not graded."
+              for path in matching.unmatched]
+    chosen = {Path(assignment).stem: paths[path] for assignment, path in matching.chosen.items()}
     return Submitted(chosen, notes)
 
 
-def _assignment_of(name: str, assignments: list[str]) -> str | None:
-    stem = Path(name).stem
-    if stem in assignments:
-        return stem
-    number = _NUMBER.match(name)
-    matches = [a for a in assignments if number and a.startswith(number.group(0))]
-    return matches[0] if len(matches) == 1 else None
-
-
 def _shown(path: Path, submission: Path) -> str:
-    from grader.reports.sanitize import clean_name
-
     return clean_name(path.relative_to(submission).as_posix())
 
 
@@ -197,13 +175,27 @@ def run_pytest(autograder: Autograder, assignments: list[str], notebooks: Path,
 
 
 def check_solutions(autograder: Autograder) -> int:
-    """Grade the solutions like a submission: they must pass every test (setup stops if not)."""
+    """Grade the solutions like a submission: they must pass every test (setup stops if not,
+    saying whether they failed tests or could not be graded at all)."""
     results = grade_submission(autograder, autograder.solutions)
+    if (results.get("extra_data") or {}).get("graded") is False:
+        print("setup could not grade the solutions, so it could not grade any submission "
+              "either: the grading run stopped before it reported (pytest's output is above). "
+              "Nothing is wrong with the solutions that this shows; fix what the output names "
+              "(an install, the course's tests), then build the autograder again.",
+              file=sys.stderr)
+        return 1
+    if not results["tests"]:
+        print(f"setup found no test of {', '.join(autograder.assignments)} in "
+              f"{autograder.tests}: the autograder would give every submission 0 of 0. Add "
+              "the assignments' test modules (test_NN_name.py) to the course, then build the "
+              "autograder again.", file=sys.stderr)
+        return 1
     failed = [t["name"] for t in results["tests"] if t["status"] != "passed"]
     possible = sum(t["max_score"] for t in results["tests"])
-    if failed or not results["tests"]:
+    if failed:
         print(f"the solutions do not pass their own tests ({results['score']:g}/{possible:g}):"
-              f" {', '.join(failed) or 'no test ran'}\n{results['output']}", file=sys.stderr)
+              f" {', '.join(failed)}\n{results['output']}", file=sys.stderr)
         return 1
     print(f"the solutions pass all {len(results['tests'])} tests ({possible:g} points); their "
           f"answers are cached in {autograder.cache}")

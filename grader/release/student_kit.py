@@ -35,16 +35,21 @@ from grader.reference.cache import ReferenceCache
 from grader.release.writing import release
 
 KEYS_FILE = "keys.json"
-KIT_FILES = ("pyproject.toml", ".gitignore")
+KIT_FILES = ("pyproject.toml", ".gitignore", "kit")  # kit/: the wheel of a `grader init` course
 STUDENT_README = """\
 # Assignments
 
 Fill the blanks (`# YOUR CODE HERE`) of the notebooks in `assignments/`.
 
 Check a notebook before you submit it (it runs from top to bottom in a fresh kernel, exactly
-as the grader will):
+as the grader will). In this folder, once (Debian, Ubuntu: `sudo apt install python3-venv`):
 
-    pip install -e .
+    python3 -m venv .venv && . .venv/bin/activate
+    pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+    pip install -e ".[notebook]"
+
+then, in a terminal where `. .venv/bin/activate` ran:
+
     grader check assignments/01_tensors_and_loss.ipynb
 
 Some tests are hidden: the grader runs them after you submit.
@@ -65,7 +70,7 @@ def build_student_kit(target: Path, course: Course, solutions: Path | None = Non
         _write_hidden_manifest(course, staging / tests)
         secret = write_secret(staging / SECRET_FILE)  # the kit's own, never the course's
         _ship_reference_answers(staging, staging / tests, solutions, secret)
-        (staging / "README.md").write_text(STUDENT_README, encoding="utf-8")
+        (staging / "README.md").write_text(_readme(course), encoding="utf-8")
         shutil.copytree(staging, target)
     return target
 
@@ -77,13 +82,24 @@ def _copy_public_kit(course: Course, staging: Path) -> None:
         shutil.copytree(course.tests, staging / course.tests.relative_to(course.root),
                         ignore=ignore)
     for name in KIT_FILES:
-        if (course.root / name).exists():
+        if (course.root / name).is_dir():
+            shutil.copytree(course.root / name, staging / name)
+        elif (course.root / name).exists():
             shutil.copy(course.root / name, staging / name)
     ignored = staging / ".gitignore"
     if ignored.exists():  # the kit's secret is committed with it, whatever the course ignores
         lines = ignored.read_text(encoding="utf-8").splitlines()
         ignored.write_text("".join(f"{line}\n" for line in lines
                                    if line.strip().lstrip("/") != SECRET_FILE), encoding="utf-8")
+
+
+def _readme(course: Course) -> str:
+    """A `grader init` course's own students' README (it says how to install the kit from
+    kit/); this repository's, which students install with `pip install -e .`, the short one."""
+    own = course.root / "README.md"
+    if (course.root / "kit").is_dir() and own.is_file():
+        return own.read_text(encoding="utf-8")
+    return STUDENT_README
 
 
 def _write_hidden_manifest(course: Course, tests: Path) -> None:

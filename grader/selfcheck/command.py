@@ -11,17 +11,21 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.course import Course, find_course
+from grader.course import Course
 from grader.daemon import client as daemon
 from grader.daemon.client import daemon_enabled
 from grader.errors import GraderError, UserError
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
+from grader.plugin.score_reporter import KIT_ERROR_FILE
 from grader.reports.grade import in_words
 from grader.reports.markdown import count, points
 from grader.reports.sanitize import clean
-from grader.sandbox.policy import MODE_ENV
+from grader.sandbox.policy import MODE_ENV, OFF
 from grader.selfcheck.locate import assignment_for
+from grader.selfcheck.notebook import course_for, readable, unreadable_reason
 from grader.settings import CHECK, add_command_options, from_command, pytest_arguments
+
+LOG_TAIL = 4000  # characters of pytest's output quoted when grading could not finish
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,13 +45,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    notebook: Path = args.notebook.resolve()
-    if not notebook.is_file():
-        raise UserError(f"{args.notebook} does not exist: give the path of your notebook, "
-                        "e.g. `grader check assignments/02_training_loop.ipynb`")
-    course = find_course(notebook.parent)
+    notebook = readable(args.notebook)
+    course = course_for(notebook)
     values = from_command(args, course.settings)
     assignment = assignment_for(notebook, course)
+    problem = unreadable_reason(notebook)
+    if problem:
+        raise UserError(problem)
     print(f"Checking {notebook.name} as {assignment}: running it from top to bottom in a fresh "
           "kernel, as the grader will.", flush=True)
     with tempfile.TemporaryDirectory(prefix="grader-check-") as scratch:
@@ -55,21 +59,44 @@ def run(args: argparse.Namespace) -> int:
         folder.mkdir()
         shutil.copy(notebook, folder / assignment)
         solutions = (args.solutions or course.solutions).resolve()
-        results = _grade(course, folder, assignment, solutions, Path(scratch) / "report",
-                         args.cold, values)
+        results = _grade(course, folder, assignment, solutions, Path(scratch), args.cold,
+                         values)
     print(render(results))
     return 0 if results["score"] == sum(t["max_score"] for t in results["tests"]) else 1
 
 
-def _grade(course: Course, folder: Path, assignment: str, solutions: Path, report: Path,
+def _grade(course: Course, folder: Path, assignment: str, solutions: Path, scratch: Path,
            cold: bool, values: dict[str, Any]) -> dict[str, Any]:
+    """The run's results.json. A warm run that ends without one is tried once cold (no
+    daemon, no fork server): what is left of a failure then is not the warm machinery's."""
+    report = scratch / "report"
+    done = _pytest(course, folder, assignment, solutions, report, cold, values)
+    if done is None and not cold:
+        report = scratch / "report-cold"
+        done = _pytest(course, folder, assignment, solutions, report, True, values)
+    if done is None:
+        raise CheckFailed(_not_graded(report, values))
+    return done
+
+
+class CheckFailed(GraderError):
+    """The check could not grade (warm, then cold): its message quotes the kit's own error,
+    which already says it is the kit's."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _pytest(course: Course, folder: Path, assignment: str, solutions: Path, report: Path,
+            cold: bool, values: dict[str, Any]) -> dict[str, Any] | None:
     tests = [str(path) for path in course.tests_for(assignment)]
     args = [*tests, "-q", "--no-header", *PLUGIN_ARGS, f"--rootdir={course.root}",
             f"--grader-notebooks={folder}", f"--grader-solutions={solutions}",
             f"--grader-report={report}", "--grader-student", *pytest_arguments(values),
             *(["--grader-cold-kernels"] if cold else [])]
     env = {**pytest_environment(), MODE_ENV: values["sandbox"]}  # a daemon per mode
-    log = report.parent / "pytest.log"
+    report.mkdir(parents=True, exist_ok=True)
+    log = report / "pytest.log"
     code = None if cold or not daemon_enabled() else daemon.run_pytest(args, env, log,
                                                                        course.root)
     if code is None:  # no daemon: this check pays every import itself
@@ -78,11 +105,26 @@ def _grade(course: Course, folder: Path, assignment: str, solutions: Path, repor
                            stdout=output, stderr=subprocess.STDOUT)
     results_file = report / "results.json"
     if not results_file.exists():
-        tail = log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.exists() else ""
-        raise GraderError(
-            f"grading stopped before it wrote a result (pytest's output is below). Try again "
-            f"with `grader check --cold`; if that fails too, send this output to your TA.\n{tail}")
+        return None
     return json.loads(results_file.read_text(encoding="utf-8"))
+
+
+def _not_graded(report: Path, values: dict[str, Any]) -> str:
+    """Why a check (warm, then cold) could not grade: the kit's own error when it named one,
+    else the end of pytest's output; what a student can do meanwhile."""
+    kit_error = report / KIT_ERROR_FILE
+    log = report / "pytest.log"
+    if kit_error.exists():
+        why = kit_error.read_text(encoding="utf-8", errors="replace").strip()
+    else:
+        why = "grading stopped before it wrote a result; pytest's output ends with:\n" + (
+            log.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL:] if log.exists()
+            else "(nothing)")
+    advice = "Send this message to your TA."
+    if values["sandbox"] != OFF:
+        advice += (" Meanwhile, `grader check --sandbox off NOTEBOOK` checks your own notebook "
+                   "without the sandbox (never use it for someone else's).")
+    return f"your notebook could not be graded: {why}\n{advice}"
 
 
 def render(results: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 
-import nbformat
+CHECKED = (0, 1)  # `grader check` graded the notebook (full marks, or not); 2: it could not
 
 
 def check(notebook: str | os.PathLike[str] | None = None) -> None:
@@ -19,18 +19,46 @@ def check(notebook: str | os.PathLike[str] | None = None) -> None:
     from IPython import get_ipython
 
     shell = get_ipython()
-    path = Path(notebook or shell.user_ns.get("__session__") or os.environ.get(
-        "JPY_SESSION_NAME", ""))
-    if not path.name.endswith(".ipynb"):
-        print("Pass the notebook's file name: grader.check('02_training_loop.ipynb')")
+    path = _this_notebook(notebook, shell.user_ns if shell is not None else {})
+    if path is None or not path.name.endswith(".ipynb"):
+        from grader.selfcheck.notebook import example_name
+
+        which = f"{path} is not a notebook (.ipynb). " if path else ""
+        print(f"{which}Pass the notebook's file name: "
+              f"grader.check({example_name(Path.cwd())!r})")
         return
     done = subprocess.run([sys.executable, "-m", "grader.cli", "check", str(path)],
                           capture_output=True, text=True)
-    print(done.stdout + done.stderr)
-    saved = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    print((done.stdout + done.stderr).strip())
+    if done.returncode not in CHECKED:
+        return  # the message says why nothing was graded and what to do: nothing to compare
+    saved = _saved_code_cells(path)
     history = [entry for entry in shell.user_ns.get("In", [])[1:] if "grader.check" not in entry]
     for warning in live_kernel_differences(saved, history):
         print(f"Note: {warning}")
+
+
+def _this_notebook(given: str | os.PathLike[str] | None, namespace: dict) -> Path | None:
+    """The notebook named, else the one this kernel runs (Jupyter tells the kernel its path,
+    relative to the server's root or absolute: the kernel runs in the notebook's folder)."""
+    if given:
+        return Path(given)
+    session = namespace.get("__session__") or os.environ.get("JPY_SESSION_NAME", "")
+    if not session:
+        return None
+    path = Path(session)
+    return path if path.is_file() else Path(path.name)
+
+
+def _saved_code_cells(path: Path) -> list[str]:
+    """The saved notebook's code cells (none if it changed into something unreadable since)."""
+    import nbformat
+
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception:  # nbformat raises several types: then there is nothing to compare
+        return []
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
 def live_kernel_differences(saved_cells: Sequence[str], history: Sequence[str]) -> list[str]:

@@ -1,24 +1,23 @@
-"""Which assignment a notebook is, in a course."""
+"""Which assignment a notebook is, in a course (grader/course/matching.py: the rule)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from grader.course import Course
+from grader.course.matching import assignment_of
 from grader.errors import UserError
-
-_NUMBER = re.compile(r"^(\d+)_")
 
 
 def assignment_for(notebook: Path, course: Course) -> str:
-    """The assignment file name a notebook is graded as: its own name, or by its number prefix
-    ("02_training_loop (1).ipynb", as browsers save a second download, is 02_training_loop)."""
+    """The assignment file name a notebook is graded as: its own name, a copy's
+    ("02_training_loop (1).ipynb", as browsers save a second download) or its number's."""
     known = course.graded_notebooks()
-    name = _match(notebook.name, known)
+    name = assignment_of(notebook.name, known)
     if name is not None:
         return name
-    untested = _match(notebook.name, sorted(p.name for p in course.solutions.glob("*.ipynb")))
+    solutions = sorted(p.name for p in course.solutions.glob("*.ipynb"))
+    untested = assignment_of(notebook.name, solutions) if solutions else None
     if untested is not None:
         test_module = course.tests / f"test_{Path(untested).stem}.py"
         raise UserError(f"{untested} has a solution but no tests yet: write "
@@ -26,11 +25,3 @@ def assignment_for(notebook: Path, course: Course) -> str:
     listed = ", ".join(known) or "none yet"
     raise UserError(f"{notebook.name} is not one of the graded assignments ({listed}); "
                     "rename it to match one of them")
-
-
-def _match(name: str, known: list[str]) -> str | None:
-    if name in known:
-        return name
-    number = _NUMBER.match(name)
-    matches = [k for k in known if number and k.startswith(number.group(0))]
-    return matches[0] if len(matches) == 1 else None
