@@ -42,19 +42,46 @@ def connection_file(argv: list[str]) -> str:
     raise SystemExit("grader kernel: no connection file (-f FILE) on the command line")
 
 
-def main(argv: list[str] | None = None) -> None:
+def with_connection_file(argv: list[str], path: str) -> list[str]:
+    """`argv` with its connection file replaced by `path`."""
+    changed = []
+    for index, argument in enumerate(argv):
+        if index and argv[index - 1] == "-f":
+            argument = path
+        elif argument.startswith(("-f=", "--f=")):
+            argument = argument.split("=", 1)[0] + "=" + path
+        changed.append(argument)
+    return changed
+
+
+def main(argv: list[str] | None = None, owner: str | None = None) -> None:
     """Start the kernel. A cold kernel runs this as its program; a warm one, forked from the
-    fork server (grader/execution/warm/), calls it with the same arguments."""
+    fork server (grader/execution/warm/), calls it with the same arguments and its owner (the
+    grading process that asked for it, as the server saw it; a cold kernel's is its parent)."""
     policy = SandboxPolicy.from_env()
-    if policy.active and sys.platform == "linux":
+    cold = argv is None
+    argv = list(sys.argv[1:] if argv is None else argv)
+    sandboxed = policy.active and sys.platform == "linux"
+    if sandboxed:
+        from grader.sandbox.cgroups import owner_of
         from grader.sandbox.enter import enter_sandbox
 
-        enter_sandbox(policy, connection_file(argv if argv is not None else sys.argv[1:]))
+        if cold:  # started by the grading process itself
+            owner = owner_of(os.getppid())
+        inside = enter_sandbox(policy, connection_file(argv), owner)
+        argv = with_connection_file(argv, inside)
     else:
         cap_memory()
-    from ipykernel import kernelapp
+    from ipykernel.kernelapp import IPKernelApp
 
-    kernelapp.launch_new_instance(argv=argv)
+    app = IPKernelApp.instance()
+    app.initialize(argv)
+    if sandboxed:
+        from grader.sandbox.enter import seal_channels
+
+        heartbeat = f"{app.ip}-{app.hb_port}" if app.transport == "ipc" else None
+        seal_channels(heartbeat)
+    app.start()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from grader.grading.reference import Reference
 from grader.grading.submission import Submission
 from grader.probing.bindings import names_bound
 from grader.reference.cache import ReferenceCache
+from grader.sandbox.environment import REFERENCE_ROLE
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class GradingSession:
         return sum(1 for reference in self._references.values() if reference.executed)
 
     def _run(self, path: Path) -> LiveNotebook:
-        return run_notebook(path, self.config.settings)
+        return run_notebook(path, self.config.settings, role=REFERENCE_ROLE)
 
     def _solution_cells(self, notebook: str) -> dict[str, str]:
         """Name -> id of the solution cell that first defines it (to find blanks by cell id)."""
