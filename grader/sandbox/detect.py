@@ -84,7 +84,9 @@ def _try(check: Callable[[], None]) -> str | None:
         try:
             check()
         except BaseException as exc:
-            os.write(write, f"{type(exc).__name__}: {exc}".encode()[:500])
+            said = str(exc) if isinstance(exc, InstallationUnusable) else \
+                f"{type(exc).__name__}: {exc}"
+            os.write(write, said.encode()[:2000])
             code = 1
         os._exit(code)
     os.close(write)
@@ -216,8 +218,8 @@ FIXES = {
     NAMESPACES: "the layer shows a kernel only the Python installation's folders: report "
                 "this to the kit's authors with the output of `python -m grader.sandbox.detect`",
     OWN_UID: "a kernel runs as a user of its own, who must be able to read the Python "
-             "installation: make it readable by every user (`chmod -R a+rX FOLDER`), or "
-             "install Python where it is (the layer is left out meanwhile)",
+             "installation: make it readable by every user (`chmod -R a+rX FOLDER`) to get "
+             "this layer back (until then, `--sandbox auto` grades without it)",
 }
 
 

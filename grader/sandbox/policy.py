@@ -97,7 +97,8 @@ def cpu_share(policy: SandboxPolicy) -> str:
     """How a student's CPU time is bounded."""
     if CPU_SHARE not in policy.layers:
         return "none: each process the notebook starts in a session of its own gets a share"
-    ceiling = f", at most {policy.cpu_cores:g} cores" if policy.cpu_cores else ""
+    cores = f"{policy.cpu_cores:g} core" + ("" if policy.cpu_cores == 1 else "s")
+    ceiling = f", at most {cores}" if policy.cpu_cores else ""
     return f"one equal share per student, all their kernels together{ceiling} (cgroup)"
 
 

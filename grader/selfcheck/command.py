@@ -16,6 +16,7 @@ from grader.daemon import client as daemon
 from grader.daemon.client import daemon_enabled
 from grader.errors import GraderError, UserError
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
+from grader.plugin.score_reporter import KIT_ERROR_FILE, NOT_GRADED_FILE
 from grader.reports.grade import in_words
 from grader.reports.markdown import count, points
 from grader.reports.sanitize import clean
@@ -78,10 +79,17 @@ def _grade(course: Course, folder: Path, assignment: str, solutions: Path, repor
                            stdout=output, stderr=subprocess.STDOUT)
     results_file = report / "results.json"
     if not results_file.exists():
+        said = [report / name for name in (KIT_ERROR_FILE, NOT_GRADED_FILE)
+                if (report / name).exists()]
+        if said:  # the grading process said why itself: that message has its own advice
+            raise GraderError(said[0].read_text(encoding="utf-8", errors="replace"))
         tail = log.read_text(encoding="utf-8", errors="replace")[-4000:] if log.exists() else ""
-        raise GraderError(
-            f"grading stopped before it wrote a result (pytest's output is below). Try again "
-            f"with `grader check --cold`; if that fails too, send this output to your TA.\n{tail}")
+        # The grading process itself died: forked from the daemon, `--cold` avoids that path.
+        advice = "Send this output to your TA." if cold else (
+            "Try again with `grader check --cold`; if that fails too, send this output to "
+            "your TA.")
+        raise GraderError(f"grading stopped before it wrote a result (pytest's output is "
+                          f"below). {advice}\n{tail}")
     return json.loads(results_file.read_text(encoding="utf-8"))
 
 
