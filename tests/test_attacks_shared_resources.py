@@ -34,6 +34,7 @@ from tests.attacks.outside import grading_env
 from tests.attacks.resources import (
     ESCAPE,
     ESCAPE_MARK,
+    EXHAUST,
     HOG,
     METER,
     SPINNERS,
@@ -166,8 +167,12 @@ def test_nothing_a_kernel_writes_lands_outside_its_scratch(tmp_path: Path, warm:
     path = write_notebook(tmp_path / "escape.ipynb", ESCAPE)
     with EscapeWatch() as watch, run_notebook(path, ExecutionSettings(warm_kernels=warm)) as live:
         reply, _ = send(live, ProbeRequest.value("escape_results"), 30)
-        channels = sorted(os.listdir(live._folders.channels))  # type: ignore[union-attr]
+        folders = live._folders
+        assert folders is not None
+        channels = sorted(os.listdir(folders.channels))
+        start_log = os.path.getsize(folders.start_log)
     assert reply.status == "ok", reply
+    assert start_log < 64 * 1024, start_log  # its stderr reaches no file once it started
     results: dict[str, str] = reply.value
     in_channels = {k: v for k, v in results.items() if "grader-channels" in k}
     assert in_channels and all(v.startswith("blocked") for v in in_channels.values()), results
@@ -262,3 +267,31 @@ def test_grader_check_of_a_flood_and_an_escape_is_graded_and_reaches_nothing(
     assert "Score:" in checked.stdout, checked.stdout + checked.stderr
     assert watch.found == set()
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+@pytest.mark.slow
+def test_a_student_whose_next_kernel_cannot_start_is_not_graded_and_the_class_goes_on(
+        tmp_path: Path) -> None:
+    """Attacked: the batch, through a kernel that cannot start (here the student's first
+    notebook holds every process the student's sandbox allows; load does the same). It was
+    an error of the kit, which stopped the whole class. Must hold: the kernel is tried again,
+    then that student alone is recorded "not graded", with why and the kernel's last words;
+    the classmates are graded; the next run grades that student again."""
+    require_every_layer()
+    submissions = tmp_path / "submissions"
+    _student(submissions, "a_honest", {ONE: solution(ONE), TWO: solution(TWO)})
+    _student(submissions, "b_exhaust", {ONE: solution(ONE, EXHAUST), TWO: solution(TWO)})
+    env = grading_env(tmp_path / "step-summary.md")
+    first = _batch(submissions, tmp_path / "out", env)
+    record_file = tmp_path / "out" / "students" / "b_exhaust" / "grade.json"
+    record = json.loads(record_file.read_text())
+    second = _batch(submissions, tmp_path / "out", env)
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    book = pd.read_csv(tmp_path / "out" / "gradebook.csv").set_index("student")
+    assert book.loc["a_honest", "total"] > 0 and pd.isna(book.loc["b_exhaust", "total"])
+    assert record["retry"] and record["results"] is None
+    assert record["reason"].startswith("not graded: a kernel could not start after 3 tries")
+    assert "processes their sandbox allows" in record["reason"]
+    assert "b_exhaust" in second.stdout + second.stderr  # graded again, not kept
+    assert "a_honest" not in second.stdout, second.stdout  # graded: kept

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 
 # The probes' agent, imported before the sandbox hides the kit's files from the kernel.
 import grader.probing.agent  # noqa: F401
@@ -75,12 +76,20 @@ def main(argv: list[str] | None = None, owner: str | None = None) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(argv)
-    if sandboxed:
-        from grader.sandbox.enter import seal_channels
+    if not sandboxed:
+        app.initialize(argv)
+        app.start()
+        return
+    from grader.sandbox.enter import say_why_it_did_not_start, seal_channels, started
 
-        heartbeat = f"{app.ip}-{app.hb_port}" if app.transport == "ipc" else None
-        seal_channels(heartbeat)
+    try:
+        app.initialize(argv)
+    except BaseException:  # its stderr is quieted: say why where the grader reads it
+        say_why_it_did_not_start(traceback.format_exc())
+        raise
+    heartbeat = f"{app.ip}-{app.hb_port}" if app.transport == "ipc" else None
+    seal_channels(heartbeat)
+    started()
     app.start()
 
 

@@ -10,6 +10,7 @@ grader then reports a setup error, never a grade.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -57,6 +58,7 @@ class Sealing:
 
 _prepared: Prepared | None = None
 _sealing: Sealing | None = None
+_start_log: int | None = None  # the kernel's stderr before it was quieted, until it starts
 
 
 class LayerFailed(Exception):
@@ -170,7 +172,8 @@ def seal_channels(heartbeat_socket: str | None) -> None:
     rules = filesystem.socket_rules(_sealing.layout, _sealing.private_root)
     try:
         landlock.restrict_further(rules, landlock.MAKE_SOCK, _sealing.abi)
-    except OSError:  # the kernel must not run with a channel folder it could fill
+    except OSError as exc:  # the kernel must not run with a channel folder it could fill
+        say_why_it_did_not_start(f"{FAILED_PREFIX}{LayerFailed(LANDLOCK, exc)}\n")
         os._exit(EXIT_SANDBOX_FAILED)
 
 
@@ -188,12 +191,55 @@ class _layer:
             raise LayerFailed(self.layer, exc) from exc
 
 
+def say_why_it_did_not_start(text: str) -> None:
+    """Until the kernel has started, the kit (no student code runs yet) may still say why it
+    could not, where the grader reads it (`folders.start_log`)."""
+    if _start_log is not None:
+        with contextlib.suppress(OSError):
+            os.write(_start_log, text.encode(errors="replace")[-16_000:])
+
+
+def started() -> None:
+    """The kernel is about to run the notebook's code: every descriptor it has on the start
+    log (its stderr, and the copy ipykernel made of it to echo what it captures) now points
+    to /dev/null, so nothing the notebook prints lands on the host."""
+    global _start_log
+    if _start_log is None:
+        return
+    log = os.fstat(_start_log)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in _open_descriptors():
+        if fd in (_start_log, devnull):
+            continue
+        try:
+            info = os.fstat(fd)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == (log.st_dev, log.st_ino):
+            os.dup2(devnull, fd)
+    os.close(devnull)
+    os.close(_start_log)
+    _start_log = None
+
+
+def _open_descriptors() -> list[int]:
+    try:
+        return [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc of its own (Landlock alone hides the host's)
+        return list(range(1024))
+
+
 def _quiet_standard_streams() -> None:
     """The kernel's own stdout and stderr are the grader's terminal, or the file that keeps
     what a kernel said before it started: a notebook must not write there (a fake score,
     escape sequences, gigabytes). What it prints reaches its cell's output through the
-    kernel's messages instead, capped."""
+    kernel's messages instead, capped. Its stderr stays the start log (what the grader quotes
+    when a kernel cannot start) until the kernel has started (`started`): only the kit's and
+    its libraries' code runs until then."""
+    global _start_log
+    if not os.environ.get(DEBUG_ENV):
+        _start_log = os.dup(2)  # not inherited by what the kernel runs
     devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1) if os.environ.get(DEBUG_ENV) else (0, 1, 2):
+    for fd in (0, 1):
         os.dup2(devnull, fd)
     os.close(devnull)

@@ -69,7 +69,7 @@ def flood_cells(cells: int, kilobytes: int) -> list[str]:
 
 # Everything a kernel might write to the host: its channel folder (found from its own
 # connection file, as the kernel sees it, and from the path on its command line), /tmp,
-# /dev/shm, its working directory; files of 64 MB and many sockets.
+# /dev/shm, its working directory, its stderr; files of 64 MB and many sockets.
 ESCAPE = f"""\
 import glob, json, os, socket, sys
 MARK = {ESCAPE_MARK!r}
@@ -107,6 +107,8 @@ for _folder in {{_channels, *_argv_channels}}:
     escape_results["sockets in " + _folder] = _sockets(_folder)
 for _folder in ("/tmp", "/dev/shm", os.getcwd()):
     escape_results["file in " + _folder] = _write(_folder, 8)
+for _ in range(16):  # the kernel's own stderr, which was the grader's before the kernel started
+    os.write(2, b"e" * 2**20)
 """
 
 
@@ -167,3 +169,20 @@ class EscapeWatch:
     def _watch(self) -> None:
         while not self._stop.wait(self._every):
             self.found.update(escaped_files())
+
+
+# Processes that fill the student's cap on processes and stay: the student's next kernel
+# cannot start a thread.
+EXHAUST = """\
+import os
+sleepers = 0
+for _ in range(1000):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        os.setsid()
+        os.execv("/bin/sleep", ["sleep", "3600"])
+    sleepers += 1
+"""
