@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from nbclient.exceptions import DeadKernelError
-from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
@@ -186,10 +185,7 @@ class LiveNotebook:
     def failed_start(self, what: str, setup_error: bool = False) -> StartAttempt:
         """Stop this kernel that did not start, and say why, with what it printed."""
         client = self._client
-        code = None
-        if client is not None and client.km is not None:
-            with contextlib.suppress(Exception):
-                code = run_sync(client.km.provisioner.poll)()
+        code = _exit_code(client.km.provisioner) if client is not None and client.km else None
         log = self._folders.start_log if self._folders else None
         printed = start_log_tail(log) if log else ""
         self.close()
@@ -272,6 +268,16 @@ def _new_kernel(nb: NotebookNode, result: NotebookResult, settings: ExecutionSet
                                 f"{setup.error_name or ''} {setup.error_message or setup.note}",
                                 setup_error=setup.status is CellStatus.ERROR)
     return live
+
+
+def _exit_code(provisioner: Any) -> int | None:
+    """The kernel's exit code if it has exited (without the manager's event loop)."""
+    forked = getattr(provisioner, "forked", None)
+    process = getattr(provisioner, "process", None)
+    with contextlib.suppress(Exception):
+        return forked.poll() if forked is not None else \
+            process.poll() if process is not None else None
+    return None
 
 
 def _output_cut_note(settings: ExecutionSettings, cell: int) -> str:
