@@ -34,7 +34,14 @@ from grader.sandbox.environment import (
     kernel_environment,
 )
 from grader.sandbox.folders import KernelFolders
-from grader.sandbox.policy import CGROUP, CPU_SHARE, POLICY_ENV
+from grader.sandbox.policy import (
+    AUTO,
+    CGROUP,
+    CPU_SHARE,
+    NAMESPACES,
+    OWN_UID,
+    POLICY_ENV,
+)
 
 KERNEL_NAME = "grader-python"
 
@@ -45,6 +52,23 @@ def sandbox_policy(settings: ExecutionSettings) -> SandboxPolicy:
     return policy_for(settings.sandbox, settings.memory_limit_mb, settings.process_limit,
                       settings.disk_limit_mb, settings.protected, address_space_cap(settings),
                       cpu_cores=student_cpu_cores(settings))
+
+
+def leave_out_layer(settings: ExecutionSettings, layer: str, why: str) -> bool:
+    """`--sandbox auto`, a kernel that could not apply `layer` though its trial passed: grade
+    without it from now on (and without what needs it), recorded with why; False where that
+    is not allowed (strict) or not a layer auto can leave out."""
+    if settings.sandbox != AUTO or layer not in sandbox_policy(settings).layers:
+        return False
+    from grader.sandbox.detect import leave_out
+
+    layers = (layer, OWN_UID) if layer == NAMESPACES else (layer,)  # its uid comes with it
+    leave_out(layers, f"a kernel could not apply it ({why})")
+    sandbox_policy.cache_clear()
+    print(f"grader: the sandbox's {layer} layer could not be applied in a kernel ({why}): "
+          f"grading goes on without {' and '.join(layers)}, as every result records",
+          file=sys.stderr, flush=True)
+    return True
 
 
 def student_cpu_cores(settings: ExecutionSettings) -> float:

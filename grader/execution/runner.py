@@ -19,7 +19,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
 from grader.execution.client import MESSAGE_LIMIT, GradingClient
-from grader.execution.kernel_spec import grading_kernel_manager
+from grader.execution.kernel_spec import grading_kernel_manager, leave_out_layer
 from grader.execution.loading import UnreadableNotebook, load_notebook
 from grader.execution.result import CellResult, CellStatus, NotebookResult
 from grader.execution.settings import ExecutionSettings
@@ -219,7 +219,8 @@ def run_notebook(path: Path, settings: ExecutionSettings, within: Path | None = 
         result.problem = str(exc)
         return LiveNotebook(result)
 
-    live = start_kernel(lambda: _new_kernel(nb, result, settings, role))
+    live = start_kernel(lambda: _new_kernel(nb, result, settings, role),
+                        lambda layer, why: leave_out_layer(settings, layer, why))
     section = None
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":

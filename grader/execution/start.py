@@ -64,17 +64,24 @@ class KernelStartFailed(GraderError):
         return str(self.args[0])
 
 
-def start_kernel(make: Callable[[], Live]) -> Live:
-    """`make()` until it gives a started kernel, at most TRIES times."""
+def start_kernel(make: Callable[[], Live],
+                 leave_out: Callable[[str, str], bool] = lambda layer, why: False) -> Live:
+    """`make()` until it gives a started kernel, at most TRIES times. A layer a kernel could
+    not apply is left out if `leave_out(layer, why)` allows it (auto), else stops the run."""
     failures: list[StartAttempt] = []
-    for attempt in range(TRIES):
+    attempt = 0
+    while attempt < TRIES:
         if attempt:
             time.sleep(PAUSES[min(attempt - 1, len(PAUSES) - 1)])
         try:
             return make()
         except StartAttempt as failed:
+            layer = failed.failed_layer
+            if layer is not None and leave_out(*layer):
+                continue  # at once, without that layer: not a try lost to load
             failures.append(failed)
-            if failed.failed_layer is not None:
+            attempt += 1
+            if layer is not None:
                 raise GraderError(_layer_message(failed)) from None
             if failed.setup_error:
                 raise GraderError(f"the grader's setup cell failed: {failed.what}"
@@ -101,8 +108,9 @@ def start_log_tail(path: str) -> str:
 
 def _layer_message(failed: StartAttempt) -> str:
     layer, why = failed.failed_layer or ("sandbox", "")
-    return (f"could not start a Jupyter kernel: its sandbox's {layer} layer could not be "
-            f"applied ({why}). This machine's trial of the layer passed, so this kernel's "
+    what = "its sandbox" if layer == "sandbox" else f"its sandbox's {layer} layer"
+    return (f"could not start a Jupyter kernel: {what} could not be applied ({why}). This "
+            f"machine's trial of the layer passed, so this kernel's "
             f"folder or this Python differs from the trial's. To grade now, leave the layer out "
             f"(GRADER_SANDBOX_LAYERS=<the other layers>, recorded in every result) or turn the "
             f"sandbox off for your own notebooks (--sandbox off); `--cold` would not help: a "

@@ -49,6 +49,15 @@ def available_layers() -> Detection:
     return _cache
 
 
+def leave_out(layers: tuple[str, ...], reason: str) -> None:
+    """From now on, in this process, these layers are missing for `reason`: a kernel could
+    not apply them though their trial passed (auto mode then grades without them)."""
+    global _cache
+    found = available_layers()
+    _cache = Detection(tuple(layer for layer in found.available if layer not in layers),
+                       {**found.missing, **dict.fromkeys(layers, reason)})
+
+
 def _restricted(found: Detection, only: str | None) -> Detection:
     if only is None:
         return found
