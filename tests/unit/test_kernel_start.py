@@ -1,8 +1,10 @@
 """Starting a kernel again (grader/execution/start.py): a failure that may pass (a loaded
 machine) is tried again, and if it never passes the student is not graded, with every reason
 and the kernel's last lines; a sandbox layer that cannot be applied, or a setup cell that
-raises, is an error of the kit at once (it would fail the same way for everyone). Real kernels
-that cannot start: tests/test_attacks_shared_resources.py."""
+raises, is an error of the kit at once (it would fail the same way for everyone), except that
+`--sandbox auto` leaves out a layer a kernel could not apply (though its trial passed) and
+records why. Real kernels that cannot start: tests/test_attacks_shared_resources.py and
+tests/test_python_anywhere.py."""
 
 from __future__ import annotations
 
