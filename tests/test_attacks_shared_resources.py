@@ -137,11 +137,12 @@ def test_memory_held_by_one_kernel_counts_against_the_students_next_one_not_a_re
 def test_output_over_many_cells_is_capped_for_the_whole_notebook(tmp_path: Path) -> None:
     """Attacked: the grader's memory, through cells that each print just under the per-cell
     cap (nbclient keeps every cell's output). Must hold: what the grader keeps of a notebook
-    stays under its total cap; the cells past it say their output was cut, and so does the
-    notebook's result; the notebook's last cell still runs."""
+    stays under its total cap, every cell's error message too; the cells past it say their
+    output was cut, and so does the notebook's result; the notebook's last cell still runs."""
     require_every_layer()
     settings = ExecutionSettings(notebook_output_limit_mb=4, cell_timeout=60)
-    path = write_notebook(tmp_path / "flood.ipynb", *flood_cells(12, 900), "last = 1")
+    errors = ["raise ValueError('e' * 2**22)"] * 3  # kept per cell too: their messages
+    path = write_notebook(tmp_path / "flood.ipynb", *flood_cells(12, 900), *errors, "last = 1")
     with run_notebook(path, settings) as live:
         cells = live.result.cells
         notes = live.result.notes
@@ -152,6 +153,8 @@ def test_output_over_many_cells_is_capped_for_the_whole_notebook(tmp_path: Path)
     cut = [cell for cell in cells if "a whole notebook" in (cell.note or "")]
     assert 6 <= len(cut) <= 9, [cell.note for cell in cells]
     assert notes and "4 MB" in notes[0] and f"cell {cut[0].number}" in notes[0], notes
+    raised = [cell for cell in cells if cell.error_name == "ValueError"]
+    assert len(raised) == 3 and all(len(c.error_message or "") < 17_000 for c in raised)
     assert reply.status == "ok" and reply.value == 1
 
 

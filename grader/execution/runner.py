@@ -29,6 +29,7 @@ from grader.sandbox.environment import STUDENT_ROLE
 from grader.sandbox.folders import KernelFolders, make_kernel_folders
 
 SETUP_TIMEOUT = 120.0  # importing torch in the setup cell takes seconds on a busy machine
+ERROR_TEXT_LIMIT = 16 * 1024  # characters of a cell's error message the grader keeps
 INTERRUPT_GRACE = 10.0  # seconds a kernel gets to become responsive after an interrupt
 TIMEOUT_ENAME = "GraderCellTimeout"  # the error nbclient reports for a cell it had to interrupt
 DIED_NOTE = (
@@ -311,8 +312,12 @@ def _reply_content(reply: Any) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str | None:
-    """An error's name or message as text (a forged reply may hold anything there)."""
-    return None if value is None else value if isinstance(value, str) else repr(value)[:1000]
+    """An error's name or message as text (a forged reply may hold anything there), capped:
+    every cell's is kept for the whole notebook, as its output is."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= ERROR_TEXT_LIMIT else text[:ERROR_TEXT_LIMIT] + " [cut]"
 
 
 def _asked_to_exit(reply_content: dict[str, Any]) -> bool:

@@ -28,6 +28,7 @@ import os
 import re
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def place(pid: int, owner: str | None, limits: Limits, name: str) -> KernelGroup
     shared: list[Path] = []
     for place_ in known_places(limits.processes > 0, limits.cpu_cores is not None):
         parent = _make_parent(place_)
-        _sweep(parent)
+        _sweep(parent, wait=False)  # a kernel starting waits for no one else's
         if owner is not None:
             parent = _student_group(place_, parent, owner, limits)
         if place_.controllers & set(CONTROLLERS):
@@ -160,14 +161,13 @@ def remove_group(name: str, owner: str | None = None) -> None:
 
 
 def remove_student(owner: str) -> None:
-    """Remove a student's groups and kill what is left in them: their grading is over."""
+    """Remove a student's groups and kill what is left in them: their grading is over.
+    Without waiting for processes still exiting: a group they keep busy is removed by the
+    next sweep (its owner is gone)."""
     for place_ in _places():
         folder = place_.parent / f"{STUDENT}{owner}"
-        if folder.is_dir():
-            with contextlib.suppress(OSError):
-                for kernel in [f for f in folder.iterdir() if f.is_dir()]:
-                    _empty_and_remove(kernel)
-                _empty_and_remove(folder)
+        for group in [*_subfolders(folder), folder]:
+            _try_to_remove(group)
 
 
 def sweep() -> None:
@@ -290,28 +290,37 @@ def _parent_v2(mount: Path, mount_root: str, own: str, controllers: tuple[str, .
     return parent
 
 
-def _sweep(parent: Path) -> None:
+def _sweep(parent: Path, wait: bool = True) -> None:
     """Remove kernel groups whose supervisor (named by pid) is gone, and student groups whose
-    owner is gone and that hold no kernel's group any more."""
+    owner is gone and that hold no kernel's group any more; `wait`: for the processes still
+    exiting in them (else a group they keep busy stays, for the next sweep)."""
+    remove = _empty_and_remove if wait else _try_to_remove
     for folder in _subfolders(parent):
         if folder.name.startswith(KERNEL):
-            _remove_if_gone(folder)
+            _remove_if_gone(folder, remove)
         elif folder.name.startswith(STUDENT):
             kernels = [f for f in _subfolders(folder) if f.name.startswith(KERNEL)]
             for kernel in kernels:
-                _remove_if_gone(kernel)
+                _remove_if_gone(kernel, remove)
             owner = folder.name.removeprefix(STUDENT)
             if OWNER.match(owner) and not _owner_alive(owner) \
                     and not any(k.exists() for k in kernels):
                 with contextlib.suppress(OSError):
-                    _empty_and_remove(folder)
+                    remove(folder)
 
 
-def _remove_if_gone(folder: Path) -> None:
+def _remove_if_gone(folder: Path, remove: Callable[[Path], None]) -> None:
     pid = folder.name.removeprefix(KERNEL)
     if pid.isdigit() and not _alive(int(pid)):
         with contextlib.suppress(OSError):
-            _empty_and_remove(folder)
+            remove(folder)
+
+
+def _try_to_remove(folder: Path) -> None:
+    """Kill what is in the group and remove it if that can be done at once."""
+    with contextlib.suppress(OSError):
+        _kill_members(folder)
+        folder.rmdir()
 
 
 def _subfolders(folder: Path) -> list[Path]:
