@@ -4,13 +4,13 @@ its own caps on memory and on processes.
 RLIMIT_AS caps one process (three 800 MB children pass a 1 GB cap); a cgroup caps their sum,
 and counts every process and thread the notebook starts, setsid or not. Without a cpu group,
 every process that calls setsid gets a scheduler share of its own (an autogroup): one student
-with 500 of them slowed a classmate's cells twentyfold. So, under `torch-grader/` beside the
-grader's own group:
+with 500 of them slowed a classmate's cells twentyfold. So, in the grader's own group:
 
-    torch-grader/                      cpu weight: as many nice-0 sessions as there are cores
-      student-<owner>/                 cpu: one equal share, at most `cpu_cores` cores;
-        kernel-<supervisor pid>/       memory and processes: the student's kernels together
-                                       memory and processes of one kernel's tree
+    torch-grader-student-<owner>/      cpu: the share of one nice-0 session (what an honest
+                                       student's one busy kernel had), at most `cpu_cores`;
+                                       memory and processes: the student's kernels together
+      kernel-<supervisor pid>/         memory and processes of one kernel's tree
+    torch-grader/
       kernel-<supervisor pid>/         a reference solution's kernel: its own caps only
 
 The owner is the grading process that asked for the kernel, named by pid and start time (so a
@@ -36,10 +36,10 @@ GROUP = "torch-grader"
 CONTROLLERS = ("memory", "pids")  # the cgroup layer
 CPU = "cpu"  # the cpu-share layer
 KILL_ROUNDS = 50
-STUDENT = "student-"
+STUDENT = f"{GROUP}-student-"
 KERNEL = "kernel-"
 OWNER = re.compile(r"^[0-9]+-[0-9]+$")
-V1_SHARES, V2_WEIGHT = 1024, 100  # a nice-0 process's, and an equal share per student
+V1_SHARES, V2_WEIGHT = 1024, 100  # a nice-0 session's share: each student's
 CPU_PERIOD_US = 100_000
 
 
@@ -106,9 +106,9 @@ def place(pid: int, owner: str | None, limits: Limits, name: str) -> KernelGroup
     shared: list[Path] = []
     for place_ in known_places(limits.processes > 0, limits.cpu_cores is not None):
         parent = _make_parent(place_)
-        _sweep(parent, wait=False)  # a kernel starting waits for no one else's
+        _sweep(place_, wait=False)  # a kernel starting waits for no one else's
         if owner is not None:
-            parent = _student_group(place_, parent, owner, limits)
+            parent = _student_group(place_, owner, limits)
         if place_.controllers & set(CONTROLLERS):
             folder = parent / name
             if folder.exists():
@@ -138,13 +138,6 @@ def create(places: list[Hierarchy], name: str, memory_mb: int | None,
     return KernelGroup(tuple(folders))
 
 
-def student_cpu_group(places: list[Hierarchy], owner: str, cpu_cores: float) -> Path:
-    """The cpu group of a student (the detection's trial of the cpu-share layer)."""
-    place_ = next(p for p in places if CPU in p.controllers)
-    return _student_group(place_, _make_parent(place_), owner,
-                          Limits(None, 0, cpu_cores))
-
-
 def remove_group(name: str, owner: str | None = None) -> None:
     """Remove a kernel's group once its supervisor is gone (the grader kills supervisors
     outright when it shuts a kernel down, so they cannot always clean up themselves). Without
@@ -153,7 +146,7 @@ def remove_group(name: str, owner: str | None = None) -> None:
     for place_ in _places():
         if not place_.controllers & set(CONTROLLERS):
             continue
-        parent = place_.parent / f"{STUDENT}{owner}" if owner else place_.parent
+        parent = _student_folder(place_, owner) if owner else place_.parent
         folder = parent / name
         with contextlib.suppress(OSError):
             _kill_members(folder)
@@ -165,7 +158,7 @@ def remove_student(owner: str) -> None:
     Without waiting for processes still exiting: a group they keep busy is removed by the
     next sweep (its owner is gone)."""
     for place_ in _places():
-        folder = place_.parent / f"{STUDENT}{owner}"
+        folder = _student_folder(place_, owner)
         for group in [*_subfolders(folder), folder]:
             _try_to_remove(group)
 
@@ -173,8 +166,7 @@ def remove_student(owner: str) -> None:
 def sweep() -> None:
     """Remove every group whose supervisor or owner is gone, waiting for their processes."""
     for place_ in _places():
-        if place_.parent.is_dir():
-            _sweep(place_.parent)
+        _sweep(place_)
 
 
 def owner_of(pid: int) -> str | None:
@@ -219,18 +211,18 @@ def _known_hierarchies(controllers: tuple[str, ...]) -> list[Hierarchy]:
 
 def _make_parent(place_: Hierarchy) -> Path:
     place_.parent.mkdir(exist_ok=True)
-    if CPU in place_.controllers:  # kernels together: as many shares as the machine has cores
-        cores = os.cpu_count() or 1
-        if place_.version == 2:
-            _write_if_different(place_.parent / "cpu.weight", str(min(10_000, V2_WEIGHT * cores)))
-        else:
-            _write_if_different(place_.parent / "cpu.shares", str(V1_SHARES * cores))
     return place_.parent
 
 
-def _student_group(place_: Hierarchy, parent: Path, owner: str, limits: Limits) -> Path:
+def _student_folder(place_: Hierarchy, owner: str) -> Path:
+    """Beside `torch-grader/`, in the grader's own group: on the cpu controller a student's
+    group is then the peer of any other session of the machine, as a kernel was before."""
+    return place_.parent.parent / f"{STUDENT}{owner}"
+
+
+def _student_group(place_: Hierarchy, owner: str, limits: Limits) -> Path:
     """The student's group (made by their first kernel): their kernels together."""
-    folder = parent / f"{STUDENT}{owner}"
+    folder = _student_folder(place_, owner)
     with contextlib.suppress(FileExistsError):
         folder.mkdir()
     version = place_.version
@@ -290,23 +282,25 @@ def _parent_v2(mount: Path, mount_root: str, own: str, controllers: tuple[str, .
     return parent
 
 
-def _sweep(parent: Path, wait: bool = True) -> None:
+def _sweep(place_: Hierarchy, wait: bool = True) -> None:
     """Remove kernel groups whose supervisor (named by pid) is gone, and student groups whose
     owner is gone and that hold no kernel's group any more; `wait`: for the processes still
     exiting in them (else a group they keep busy stays, for the next sweep)."""
     remove = _empty_and_remove if wait else _try_to_remove
-    for folder in _subfolders(parent):
+    for folder in _subfolders(place_.parent):
         if folder.name.startswith(KERNEL):
             _remove_if_gone(folder, remove)
-        elif folder.name.startswith(STUDENT):
-            kernels = [f for f in _subfolders(folder) if f.name.startswith(KERNEL)]
-            for kernel in kernels:
-                _remove_if_gone(kernel, remove)
-            owner = folder.name.removeprefix(STUDENT)
-            if OWNER.match(owner) and not _owner_alive(owner) \
-                    and not any(k.exists() for k in kernels):
-                with contextlib.suppress(OSError):
-                    remove(folder)
+    for folder in _subfolders(place_.parent.parent):
+        if not folder.name.startswith(STUDENT):
+            continue
+        kernels = [f for f in _subfolders(folder) if f.name.startswith(KERNEL)]
+        for kernel in kernels:
+            _remove_if_gone(kernel, remove)
+        owner = folder.name.removeprefix(STUDENT)
+        if OWNER.match(owner) and not _owner_alive(owner) \
+                and not any(k.exists() for k in kernels):
+            with contextlib.suppress(OSError):
+                remove(folder)
 
 
 def _remove_if_gone(folder: Path, remove: Callable[[Path], None]) -> None:
