@@ -19,8 +19,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from grader.errors import GraderError
-from grader.sandbox.enter import FAILED_PREFIX
-from grader.sandbox.policy import EXIT_SANDBOX_FAILED
+from grader.sandbox.policy import EXIT_SANDBOX_FAILED, FAILED_PREFIX
 
 TRIES = 3
 PAUSES = (2.0, 10.0)  # seconds before the second and the third try

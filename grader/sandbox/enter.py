@@ -26,6 +26,7 @@ from grader.sandbox.policy import (
     CGROUP,
     CPU_SHARE,
     EXIT_SANDBOX_FAILED,
+    FAILED_PREFIX,
     LANDLOCK,
     NAMESPACES,
     OWN_UID,
@@ -35,7 +36,6 @@ from grader.sandbox.policy import (
 DEBUG_ENV = "GRADER_SANDBOX_DEBUG"  # set: a kernel's stderr stays the grader's (to debug the kit)
 UNSHARED = sc.CLONE_NEWNS | sc.CLONE_NEWNET | sc.CLONE_NEWIPC | sc.CLONE_NEWUTS
 SOCKETS_WAIT = 5.0  # seconds for the kernel's heartbeat thread to bind its socket
-FAILED_PREFIX = "grader sandbox: could not apply the "  # how a kernel says which layer failed
 
 
 @dataclass(frozen=True)

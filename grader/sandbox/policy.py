@@ -32,6 +32,7 @@ LAYERS = (LANDLOCK, NAMESPACES, OWN_UID, CGROUP, CPU_SHARE)
 ALWAYS = ("environment", "rlimits", "no-new-privileges")  # applied wherever a sandbox is
 
 EXIT_SANDBOX_FAILED = 78  # a kernel that could not apply a layer it was told to (EX_CONFIG)
+FAILED_PREFIX = "grader sandbox: could not apply the "  # then "LAYER layer (WHY)", on its stderr
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from grader.execution import kernel_spec, start
 from grader.execution.settings import ExecutionSettings
 from grader.execution.start import KernelStartFailed, StartAttempt, start_kernel
 from grader.sandbox import detect
-from grader.sandbox.enter import FAILED_PREFIX, LayerFailed
+from grader.sandbox.enter import LayerFailed
 from grader.sandbox.policy import (
     AUTO,
     EXIT_SANDBOX_FAILED,
+    FAILED_PREFIX,
     LANDLOCK,
     LAYERS,
     NAMESPACES,
