@@ -231,8 +231,10 @@ def run_notebook(path: Path, settings: ExecutionSettings, within: Path | None = 
     result.seconds = time.monotonic() - started
     if live.stopped_because:
         result.problem = live.stopped_because
-    if live.output_cut_from is not None:
-        result.notes.append(_output_cut_note(settings, live.output_cut_from))
+    first_cut = next((cell for cell in result.cells
+                      if cell.number == live.output_cut_from), None)
+    if first_cut is not None:
+        result.notes.append(_output_cut_note(settings, first_cut))
     return live
 
 
@@ -282,10 +284,10 @@ def _exit_code(provisioner: Any) -> int | None:
     return None
 
 
-def _output_cut_note(settings: ExecutionSettings, cell: int) -> str:
+def _output_cut_note(settings: ExecutionSettings, cell: CellResult) -> str:
     return (f"the notebook's cells printed more than the {settings.notebook_output_limit_mb} MB "
-            f"of output the grader keeps for a whole notebook: from cell {cell} on, output was "
-            "cut")
+            f"of output the grader keeps for a whole notebook: from {cell.label} on, output "
+            "was cut")
 
 
 def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
