@@ -73,7 +73,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("memory_limit", int, _DEFAULTS.memory_limit_mb, metavar="MB",
             commands=(GRADE,), execution="memory_limit_mb",
             help="memory cap of each kernel and, with the sandbox's cgroup, of its whole "
-                 "process tree (0: none)"),
+                 "process tree and of all of a student's kernels together (0: none)"),
     Setting("sandbox", str, AUTO, choices=MODES, env=MODE_ENV,
             commands=(GRADE, CHECK, AUTOGRADE_PR), execution="sandbox",
             help="the sandbox around every kernel: auto (every layer this machine allows, "

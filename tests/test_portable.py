@@ -80,4 +80,4 @@ def test_pytest_grader_gives_the_same_verdicts_without_linux_only_features(
                 for portable, found in results.items()}
     assert verdicts[True] == verdicts[False]
     assert results[True]["extra_data"]["sandbox"]["missing"] == [
-        "landlock", "namespaces", "own-uid", "cgroup"]  # it knew, and said so
+        "landlock", "namespaces", "own-uid", "cgroup", "cpu-share"]  # it knew, and said so

@@ -14,6 +14,7 @@ import json
 import os
 import select
 import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,13 +25,15 @@ from grader.batch.students import Student
 from grader.course import Course
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.plugin.progress import PROGRESS_ENV
-from grader.plugin.score_reporter import KIT_ERROR_FILE
+from grader.plugin.score_reporter import KIT_ERROR_FILE, NOT_GRADED_FILE
 from grader.preforked.forked_pytest import start_pytest
+from grader.sandbox.cgroups import owner_of, remove_student
 from grader.sandbox.policy import MODE_ENV
 from grader.settings import pytest_arguments
 from grader.similarity.saved import save_own_code
 
 RECORD = "grade.json"
+RETRY = "retry"  # in a record: not graded for a reason that may pass; the next run grades again
 PROGRESS_FILE = "progress"  # the notebook being graded, written by the grading process
 
 
@@ -65,13 +68,15 @@ def read_record(settings: BatchSettings, student: Student) -> dict[str, Any]:
 
 
 def is_current(settings: BatchSettings, student: Student, digest: str) -> bool:
-    """Graded already, from the same inputs (grader/batch/inputs.py)."""
+    """Graded already, from the same inputs (grader/batch/inputs.py); a student whose kernels
+    could not start (RETRY) is graded again."""
     if not is_done(settings, student):
         return False
     try:
-        return (read_record(settings, student).get("inputs") or {}).get("digest") == digest
+        record = read_record(settings, student)
     except (OSError, ValueError):
         return False  # a record this kit cannot read: grade again
+    return not record.get(RETRY) and (record.get("inputs") or {}).get("digest") == digest
 
 
 class GradingProcess(Protocol):
@@ -105,7 +110,7 @@ class GradingRun:
         self.budget = settings.budget if budget == -1.0 else budget  # None: no time limit
         self.folder = folder or student_folder(settings, student)
         self.folder.mkdir(parents=True, exist_ok=True)
-        for stale in ("results.json", "summary.md", RECORD):
+        for stale in ("results.json", "summary.md", RECORD, KIT_ERROR_FILE, NOT_GRADED_FILE):
             (self.folder / stale).unlink(missing_ok=True)
         save_student_code(settings, student, self.folder)
         self.started = time.monotonic()
@@ -115,6 +120,9 @@ class GradingRun:
                MODE_ENV: settings.values["sandbox"]}  # a cluster worker's daemon: per mode
         self.process = start(_pytest_args(settings, student, self.folder),
                              str(settings.course.root), self._log, env, settings.warm)
+        # Its kernels' groups (a CPU share and a memory cap for all of them together) are
+        # named after it; they go with it, whatever ends it (grader/sandbox/cgroups.py).
+        self._owner = owner_of(self.process.pid) if sys.platform == "linux" else None
         # Readable once the process has exited: the batch sleeps on these instead of polling.
         own_fd = getattr(self.process, "exit_fd", None)
         self._owns_fd = own_fd is None
@@ -139,6 +147,10 @@ class GradingRun:
             return {"student": self.student.name, "results": None, "seconds": self.elapsed,
                     "reason": f"not graded: an error of the grader, not of the notebook: "
                               f"{kit_error.read_text(encoding='utf-8')}", "kit_error": True}
+        not_graded = self.folder / NOT_GRADED_FILE
+        if not_graded.exists():  # this student alone: the class goes on, the next run retries
+            return self._finish(f"not graded: {not_graded.read_text(encoding='utf-8')}",
+                                retry=True)
         reason = None if code in (0, 1) else f"grading failed (pytest exit code {code})"
         return self._finish(reason)
 
@@ -171,12 +183,15 @@ class GradingRun:
         self._release()
 
     def _release(self) -> None:
+        if self._owner is not None:
+            remove_student(self._owner)
+            self._owner = None
         self._log.close()
         if self.exit_fd is not None and self._owns_fd:
             os.close(self.exit_fd)
         self.exit_fd = None
 
-    def _finish(self, reason: str | None) -> dict[str, Any]:
+    def _finish(self, reason: str | None, retry: bool = False) -> dict[str, Any]:
         self._release()
         results_file = self.folder / "results.json"
         results = None
@@ -187,7 +202,8 @@ class GradingRun:
                 reason = "grading stopped before writing results; see pytest.log"
         record = {"student": self.student.name, "results": results, "reason": reason,
                   "seconds": self.elapsed,
-                  **({"inputs": self.inputs} if self.inputs is not None else {})}
+                  **({"inputs": self.inputs} if self.inputs is not None else {}),
+                  **({RETRY: True} if retry else {})}
         write_record(self.folder, record)
         return record
 

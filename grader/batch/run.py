@@ -45,6 +45,7 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
 
         warm_start(execution_settings(settings.values))
     if todo:
+        _say_sandbox(settings, progress)
         check_reference_once(settings, progress)
     running: list[GradingRun] = []
     try:
@@ -86,6 +87,16 @@ def check_reference_once(settings: BatchSettings, progress: Progress) -> None:
     progress.note("checking the reference solutions (they must pass their own tests)")
     seconds = check_reference(settings, assignments(settings))
     progress.note(f"the reference solutions pass their tests ({seconds:.1f} s)")
+
+
+def _say_sandbox(settings: BatchSettings, progress: Progress) -> None:
+    """The sandbox every student's kernels get, and why a layer is missing (once, here: the
+    gradebook's sandbox column and each results.json record it too)."""
+    from grader.execution.kernel_spec import sandbox_policy
+    from grader.sandbox import describe_sandbox
+
+    policy = sandbox_policy(execution_settings(settings.values))
+    progress.note(f"grader: {describe_sandbox(policy)}")
 
 
 def _start_next(settings: BatchSettings, plan: Plan, todo: list[Student],

@@ -1,4 +1,6 @@
-"""nbclient's NotebookClient, with a cap on how much output one cell may produce.
+"""nbclient's NotebookClient, with a cap on how much output one cell may produce, and one on
+what a whole notebook's cells keep (nbclient keeps every cell's output in the grader's memory:
+10,000 cells of 1 MB would be 10 GB).
 
 A cell that prints in a loop for minutes would otherwise fill the grader's memory.
 Probe replies (the grader's own mimetype) have a cap of their own, and only while a probe
@@ -76,11 +78,15 @@ def _is_probe_reply(msg: dict[str, Any]) -> bool:
 class GradingClient(NotebookClient):
     """Executes cells one at a time; remembers each cell's execute_reply; caps output."""
 
-    def __init__(self, nb: NotebookNode, output_limit_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, nb: NotebookNode, output_limit_bytes: int,
+                 notebook_output_limit_bytes: int | None = None, **kwargs: Any) -> None:
         super().__init__(nb, **kwargs)
         self.output_limit_bytes = output_limit_bytes
+        self.notebook_output_limit_bytes = notebook_output_limit_bytes
         self.output_used = 0
+        self.notebook_output_used = 0  # every cell's so far, probes aside (not kept)
         self.output_truncated = False
+        self.notebook_output_full = False  # this cell's output was cut by the notebook's cap
         self.probe_used = 0
         self.expecting_probe = False
         self.last_reply: dict[str, Any] | None = None
@@ -164,6 +170,7 @@ class GradingClient(NotebookClient):
         self.probe_used = 0
         self.expecting_probe = probe
         self.output_truncated = False
+        self.notebook_output_full = False
         self.last_reply = None
 
     def output(
@@ -180,4 +187,9 @@ class GradingClient(NotebookClient):
             if self.output_used > self.output_limit_bytes:
                 self.output_truncated = True
                 return None
+            if not self.expecting_probe and self.notebook_output_limit_bytes is not None:
+                self.notebook_output_used += size
+                if self.notebook_output_used > self.notebook_output_limit_bytes:
+                    self.output_truncated = self.notebook_output_full = True
+                    return None
         return super().output(outs, msg, display_id, cell_index)

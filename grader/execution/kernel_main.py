@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 
 # The probes' agent, imported before the sandbox hides the kit's files from the kernel.
 import grader.probing.agent  # noqa: F401
@@ -42,19 +43,54 @@ def connection_file(argv: list[str]) -> str:
     raise SystemExit("grader kernel: no connection file (-f FILE) on the command line")
 
 
-def main(argv: list[str] | None = None) -> None:
+def with_connection_file(argv: list[str], path: str) -> list[str]:
+    """`argv` with its connection file replaced by `path`."""
+    changed = []
+    for index, argument in enumerate(argv):
+        if index and argv[index - 1] == "-f":
+            argument = path
+        elif argument.startswith(("-f=", "--f=")):
+            argument = argument.split("=", 1)[0] + "=" + path
+        changed.append(argument)
+    return changed
+
+
+def main(argv: list[str] | None = None, owner: str | None = None) -> None:
     """Start the kernel. A cold kernel runs this as its program; a warm one, forked from the
-    fork server (grader/execution/warm/), calls it with the same arguments."""
+    fork server (grader/execution/warm/), calls it with the same arguments and its owner (the
+    grading process that asked for it, as the server saw it; a cold kernel's is its parent)."""
     policy = SandboxPolicy.from_env()
-    if policy.active and sys.platform == "linux":
+    cold = argv is None
+    argv = list(sys.argv[1:] if argv is None else argv)
+    sandboxed = policy.active and sys.platform == "linux"
+    if sandboxed:
+        from grader.sandbox.cgroups import owner_of
         from grader.sandbox.enter import enter_sandbox
 
-        enter_sandbox(policy, connection_file(argv if argv is not None else sys.argv[1:]))
+        if cold:  # started by the grading process itself
+            owner = owner_of(os.getppid())
+        inside = enter_sandbox(policy, connection_file(argv), owner)
+        argv = with_connection_file(argv, inside)
     else:
         cap_memory()
-    from ipykernel import kernelapp
+    from ipykernel.kernelapp import IPKernelApp
 
-    kernelapp.launch_new_instance(argv=argv)
+    app = IPKernelApp.instance()
+    if not sandboxed:
+        app.initialize(argv)
+        app.start()
+        return
+    from grader.sandbox.enter import say_why_it_did_not_start, seal_channels, started
+
+    try:
+        app.initialize(argv)
+    except BaseException:  # its stderr is quieted: say why where the grader reads it
+        say_why_it_did_not_start(traceback.format_exc())
+        raise
+    heartbeat = f"{app.ip}-{app.hb_port}" if app.transport == "ipc" else None
+    seal_channels(heartbeat)
+    started()
+    app.start()
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ class NotebookResult:
     cells: list[CellResult] = field(default_factory=list)
     problem: str | None = None
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the grader did to the whole run
 
     @property
     def ran_cleanly(self) -> bool:

@@ -18,20 +18,23 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
-from grader.errors import GraderError
 from grader.execution.client import MESSAGE_LIMIT, GradingClient
-from grader.execution.kernel_spec import grading_kernel_manager
+from grader.execution.kernel_spec import grading_kernel_manager, leave_out_layer
 from grader.execution.loading import UnreadableNotebook, load_notebook
 from grader.execution.result import CellResult, CellStatus, NotebookResult
 from grader.execution.settings import ExecutionSettings
 from grader.execution.setup_cell import setup_source
+from grader.execution.start import StartAttempt, start_kernel, start_log_tail
+from grader.sandbox.environment import STUDENT_ROLE
 from grader.sandbox.folders import KernelFolders, make_kernel_folders
 
 SETUP_TIMEOUT = 120.0  # importing torch in the setup cell takes seconds on a busy machine
+ERROR_TEXT_LIMIT = 16 * 1024  # characters of a cell's error message the grader keeps
 INTERRUPT_GRACE = 10.0  # seconds a kernel gets to become responsive after an interrupt
 TIMEOUT_ENAME = "GraderCellTimeout"  # the error nbclient reports for a cell it had to interrupt
 DIED_NOTE = (
-    "the kernel process died (os._exit(), a crash, or more memory than the grader allows)"
+    "the kernel process died (os._exit(), a crash, or more memory than the grader allows: "
+    "for one notebook, and for all of a student's notebooks together)"
 )
 LOST_NOTE = (
     "the grader lost the kernel's output or replies (one message of more than "
@@ -67,6 +70,7 @@ class LiveNotebook:
         self.kernel_pid: int | None = None  # the process the grader started for the kernel
         self.probe_seconds_left = self._settings.probe_budget
         self.stopped_because: str | None = None if client else result.problem
+        self.output_cut_from: int | None = None  # the first cell the notebook's cap cut
 
     @property
     def alive(self) -> bool:
@@ -132,6 +136,11 @@ class LiveNotebook:
         outputs = list(cell.get("outputs", []))
         note = "output was cut: it printed more than the grader keeps" if (
             client.output_truncated) else None
+        if client.notebook_output_full:
+            note = ("output was cut: the notebook's cells printed more than the grader keeps "
+                    f"for a whole notebook ({self._settings.notebook_output_limit_mb} MB)")
+            if self.output_cut_from is None and store_history:
+                self.output_cut_from = index + 1
         if _asked_to_exit(content):
             note = "it called exit() or quit(), which shuts the kernel down: remove the call"
             self._stop("an earlier cell called exit() or quit() and shut the kernel down")
@@ -174,6 +183,15 @@ class LiveNotebook:
         with contextlib.suppress(Exception):
             client._cleanup_kernel()
 
+    def failed_start(self, what: str, setup_error: bool = False) -> StartAttempt:
+        """Stop this kernel that did not start, and say why, with what it printed."""
+        client = self._client
+        code = _exit_code(client.km.provisioner) if client is not None and client.km else None
+        log = self._folders.start_log if self._folders else None
+        printed = start_log_tail(log) if log else ""
+        self.close()
+        return StartAttempt(what, code, printed, setup_error)
+
     def close(self) -> None:
         self._shutdown_kernel()
         if self._folders is not None:
@@ -187,10 +205,13 @@ class LiveNotebook:
         self.close()
 
 
-def run_notebook(path: Path, settings: ExecutionSettings, within: Path | None = None
-                 ) -> LiveNotebook:
+def run_notebook(path: Path, settings: ExecutionSettings, within: Path | None = None,
+                 role: str = STUDENT_ROLE) -> LiveNotebook:
     """Execute every code cell of `path` in a fresh kernel. Never raises for a bad notebook.
-    With `within`, a link that leads outside that folder is a bad notebook (loading.py)."""
+    With `within`, a link that leads outside that folder is a bad notebook (loading.py).
+    `role`: REFERENCE_ROLE for a reference solution (it does not count against the student
+    whose grading process runs it: grader/sandbox/cgroups.py). A kernel that cannot start is
+    tried again (start.py); KernelStartFailed if it never does."""
     result = NotebookResult(path=path)
     started = time.monotonic()
     try:
@@ -199,11 +220,34 @@ def run_notebook(path: Path, settings: ExecutionSettings, within: Path | None = 
         result.problem = str(exc)
         return LiveNotebook(result)
 
+    live = start_kernel(lambda: _new_kernel(nb, result, settings, role),
+                        lambda layer, why: leave_out_layer(settings, layer, why))
+    section = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            section = _heading(cell.source) or section
+        elif cell.cell_type == "code":
+            result.cells.append(_run_cell(live, cell, index, settings, started, section))
+    result.seconds = time.monotonic() - started
+    if live.stopped_because:
+        result.problem = live.stopped_because
+    first_cut = next((cell for cell in result.cells
+                      if cell.number == live.output_cut_from), None)
+    if first_cut is not None:
+        result.notes.append(_output_cut_note(settings, first_cut))
+    return live
+
+
+def _new_kernel(nb: NotebookNode, result: NotebookResult, settings: ExecutionSettings,
+                role: str) -> LiveNotebook:
+    """One try: a fresh kernel, started, that ran the grader's setup cell (StartAttempt
+    raised otherwise, with what it printed)."""
     folders = make_kernel_folders()
     client = GradingClient(
         nb,
         output_limit_bytes=settings.output_limit_kb * 1024,
-        km=grading_kernel_manager(settings, folders),
+        notebook_output_limit_bytes=settings.notebook_output_limit_mb * 2**20,
+        km=grading_kernel_manager(settings, folders, role),
         timeout=math.ceil(settings.cell_timeout),
         allow_errors=True,
         interrupt_on_timeout=True,
@@ -221,24 +265,29 @@ def run_notebook(path: Path, settings: ExecutionSettings, within: Path | None = 
         live.kernel_pid = getattr(client.km.provisioner, "pid", None)
         client.start_new_kernel_client()
     except Exception as exc:
-        live.close()
-        raise GraderError(f"could not start a Jupyter kernel: {exc}") from exc
-
+        raise live.failed_start(str(exc)) from exc
     setup = live.run_code(setup_source(settings), max(settings.cell_timeout, SETUP_TIMEOUT))
     if setup.status is not CellStatus.OK:
-        live.close()
-        raise GraderError(f"the grader's setup cell failed: {setup.error_name or setup.note}")
-
-    section = None
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown":
-            section = _heading(cell.source) or section
-        elif cell.cell_type == "code":
-            result.cells.append(_run_cell(live, cell, index, settings, started, section))
-    result.seconds = time.monotonic() - started
-    if live.stopped_because:
-        result.problem = live.stopped_because
+        raise live.failed_start(f"the grader's setup cell {setup.status.value}: "
+                                f"{setup.error_name or ''} {setup.error_message or setup.note}",
+                                setup_error=setup.status is CellStatus.ERROR)
     return live
+
+
+def _exit_code(provisioner: Any) -> int | None:
+    """The kernel's exit code if it has exited (without the manager's event loop)."""
+    forked = getattr(provisioner, "forked", None)
+    process = getattr(provisioner, "process", None)
+    with contextlib.suppress(Exception):
+        return forked.poll() if forked is not None else \
+            process.poll() if process is not None else None
+    return None
+
+
+def _output_cut_note(settings: ExecutionSettings, cell: CellResult) -> str:
+    return (f"the notebook's cells printed more than the {settings.notebook_output_limit_mb} MB "
+            f"of output the grader keeps for a whole notebook: from {cell.label} on, output "
+            "was cut")
 
 
 def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
@@ -265,8 +314,12 @@ def _reply_content(reply: Any) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str | None:
-    """An error's name or message as text (a forged reply may hold anything there)."""
-    return None if value is None else value if isinstance(value, str) else repr(value)[:1000]
+    """An error's name or message as text (a forged reply may hold anything there), capped:
+    every cell's is kept for the whole notebook, as its output is."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= ERROR_TEXT_LIMIT else text[:ERROR_TEXT_LIMIT] + " [cut]"
 
 
 def _asked_to_exit(reply_content: dict[str, Any]) -> bool:

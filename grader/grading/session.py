@@ -30,6 +30,7 @@ from grader.probing.bindings import names_bound
 from grader.probing.probe import ProbeRequest
 from grader.probing.run_key import use_secret
 from grader.reference.cache import ReferenceCache
+from grader.sandbox.environment import REFERENCE_ROLE
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class GradingSession:
         return sum(1 for reference in self._references.values() if reference.executed)
 
     def _run(self, path: Path) -> LiveNotebook:
-        return run_notebook(path, self.config.settings)
+        return run_notebook(path, self.config.settings, role=REFERENCE_ROLE)
 
     def _solution_cells(self, notebook: str) -> dict[str, str]:
         """Name -> id of the solution cell that first defines it (to find blanks by cell id)."""

@@ -12,6 +12,7 @@ import pytest
 from grader.course import CourseNotFound
 from grader.errors import PartialCredit
 from grader.execution.kernel_spec import sandbox_policy
+from grader.execution.start import KERNEL_NOT_STARTED
 from grader.grading.session import GradingSession
 from grader.plugin.options import course_of, session_config
 from grader.plugin.results_file import write_results
@@ -36,6 +37,7 @@ def _hidden_manifest(config: pytest.Config) -> dict[str, dict[str, float]]:
 
 
 KIT_ERROR_FILE = "kit-error.txt"  # in the report folder, instead of results.json
+NOT_GRADED_FILE = "not-graded.txt"  # instead of results.json: no kernel would start (load)
 SESSION_KEY = pytest.StashKey[GradingSession]()  # this process's grading session, if any
 
 
@@ -49,6 +51,7 @@ class ScoreReporter:
         self.board = ScoreBoard(shipped_without=_hidden_manifest(config))
         self.started = time.monotonic()
         self.kit_error: str | None = None
+        self.not_started: str | None = None  # no kernel would start: no grade, try later
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
@@ -66,6 +69,12 @@ class ScoreReporter:
         properties = dict(report.user_properties)
         if report.failed and properties.get(CAUSE_KEY) == KIT_ERROR_CAUSE:
             self.kit_error = self.kit_error or properties.get(MESSAGE_KEY)
+        if report.failed and properties.get(CAUSE_KEY) == KERNEL_NOT_STARTED:
+            self.not_started = self.not_started or properties.get(MESSAGE_KEY)
+
+    @property
+    def no_grade(self) -> str | None:
+        return self.kit_error or self.not_started
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if hasattr(self.config, "workerinput"):
@@ -73,6 +82,10 @@ class ScoreReporter:
         if self.kit_error:
             terminalreporter.write_sep("=", "no grade: an error of the grader, not the notebook")
             terminalreporter.write_line(self.kit_error)
+            return
+        if self.not_started:
+            terminalreporter.write_sep("=", "no grade: a kernel could not start")
+            terminalreporter.write_line(self.not_started)
             return
         lines = self.board.lines()
         if lines:
@@ -84,16 +97,18 @@ class ScoreReporter:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput"):
             return
-        if self.kit_error:
+        if self.no_grade:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
         folder = self.config.getoption("grader_report")
         if not folder:
             return
         Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / KIT_ERROR_FILE).unlink(missing_ok=True)
-        if self.kit_error:
+        for stale in (KIT_ERROR_FILE, NOT_GRADED_FILE):
+            (Path(folder) / stale).unlink(missing_ok=True)
+        if self.no_grade:
             (Path(folder) / "results.json").unlink(missing_ok=True)
-            (Path(folder) / KIT_ERROR_FILE).write_text(self.kit_error, encoding="utf-8")
+            which = KIT_ERROR_FILE if self.kit_error else NOT_GRADED_FILE
+            (Path(folder) / which).write_text(self.no_grade, encoding="utf-8")
             return
         settings = session_config(self.config).settings
         sandbox = record(sandbox_policy(settings))

@@ -39,7 +39,8 @@ def required_layers() -> tuple[str, ...]:
 
 
 def policy_for(mode: str, memory_mb: int | None, processes: int, disk_mb: int,
-               protected: tuple[str, ...], address_space_cap: bool = True) -> SandboxPolicy:
+               protected: tuple[str, ...], address_space_cap: bool = True,
+               cpu_cores: float = 0.0) -> SandboxPolicy:
     """The policy kernels get: the layers this machine allows (auto), all of them (strict, or
     SandboxUnavailable naming what is missing and why), or none (off)."""
     if mode == OFF:
@@ -58,7 +59,7 @@ def policy_for(mode: str, memory_mb: int | None, processes: int, disk_mb: int,
     _refuse_protected_inside_readable(protected)
     return SandboxPolicy(mode=mode, layers=detection.available, memory_mb=memory_mb,
                          processes=processes, disk_mb=disk_mb,
-                         address_space_cap=address_space_cap)
+                         address_space_cap=address_space_cap, cpu_cores=cpu_cores)
 
 
 def _refuse_protected_inside_readable(protected: tuple[str, ...]) -> None:
@@ -77,8 +78,11 @@ def describe_sandbox(policy: SandboxPolicy) -> str:
     facts = record(policy)
     text = f"sandbox {policy.mode}: {', '.join(facts['layers'])}"  # type: ignore[arg-type]
     if facts["missing"]:
-        text += f" (missing: {', '.join(facts['missing'])})"  # type: ignore[arg-type]
-    return f"{text}; memory capped on {facts['memory']}"
+        why: dict[str, str] = facts.get("why_missing") or {}  # type: ignore[assignment]
+        text += " (missing: " + "; ".join(
+            f"{layer}: {why[layer]}" if layer in why else layer
+            for layer in facts["missing"]) + ")"  # type: ignore[union-attr]
+    return f"{text}; memory capped on {facts['memory']}; CPU: {facts['cpu']}"
 
 
 __all__ = ["SandboxPolicy", "SandboxUnavailable", "describe_sandbox", "policy_for", "record",

@@ -12,14 +12,20 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from grader.sandbox.policy import CGROUP, LANDLOCK, LAYERS, NAMESPACES, OWN_UID
+from grader.sandbox.policy import CGROUP, CPU_SHARE, LANDLOCK, LAYERS, NAMESPACES, OWN_UID
+
+if TYPE_CHECKING:
+    from grader.sandbox.cgroups import Limits
+    from grader.sandbox.filesystem import FilesystemPlan
 
 _cache: Detection | None = None
 _scratch: str | None = None  # the detection process's folder for its trials
@@ -41,6 +47,15 @@ def available_layers() -> Detection:
     if _cache is None:
         _cache = _restricted(_detect_in_child(), os.environ.get(ONLY_ENV))
     return _cache
+
+
+def leave_out(layers: tuple[str, ...], reason: str) -> None:
+    """From now on, in this process, these layers are missing for `reason`: a kernel could
+    not apply them though their trial passed (auto mode then grades without them)."""
+    global _cache
+    found = available_layers()
+    _cache = Detection(tuple(layer for layer in found.available if layer not in layers),
+                       {**found.missing, **dict.fromkeys(layers, reason)})
 
 
 def _restricted(found: Detection, only: str | None) -> Detection:
@@ -78,7 +93,9 @@ def _try(check: Callable[[], None]) -> str | None:
         try:
             check()
         except BaseException as exc:
-            os.write(write, f"{type(exc).__name__}: {exc}".encode()[:500])
+            said = str(exc) if isinstance(exc, InstallationUnusable) else \
+                f"{type(exc).__name__}: {exc}"
+            os.write(write, said.encode()[:2000])
             code = 1
         os._exit(code)
     os.close(write)
@@ -93,37 +110,40 @@ def _try(check: Callable[[], None]) -> str | None:
 
 
 def _landlock() -> None:
-    from grader.sandbox import landlock
+    from grader.sandbox import filesystem, landlock
 
     abi = landlock.abi_version()
     if abi < 1:
         raise OSError("Landlock is not supported or not enabled by this Linux kernel")
-    landlock.restrict_self([landlock.Rule("/", landlock.READ)], abi)
+    layout = _trial_layout()
+    landlock.restrict_self(filesystem.landlock_rules(layout, private_root=False), abi)
+    _installation_usable(LANDLOCK)
 
 
 def _namespaces(become_own_uid: bool = False) -> None:
-    """A private root built as a kernel's is, in a PID namespace under a supervisor."""
+    """A private root built as a kernel's is, with the kernel's plan (this Python's
+    installation wherever it lies), in a PID namespace under a supervisor; then the
+    installation must be there, readable, and run."""
     from grader.sandbox import supervisor
     from grader.sandbox import syscalls as sc
     from grader.sandbox.enter import UNSHARED
-    from grader.sandbox.filesystem import FilesystemPlan
     from grader.sandbox.policy import SandboxPolicy
     from grader.sandbox.private_root import enter_private_root
 
-    folder = tempfile.mkdtemp(prefix="grader-detect-", dir=_scratch)
-    for name in ("work", "channels", "root"):
-        os.mkdir(os.path.join(folder, name))
+    layout = _trial_layout()
     layers = (OWN_UID,) if become_own_uid else ()
     # The supervisor never returns; its exit status is the kernel-like child's, which goes on
     # here (and reports through _try's pipe, as any check does).
-    uid = supervisor.split(SandboxPolicy(mode="auto", layers=layers)).uid
+    handover = supervisor.split(SandboxPolicy(mode="auto", layers=layers))
+    if handover.link is not None:
+        handover.link.close()
+    uid = handover.uid
     sc.unshare(UNSHARED)
-    layout = FilesystemPlan(read_only=("/usr",), devices=("/dev/null",),
-                            work=os.path.join(folder, "work"),
-                            channels=os.path.join(folder, "channels"))
-    enter_private_root(layout, os.path.join(folder, "root"), owner=uid or 0, disk_mb=1)
+    enter_private_root(layout, os.path.join(os.path.dirname(layout.work), "root"),
+                       owner=uid or 0, disk_mb=16)
     if uid is not None:
         os.setresuid(uid, uid, uid)
+    _installation_usable(OWN_UID if become_own_uid else NAMESPACES)
 
 
 def _own_uid() -> None:
@@ -135,27 +155,107 @@ def _own_uid() -> None:
 def _cgroup() -> None:
     from grader.sandbox import cgroups
 
+    _in_a_trial_group(cgroups.Limits(64, 16, None))
+
+
+def _cpu_share() -> None:
+    from grader.sandbox import cgroups
+
+    _in_a_trial_group(cgroups.Limits(None, 0, 1.0))
+
+
+def _in_a_trial_group(limits: Limits) -> None:
+    """A sleeping process put in a student's group with these limits, as a kernel is."""
+    from grader.sandbox import cgroups
+
     sleeper = os.fork()
     if sleeper == 0:
         os.pause()
         os._exit(0)
+    owner = cgroups.owner_of(os.getpid())
     try:
-        group = cgroups.create(cgroups.hierarchies(), f"kernel-{os.getpid()}", 64, 16)
-        group.add(sleeper)
+        group = cgroups.place(sleeper, owner, limits, cgroups.group_name(os.getpid()))
         group.remove()  # kills the sleeper
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(sleeper, signal.SIGKILL)
         os.waitpid(sleeper, 0)
+        if owner is not None:
+            cgroups.remove_student(owner)
+
+
+def _trial_layout() -> FilesystemPlan:
+    """A kernel's folder, laid out as the grader makes one, in the detection's folder."""
+    from grader.sandbox import filesystem
+
+    folder = tempfile.mkdtemp(prefix="grader-detect-", dir=_scratch)
+    for name in ("work", "tmp", "channels", "root"):
+        os.mkdir(os.path.join(folder, name))
+    return filesystem.plan(os.path.join(folder, "work"), os.path.join(folder, "channels"))
+
+
+class InstallationUnusable(Exception):
+    """The Python installation is hidden or unreadable under a layer (the kernel would die)."""
+
+
+def _installation_usable(layer: str) -> None:
+    """Under the layer just applied: every folder of the Python installation can be listed,
+    and the interpreter starts and imports its standard library and site-packages' .pth
+    files; else why not, and what to do."""
+    from grader.sandbox.filesystem import python_installation
+
+    for path in python_installation():
+        try:
+            os.stat(path)
+            if os.path.isdir(path):
+                os.listdir(path)
+        except OSError as exc:
+            raise InstallationUnusable(_unusable(layer, path, exc)) from None
+    done = subprocess.run([sys.executable, "-I", "-c", "import encodings, json, site"],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-5:])
+        raise InstallationUnusable(
+            f"under this layer, Python ({sys.executable}) did not start: {tail}. A kernel would "
+            f"die the same way; {FIXES[layer]}")
+
+
+FIXES = {
+    LANDLOCK: "the layer allows reading the Python installation's folders only, as this "
+              "interpreter reports them: report this to the kit's authors with the output of "
+              "`python -m grader.sandbox.detect`",
+    NAMESPACES: "the layer shows a kernel only the Python installation's folders: report "
+                "this to the kit's authors with the output of `python -m grader.sandbox.detect`",
+    OWN_UID: "a kernel runs as a user of its own, who must be able to read the Python "
+             "installation: make it readable by every user (`chmod -R a+rX FOLDER`) to get "
+             "this layer back (until then, `--sandbox auto` grades without it)",
+}
+
+
+def _unusable(layer: str, path: str, exc: OSError) -> str:
+    try:
+        facts = os.stat(path)
+        seen = f" (mode {stat.filemode(facts.st_mode)}, owner uid {facts.st_uid})"
+    except OSError:
+        seen = ""
+    what = "cannot be read by the kernel's own user" if layer == OWN_UID else \
+        "is not visible to the kernel"
+    return (f"{path}, a folder of the Python installation, {what}{seen}: {exc.strerror}. A "
+            f"kernel would die at its first import from there; {FIXES[layer]}".replace(
+                "FOLDER", path))
 
 
 CHECKS: dict[str, Callable[[], None]] = {LANDLOCK: _landlock, NAMESPACES: _namespaces,
-                                         OWN_UID: _own_uid, CGROUP: _cgroup}
+                                         OWN_UID: _own_uid, CGROUP: _cgroup,
+                                         CPU_SHARE: _cpu_share}
 
 
 def main() -> None:
     global _scratch
     _scratch = tempfile.mkdtemp(prefix="grader-detect-")
+    from grader.sandbox.filesystem import python_installation
+
+    python_installation()  # found once, before any trial's layer: the trials inherit it
     missing: dict[str, str] = {}
     try:
         for layer, check in CHECKS.items():

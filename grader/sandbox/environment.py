@@ -46,4 +46,11 @@ def scratch_variables(work: str) -> dict[str, str]:
 
 
 PROTECTED_ENV = "GRADER_PROTECTED"  # JSON list of folders no readable path may hold (per kernel)
-SCRATCH_NAMES = (*scratch_variables("/"), PROTECTED_ENV)  # per kernel, not start-up settings
+
+# A kernel's role: a student's kernels share their student's groups (cgroups.py); a reference
+# solution's kernel, run in a student's grading process when its answers are not cached, does
+# not count against that student.
+ROLE_ENV = "GRADER_KERNEL_ROLE"
+STUDENT_ROLE, REFERENCE_ROLE = "student", "reference"
+
+SCRATCH_NAMES = (*scratch_variables("/"), PROTECTED_ENV, ROLE_ENV)  # per kernel, not start-up

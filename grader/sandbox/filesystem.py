@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import site
+import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +31,10 @@ ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "pa
 SYS = ("/sys/devices/system/cpu", "/sys/devices/system/node")  # torch's cpuinfo reads them
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 DEVICE_PREFIXES = ("nvidia",)  # GPUs: /dev/nvidia0, /dev/nvidiactl, /dev/nvidia-uvm, ...
+# Folders the kernel gets fresh ones of (its scratch, its own /proc and /dev): a readable path
+# that is one of them or holds one (a .pth line "/tmp", say) would show the host's instead.
+NEVER_READABLE = ("/", "/tmp", "/dev", "/dev/shm", "/proc", "/sys", "/run")
+CHANNELS_IN_ROOT = "/grader-channels"  # where a private root shows the kernel's channel folder
 
 
 class ProtectedPathReadable(Exception):
@@ -65,8 +71,12 @@ def readable_paths(protected: tuple[str, ...] = ()) -> list[str]:
 
 @functools.cache
 def python_installation() -> list[str]:
-    """The interpreter's prefixes and site-packages folders (a venv's and its base's), and the
-    folders their .pth files add (packages installed elsewhere, shared between venvs)."""
+    """Every folder the interpreter's code comes from, wherever it lies (/tmp, /dev/shm, /opt,
+    a home, behind a symlink): its prefixes (a venv's and its base's), the folder of its
+    executable, its site-packages folders, the folders their .pth files add, and the sys.path
+    of a fresh, isolated interpreter (which also holds what a .pth file's `import` line adds,
+    as editable installs do). Each by the path given and by its real path; none that is or
+    holds a folder the kernel gets a fresh one of (NEVER_READABLE)."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     sites = list(site.getsitepackages())
     user_site = site.getusersitepackages()
@@ -74,9 +84,25 @@ def python_installation() -> list[str]:
         sites.append(user_site)
     paths.update(sites)
     paths.update(folder for sitedir in sites for folder in _pth_folders(sitedir))
+    paths.update(_fresh_sys_path())
+    paths.add(os.path.dirname(sys.executable))
     paths.add(os.path.dirname(os.path.realpath(sys.executable)))
     with_real = paths | {os.path.realpath(p) for p in paths}
-    return _outermost(p for p in with_real if p)
+    return _outermost(p for p in with_real if p and os.path.isabs(p)
+                      and not any(_inside(never, p) for never in NEVER_READABLE))
+
+
+def _fresh_sys_path() -> list[str]:
+    """sys.path of this interpreter started isolated (-I: no PYTHONPATH, no user site, not the
+    working directory), so what the TA's environment adds is left out. Empty if it fails."""
+    try:
+        done = subprocess.run([sys.executable, "-I", "-c",
+                               "import json, sys; print(json.dumps(sys.path))"],
+                              capture_output=True, text=True, timeout=60)
+        entries = json.loads(done.stdout.strip().splitlines()[-1])
+    except (OSError, ValueError, IndexError, subprocess.SubprocessError):
+        return []
+    return [entry for entry in entries if isinstance(entry, str) and os.path.exists(entry)]
 
 
 def _pth_folders(sitedir: str) -> list[str]:
@@ -103,14 +129,33 @@ def landlock_rules(layout: FilesystemPlan, private_root: bool) -> list[landlock.
     rules = [landlock.Rule(path, landlock.READ) for path in layout.read_only]
     rules += [landlock.Rule(device, landlock.READ_FILE | landlock.WRITE_FILE | landlock.IOCTL_DEV)
               for device in layout.devices]
-    rules += [landlock.Rule(path, landlock.READ | landlock.WRITE)
-              for path in (layout.work, layout.temporary)]
-    rules.append(landlock.Rule(layout.channels, landlock.SOCKETS))
+    rules += [landlock.Rule(path, landlock.READ | landlock.WRITE) for path in writable(layout,
+                                                                                  private_root)]
+    rules.append(landlock.Rule(channels_seen_by_kernel(layout, private_root), landlock.SOCKETS))
     if private_root:
-        rules += [landlock.Rule("/proc", landlock.READ),
-                  landlock.Rule("/tmp", landlock.READ | landlock.WRITE),
-                  landlock.Rule("/dev/shm", landlock.READ | landlock.WRITE)]
+        rules.append(landlock.Rule("/proc", landlock.READ))
     return rules
+
+
+def writable(layout: FilesystemPlan, private_root: bool) -> tuple[str, ...]:
+    """Where the kernel writes: its scratch folder and TMPDIR; with a private root, also /tmp
+    and /dev/shm (all four one capped tmpfs). Never its channel folder: see CHANNELS_IN_ROOT."""
+    own = (layout.work, layout.temporary)
+    return (*own, "/tmp", "/dev/shm") if private_root else own
+
+
+def channels_seen_by_kernel(layout: FilesystemPlan, private_root: bool) -> str:
+    """The channel folder as the kernel sees it. It lies on the host (the grader connects to
+    the sockets in it), usually under /tmp: a private root shows it at CHANNELS_IN_ROOT, out
+    of the writable /tmp, so that the kernel may only make sockets there, nothing that fills
+    the host's disk."""
+    return CHANNELS_IN_ROOT if private_root else layout.channels
+
+
+def socket_rules(layout: FilesystemPlan, private_root: bool) -> list[landlock.Rule]:
+    """A second Landlock layer, once the kernel's own sockets are bound: sockets may be made
+    in its writable folders only, no longer in its channel folder."""
+    return [landlock.Rule(path, landlock.MAKE_SOCK) for path in writable(layout, private_root)]
 
 
 def _devices() -> list[str]:

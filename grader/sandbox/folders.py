@@ -1,6 +1,7 @@
 """A kernel's folder, made by the grader: `work/` (its working directory, home and scratch),
-`tmp/` (its TMPDIR), `channels/` (its connection file and the unix sockets it listens on) and
-`root/` (an empty folder where the namespaces layer mounts a private root). Private to the
+`tmp/` (its TMPDIR), `channels/` (its connection file and the unix sockets it listens on),
+`root/` (an empty folder where the namespaces layer mounts a private root) and `start.log`
+(what the kernel printed before it started). Private to the
 grader (mode 0700); removed with everything in it when the notebook is done."""
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ class KernelFolders:
     @property
     def connection_file(self) -> str:
         return os.path.join(self.channels, "connection.json")
+
+    @property
+    def start_log(self) -> str:
+        """What the kernel prints before its sandbox quiets it (only the kit's code runs then):
+        why a kernel could not start. Out of the kernel's reach once it runs."""
+        return os.path.join(self.base, "start.log")
 
     @property
     def socket_prefix(self) -> str:

@@ -73,9 +73,19 @@ def restrict_self(rules: Iterable[Rule], abi: int, deny_tcp: bool = True) -> Non
     """Allow exactly `rules` from now on, for this process and every process it starts;
     deny TCP (ABI 4+, if asked) and signals or abstract sockets to processes outside (ABI 6+).
     A path that does not exist is skipped. Sets no_new_privs (Landlock requires it)."""
-    handled = handled_rights(abi)
+    _restrict(rules, handled_rights(abi), abi, deny_tcp, scoped=abi >= 6)
+
+
+def restrict_further(rules: Iterable[Rule], rights: int, abi: int) -> None:
+    """One more layer over the first: from now on, `rights` only where `rules` allow them
+    (every other right stays as the first layer left it)."""
+    _restrict(rules, rights & handled_rights(abi), abi, deny_tcp=False, scoped=False)
+
+
+def _restrict(rules: Iterable[Rule], handled: int, abi: int, deny_tcp: bool,
+              scoped: bool) -> None:
     attr = _RulesetAttr(handled, NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 and deny_tcp else 0,
-                        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
+                        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if scoped else 0)
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8
     ruleset = syscalls.syscall(syscalls.LANDLOCK_CREATE_RULESET, ctypes.byref(attr), size, 0,
                                what="landlock_create_ruleset")

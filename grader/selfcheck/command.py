@@ -16,7 +16,7 @@ from grader.daemon import client as daemon
 from grader.daemon.client import daemon_enabled
 from grader.errors import GraderError, UserError
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
-from grader.plugin.score_reporter import KIT_ERROR_FILE
+from grader.plugin.score_reporter import KIT_ERROR_FILE, NOT_GRADED_FILE
 from grader.reports.grade import in_words
 from grader.reports.markdown import count, points
 from grader.reports.sanitize import clean
@@ -112,10 +112,11 @@ def _pytest(course: Course, folder: Path, assignment: str, solutions: Path, repo
 def _not_graded(report: Path, values: dict[str, Any]) -> str:
     """Why a check (warm, then cold) could not grade: the kit's own error when it named one,
     else the end of pytest's output; what a student can do meanwhile."""
-    kit_error = report / KIT_ERROR_FILE
+    said = [report / name for name in (KIT_ERROR_FILE, NOT_GRADED_FILE)
+            if (report / name).exists()]
     log = report / "pytest.log"
-    if kit_error.exists():
-        why = kit_error.read_text(encoding="utf-8", errors="replace").strip()
+    if said:  # the grading process said why itself (a kernel that could not start, ...)
+        why = said[0].read_text(encoding="utf-8", errors="replace").strip()
     else:
         why = "grading stopped before it wrote a result; pytest's output ends with:\n" + (
             log.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL:] if log.exists()

@@ -85,8 +85,6 @@ def test_jupyter_lab_starts_as_the_readme_says_for_root_and_for_a_user(
         assert refused.code != 0 and "--allow-root" in refused.text, repr(refused)
 
 
-@pytest.mark.xfail(strict=True, reason="the sandbox hides a Python installation under /tmp "
-                   "(issue 18, grader/sandbox/): remove this mark once that lands")
 def test_the_first_check_works_with_the_python_installation_under_tmp(
         tmp_machine: Machine) -> None:
     made = tmp_machine.run("grader init my-course")

@@ -28,7 +28,8 @@ from grader.settings import (
 # ExecutionSettings fields no user sets: limits of the kit itself (its digest covers them)
 # and facts of one run. A new field must be added to the table or, knowingly, here.
 INTERNAL_FIELDS = {"address_space_cap", "output_limit_kb", "threads", "warm_kernels",
-                   "process_limit", "disk_limit_mb", "protected"}
+                   "process_limit", "disk_limit_mb", "protected", "notebook_output_limit_mb",
+                   "cpu_cores"}
 # --grader-* options that say what a run grades and where results go: not settings.
 RUN_OPTIONS = {"--grader-notebooks", "--grader-solutions", "--grader-cache-dir",
                "--grader-report", "--grader-student", "--grader-no-cache",

@@ -41,7 +41,7 @@ without them, is dropped then.
 Protocol (JSON lines on one unix-socket connection per kernel)
 --------------------------------------------------------------
 grader -> server: {"token": ..., "cwd": ..., "env": {...}, "argv": [...],
-                   "startup": [[name, value], ...]}
+                   "startup": [[name, value], ...], "log": path}
 server -> grader: {"pid": N} with a pidfd of the child attached (SCM_RIGHTS), or {"error": ...}
 server -> grader: {"exit": code} when the child has exited and been reaped; then EOF.
 The server reaps its children. If the grader closes a connection, its kernel is killed; if
@@ -51,7 +51,8 @@ Only the grader is served. Its first line on the pipe is a secret token, which e
 must carry; a peer of another uid (a sandboxed kernel has its own) is refused before it is read;
 a request is read without blocking the server, and dropped if incomplete after
 REQUEST_TIMEOUT. The sandbox policy and memory cap are the server's own (they are among the
-start-up settings a request must match), so no client chooses a kernel's limits.
+start-up settings a request must match), so no client chooses a kernel's limits; whose kernel
+it is (the student whose groups it joins) is the connecting process, as SO_PEERCRED names it.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from grader.execution.warm.preload import later_steps, preload_first, startup_env, thread_count
+from grader.sandbox.cgroups import owner_of
 
 MAX_REQUEST = 1 << 20
 REQUEST_TIMEOUT = 5.0  # seconds a client has to send its whole request
@@ -86,6 +88,7 @@ class Pending:
 
     conn: socket.socket
     deadline: float
+    peer: int  # the pid of the grading process that connected
     data: bytes = field(default=b"")
 
 
@@ -146,11 +149,12 @@ class ForkServer:
 
     def _accept(self) -> None:
         conn, _ = self.listener.accept()
-        if _peer_uid(conn) != os.getuid():  # not the grader: a sandboxed kernel, say
+        peer, uid = _peer(conn)
+        if uid != os.getuid():  # not the grader: a sandboxed kernel, say
             conn.close()
             return
         conn.setblocking(False)
-        pending = Pending(conn, time.monotonic() + REQUEST_TIMEOUT)
+        pending = Pending(conn, time.monotonic() + REQUEST_TIMEOUT, peer)
         self.pending[conn.fileno()] = pending
         self.selector.register(conn, selectors.EVENT_READ, pending)
 
@@ -168,7 +172,7 @@ class ForkServer:
         if not pending.data.endswith(b"\n"):  # closed early, or too long
             pending.conn.close()
             return
-        self._serve_request(pending.conn, pending.data)
+        self._serve_request(pending.conn, pending.data, pending.peer)
 
     def _next_deadline(self) -> float | None:
         if not self.pending:
@@ -185,13 +189,16 @@ class ForkServer:
         self.selector.unregister(pending.conn)
         del self.pending[pending.conn.fileno()]
 
-    def _serve_request(self, conn: socket.socket, raw: bytes) -> None:
+    def _serve_request(self, conn: socket.socket, raw: bytes, peer: int) -> None:
         conn.setblocking(True)
         try:
             request = json.loads(raw)
             if not self._authentic(request):
                 conn.close()  # no answer: the grader's own requests always carry the token
                 return
+            # Whose kernel it is decides the groups it shares (sandbox/cgroups.py): the peer
+            # that connected, as the system says, never a name the request gives.
+            request["owner"] = owner_of(peer)
             child = self._start_kernel(request)
         except Exception as exc:  # report to the grader, which then starts the kernel cold
             with contextlib.suppress(OSError):
@@ -400,6 +407,7 @@ def become_kernel(request_fd: int, set_by_imports: dict[str, str]) -> int:
     request = json.loads(raw)
     from grader.execution import kernel_main
 
+    _keep_what_it_says_before_it_starts(request.get("log"))
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"], JPY_PARENT_PID=str(os.getppid()))  # as launchers do
@@ -408,8 +416,20 @@ def become_kernel(request_fd: int, set_by_imports: dict[str, str]) -> int:
     sys.argv = [kernel_main.__file__, *request["argv"]]
     sys.path[0] = request["cwd"]  # `python -m` puts the working directory first
     # ipykernel stops a kernel whose parent dies; the parent of this one is the server.
-    kernel_main.main([*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
+    kernel_main.main([*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"],
+                     owner=request.get("owner"))
     return 0
+
+
+def _keep_what_it_says_before_it_starts(log: object) -> None:
+    """The kernel's stdout and stderr, until its sandbox quiets them, go to the file the
+    grader named (in the kernel's own folder): why a kernel could not start is read there."""
+    if not isinstance(log, str):
+        return
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
 
 
 def _prepare_sandbox() -> None:
@@ -442,10 +462,11 @@ def _kill_group(child: Child) -> None:
             signal.pidfd_send_signal(child.pidfd, signal.SIGKILL)
 
 
-def _peer_uid(conn: socket.socket) -> int:
-    _, uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                    struct.calcsize("3i")))
-    return uid
+def _peer(conn: socket.socket) -> tuple[int, int]:
+    """The pid and uid of the process at the other end, as the system says."""
+    pid, uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                      struct.calcsize("3i")))
+    return pid, uid
 
 
 def _read_token() -> bytes:

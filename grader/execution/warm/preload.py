@@ -15,7 +15,9 @@ import importlib
 import os
 from collections.abc import Callable
 
+from grader.sandbox.detect import ONLY_ENV
 from grader.sandbox.environment import SCRATCH_NAMES
+from grader.sandbox.policy import MODE_ENV
 
 # Environment variables read when the interpreter starts or the preloaded modules are imported:
 # a kernel forked from the server has the server's values of these, whatever its own env says.
@@ -47,10 +49,16 @@ def _import(name: str) -> Callable[[], object]:
     return lambda: importlib.import_module(name)
 
 
+# Read by the grader, never by a kernel (the mode is in the kernels' policy, GRADER_SANDBOX):
+# with the sandbox off, a kernel's environment is the grading process's, which has them.
+GRADER_ONLY = (MODE_ENV, ONLY_ENV)
+
+
 def startup_env(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """The variables of `env` a process reads at start (each kernel's own folders aside)."""
     return tuple(sorted((k, v) for k, v in env.items()
-                        if k.startswith(STARTUP_ENV) and k not in SCRATCH_NAMES))
+                        if k.startswith(STARTUP_ENV) and k not in SCRATCH_NAMES
+                        and k not in GRADER_ONLY))
 
 
 def thread_count() -> int:

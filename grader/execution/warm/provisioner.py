@@ -63,7 +63,7 @@ class ForkProvisioner(GradingProvisioner):
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
         cwd = str(kwargs.get("cwd") or pathlib.Path.cwd())
         try:
-            self.forked = await self._server().fork(cwd, env, cmd[3:])
+            self.forked = await self._server().fork(cwd, env, cmd[3:], self.start_log)
         except ForkUnavailable as exc:
             self.fallback_reason = str(exc)
             self.log.warning("grader: starting a cold kernel: %s", exc)

@@ -139,9 +139,10 @@ class ForkServerHandle:
         poller.register(self._ready, select.POLLIN)
         return bool(poller.poll(int(timeout * 1000))) and self.process.poll() is None
 
-    async def fork(self, cwd: str, env: dict[str, str], argv: list[str]) -> ForkedKernel:
+    async def fork(self, cwd: str, env: dict[str, str], argv: list[str],
+                   log: str | None = None) -> ForkedKernel:
         await self.ready()
-        return await _request_kernel(self.address, self.token, cwd, env, argv)
+        return await _request_kernel(self.address, self.token, cwd, env, argv, log)
 
     def shared_as(self) -> str:
         """What SHARED_SERVER_ENV holds for the processes this server is shared with."""
@@ -164,12 +165,12 @@ class ForkServerHandle:
 
 
 async def _request_kernel(address: str, token: str, cwd: str, env: dict[str, str],
-                          argv: list[str]) -> ForkedKernel:
+                          argv: list[str], log: str | None) -> ForkedKernel:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(address)
         request = {"token": token, "cwd": cwd, "env": env, "argv": argv,
-                   "startup": startup_env(env)}
+                   "startup": startup_env(env), "log": log}
         conn.sendall(json.dumps(request).encode() + b"\n")
         await asyncio.wait_for(_until_readable(conn.fileno()), START_TIMEOUT)
         data, fds, _, _ = socket.recv_fds(conn, 65536, 1)
@@ -204,8 +205,9 @@ class SharedForkServer:
     async def ready(self) -> None:
         """Nothing to wait for: its owner waited before sharing it."""
 
-    async def fork(self, cwd: str, env: dict[str, str], argv: list[str]) -> ForkedKernel:
-        return await _request_kernel(self.address, self.token, cwd, env, argv)
+    async def fork(self, cwd: str, env: dict[str, str], argv: list[str],
+                   log: str | None = None) -> ForkedKernel:
+        return await _request_kernel(self.address, self.token, cwd, env, argv, log)
 
 
 _servers: dict[tuple[tuple[str, str], ...], ForkServerHandle] = {}
