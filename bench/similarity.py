@@ -146,7 +146,7 @@ def synthetic_class(students: int, assignment: str, copies: int, generator: rand
 
 def _reference_parts(assignment: str) -> list[tuple[str, str, str]]:
     """The reference solution's code in each blank, as corpus sections."""
-    from grader.release.markers import BEGIN, END
+    from grader.course.markers import BEGIN, END
 
     solution = json.loads((SOLUTIONS / f"{assignment}.ipynb").read_text(encoding="utf-8"))
     parts = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from grader.authoring import command as course_command
 from grader.batch import command as grade_command
 from grader.batch import gradebook_command
 from grader.ci import command as autograde_pr_command
-from grader.course import command as course_command
 from grader.daemon import command as daemon_command
 from grader.errors import GraderError
 from grader.export import command as export_command

@@ -24,8 +24,8 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
+from grader.course.template import release_notebook
 from grader.release.reading import read_solution
-from grader.release.template import release_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"

@@ -17,11 +17,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from grader.batch.submitted import SPECIAL, lay_out, submitted_notebook
 from grader.execution.result import CellStatus
 from grader.execution.runner import run_notebook
 from grader.execution.settings import ExecutionSettings
 from grader.probing.probe import ProbeRequest, send
+from grader.submissions.submitted import SPECIAL, lay_out, submitted_notebook
 from tests.attacks.outside import grading_env, unsafe_text
 from tests.attacks.payload import FAKE_SCORE
 from tests.corpus.harness import ASSIGNMENTS, ROOT, grade

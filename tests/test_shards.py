@@ -13,8 +13,8 @@ import pytest
 
 from grader.batch.merge import merge_outputs
 from grader.batch.shards import Shard, in_shard, parse_shard
-from grader.batch.students import Student
 from grader.errors import UserError
+from grader.submissions.students import Student
 from tests.class_outputs import assert_same_grades
 from tests.test_batch import NOTEBOOK, make_class
 

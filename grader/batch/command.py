@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 def _check_folders(submissions: Path, out: Path) -> tuple[Path, Path]:
     """The submissions and the output folder, resolved, or a UserError saying what is wrong
     before anything is graded or written."""
-    from grader.batch.students import find_students
+    from grader.submissions.students import find_students
 
     if not submissions.is_dir():
         raise UserError(f"{submissions} is not a folder of student submissions (one folder per "

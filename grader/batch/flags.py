@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from grader.batch.students import Student
-from grader.batch.submitted import FILE, LINK, link_message, student_notebook
 from grader.reports.sanitize import one_line
+from grader.submissions.students import Student
+from grader.submissions.submitted import FILE, LINK, link_message, student_notebook
 
 SOLUTION = "the reference solution"
 

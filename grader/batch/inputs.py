@@ -23,13 +23,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from grader.batch.students import Student
-from grader.batch.submitted import student_notebook
 from grader.course import Course
 from grader.course.matching import files_in
 from grader.grading.secret import course_secret, secret_digest
 from grader.reference.cache import SHIPPED_KEYS
 from grader.settings import digest_part
+from grader.submissions.students import Student
+from grader.submissions.submitted import student_notebook
 
 KIT_PACKAGE = Path(__file__).resolve().parents[1]  # the `grader` package of this kit
 # As grader.plugin.options.SHIPPED_ANSWERS (not imported: it imports pytest and the grading).

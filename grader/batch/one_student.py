@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from grader.batch.students import Student
 from grader.course import Course
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.plugin.progress import PROGRESS_ENV
@@ -31,6 +30,7 @@ from grader.sandbox.cgroups import owner_of, remove_student
 from grader.sandbox.policy import MODE_ENV
 from grader.settings import pytest_arguments
 from grader.similarity.saved import save_own_code
+from grader.submissions.students import Student
 
 RECORD = "grade.json"
 RETRY = "retry"  # in a record: not graded for a reason that may pass; the next run grades again

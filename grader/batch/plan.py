@@ -19,7 +19,7 @@ from grader.batch.one_student import (
     record_ungraded,
 )
 from grader.batch.shards import Shard, in_shard
-from grader.batch.students import Student, find_students
+from grader.submissions.students import Student, find_students
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 
 from grader.batch.one_student import BatchSettings, GradingRun
-from grader.batch.students import Student
 from grader.errors import GraderError, UserError
 from grader.plugin.score_reporter import KIT_ERROR_FILE
+from grader.submissions.students import Student
 
 FOLDER = "reference-check"  # under OUT: the solutions graded as a student
 SHOWN = 5  # failing tests quoted in the message

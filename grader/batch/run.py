@@ -20,9 +20,9 @@ from grader.batch.plan import Plan, plan_class
 from grader.batch.preflight import check_reference
 from grader.batch.progress import Progress
 from grader.batch.shards import Shard
-from grader.batch.students import Student
 from grader.errors import GraderError
 from grader.settings import execution_settings
+from grader.submissions.students import Student
 
 TICK = 1.0  # seconds between two updates of the live progress line, at most
 

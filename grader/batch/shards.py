@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from grader.batch.students import Student
 from grader.errors import UserError
+from grader.submissions.students import Student
 
 
 @dataclass(frozen=True)

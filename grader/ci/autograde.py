@@ -26,7 +26,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.batch.submitted import FILE, FOLDER, LINK, SubmittedNotebook, lay_out
 from grader.ci.changed import NotebookToGrade, NotGraded, changed_files, notebooks_to_grade
 from grader.ci.git import FILE_MODES, LINK_MODE, commit_of, file_at, mode_at
 from grader.ci.summary import check_result, pr_summary
@@ -35,6 +34,7 @@ from grader.errors import GraderError
 from grader.execution.loading import NOTEBOOK_LIMIT
 from grader.plugin.own_process import PLUGIN_ARGS
 from grader.reports.grade import read_grade
+from grader.submissions.submitted import FILE, FOLDER, LINK, SubmittedNotebook, lay_out
 
 OUTPUT_TAIL = 3000  # characters of pytest's output quoted when grading itself fails
 

@@ -26,11 +26,11 @@ from grader.batch.run import (
     write_book,
 )
 from grader.batch.shards import Shard
-from grader.batch.students import Student
 from grader.cluster.attempts import killed_workers_reason
 from grader.cluster.job import ReferenceAnswers, make_job, pass_answers
 from grader.cluster.worker import grade_on_worker
 from grader.errors import GraderError, UserError
+from grader.submissions.students import Student
 
 CONNECT_TIMEOUT = "30s"  # to reach the scheduler
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from grader.batch.inputs import student_files
 from grader.batch.one_student import BatchSettings
-from grader.batch.students import Student
-from grader.batch.submitted import SubmittedNotebook, student_notebook
+from grader.submissions.students import Student
+from grader.submissions.submitted import SubmittedNotebook, student_notebook
 
 
 @dataclass(frozen=True)

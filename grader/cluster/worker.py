@@ -18,13 +18,13 @@ from typing import Any
 
 from grader.batch.inputs import class_inputs
 from grader.batch.one_student import RECORD, BatchSettings, GradingRun
-from grader.batch.students import Student
-from grader.batch.submitted import lay_out
 from grader.cluster.attempts import count_attempt, too_many_attempts
 from grader.cluster.job import GradingJob, ReferenceAnswers
 from grader.course import COURSE_ENV
 from grader.course.config import read_course
 from grader.daemon.remote import start_in_daemon
+from grader.submissions.students import Student
+from grader.submissions.submitted import lay_out
 
 WAIT = 1.0  # seconds between two looks at the grading process (it wakes up when it ends)
 

@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.batch.submitted import link_message
-from grader.batch.unfollowed import LINK, look
 from grader.errors import GraderError
 from grader.execution.loading import UnreadableNotebook, load_notebook
 from grader.execution.result import NotebookResult
@@ -31,6 +29,8 @@ from grader.probing.probe import ProbeRequest
 from grader.probing.run_key import use_secret
 from grader.reference.cache import ReferenceCache
 from grader.sandbox.environment import REFERENCE_ROLE
+from grader.submissions.submitted import link_message
+from grader.submissions.unfollowed import LINK, look
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from grader.course.markers import CODE_STUB
 from grader.errors import Cause
 from grader.execution.result import CellResult, CellStatus, NotebookResult
 from grader.probing.bindings import names_bound, names_defined
 from grader.probing.error_hints import NO_MODULE, error_hint
-from grader.release.markers import CODE_STUB
 
 _UNDEFINED = re.compile(r"name '(\w+)' is not defined")
 _MISSING_METHOD = re.compile(r"Module \[(\w+)\] is missing the required \"(\w+)\" function")

@@ -6,8 +6,8 @@
 raise :class:`ReleaseError`, naming the notebook, the cell and the line.
 """
 
-from grader.release.errors import ReleaseError
-from grader.release.template import release_notebook
+from grader.course.template import release_notebook
+from grader.course.template_error import ReleaseError
 from grader.release.writing import ReleaseOutcome, TemplateStatus, release
 
 __all__ = ["ReleaseError", "ReleaseOutcome", "TemplateStatus", "release", "release_notebook"]

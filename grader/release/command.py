@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from grader.course import Course, CourseNotFound, find_course
-from grader.release.errors import ReleaseError
+from grader.course.template_error import ReleaseError
 from grader.release.writing import ReleaseOutcome, TemplateStatus, release
 
 

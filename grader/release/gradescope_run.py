@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.batch.submitted import LINK, SubmittedNotebook, lay_out, link_message
-from grader.batch.unfollowed import look, walk
 from grader.course.config import HIDDEN_SUFFIX
 from grader.course.matching import is_notebook, match_notebooks
 from grader.execution.loading import NOTEBOOK_LIMIT
@@ -33,6 +31,8 @@ from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.release.gradescope import MANIFEST
 from grader.release.gradescope_results import failure_results, gradescope_results
 from grader.reports.sanitize import clean_name
+from grader.submissions.submitted import LINK, SubmittedNotebook, lay_out, link_message
+from grader.submissions.unfollowed import look, walk
 
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "AUTOGRADER_ROOT"

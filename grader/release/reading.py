@@ -9,7 +9,7 @@ import nbformat
 import nbformat.reader
 from nbformat import NotebookNode
 
-from grader.release.errors import ReleaseError
+from grader.course.template_error import ReleaseError
 
 
 def read_solution(path: Path) -> NotebookNode:

@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader.release.errors import ReleaseError
+from grader.course.template import release_notebook
+from grader.course.template_error import ReleaseError
 from grader.release.reading import read_solution
-from grader.release.template import release_notebook
 
 
 class TemplateStatus(str, Enum):

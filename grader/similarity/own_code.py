@@ -1,7 +1,7 @@
 """A student's own code in one notebook: what they wrote in the template's blanks and in the
 cells they added, without the code the template gave everyone.
 
-The template is made from the solution (grader/release/template.py), so it is rebuilt here
+The template is made from the solution (grader/course/template.py), so it is rebuilt here
 from the solution notebook rather than read from the course's released copy. A student's cell
 is matched to the template's cell by its cell id (students insert, delete and move cells, so
 never by position); a cell whose id the template does not have (added, or pasted into a fresh
@@ -22,8 +22,8 @@ from typing import Any
 
 import nbformat
 
-from grader.release.markers import MarkerError
-from grader.release.template import template_source
+from grader.course.markers import MarkerError
+from grader.course.template import template_source
 
 SOURCE_LIMIT = 200_000  # characters of one notebook's own code kept; a hostile paste is cut
 CONTAINED = 0.5  # a cell without a known id is a template cell's when it holds half its lines

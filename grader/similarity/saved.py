@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from grader.batch.submitted import FILE, submitted_notebook
 from grader.similarity.own_code import OwnCell, OwnCode, own_code, template_cells
+from grader.submissions.submitted import FILE, submitted_notebook
 
 OWN_CODE = "own-code.json"
 FORMAT = 1

@@ -22,7 +22,7 @@ ROOT_ONLY = pytest.mark.parametrize("machine", ["root"], indirect=True)  # reads
 def test_the_installed_kit_is_the_wheel_without_the_reference_courses_tests(
         machine: Machine, kit_wheel: Path) -> None:
     names = zipfile.ZipFile(kit_wheel).namelist()
-    assert "grader/cli.py" in names and "grader/course/templates/README.md" in names
+    assert "grader/cli.py" in names and "grader/authoring/templates/README.md" in names
     assert not [name for name in names if name.startswith("grader/assignments")]
     where = machine.run("python -P -c \"import grader, importlib.util; print(grader.__file__);"
                         " print(importlib.util.find_spec('grader.assignments'))\"")

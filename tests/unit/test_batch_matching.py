@@ -7,10 +7,10 @@ from pathlib import Path
 
 from grader.batch.inputs import class_inputs
 from grader.batch.one_student import BatchSettings
-from grader.batch.students import Student
 from grader.cluster.job import make_job
 from grader.course.config import read_course
 from grader.settings import resolve
+from grader.submissions.students import Student
 
 NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 

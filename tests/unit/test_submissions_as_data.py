@@ -1,5 +1,5 @@
 """Submissions are data: no link below the submissions folder is followed, whatever its shape,
-and two students whose notebook is one file are both flagged (grader/batch/unfollowed.py,
+and two students whose notebook is one file are both flagged (grader/submissions/unfollowed.py,
 students.py, flags.py)."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from grader.batch.flags import class_flags
-from grader.batch.students import find_students
-from grader.batch.submitted import FILE, LINK, SPECIAL, lay_out, student_notebook
-from grader.batch.unfollowed import look, walk
+from grader.submissions.students import find_students
+from grader.submissions.submitted import FILE, LINK, SPECIAL, lay_out, student_notebook
+from grader.submissions.unfollowed import look, walk
 
 NOTEBOOK = "02_training_loop.ipynb"
 SECRET_BYTES = b'{"the": "solution"}'

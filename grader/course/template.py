@@ -21,8 +21,8 @@ import copy
 
 from nbformat import NotebookNode
 
-from grader.release.errors import ReleaseError
-from grader.release.markers import CODE_STUB, TEXT_STUB, MarkerError, clear_regions
+from grader.course.markers import CODE_STUB, TEXT_STUB, MarkerError, clear_regions
+from grader.course.template_error import ReleaseError
 
 SOLUTION_TAG = "solution"
 

@@ -18,8 +18,8 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+from grader.authoring.new_assignment import new_assignment
 from grader.course.config import read_course
-from grader.course.new_assignment import new_assignment
 from grader.errors import UserError
 from grader.release.kit_wheel import build_kit_wheel, torch_version
 
@@ -30,7 +30,7 @@ KIT = "kit"  # the folder of the kit's wheel, in the course
 def new_course(folder: Path) -> Path:
     if folder.exists() and any(folder.iterdir()):
         raise UserError(f"{folder} is not empty: `grader init` makes a course in a new folder")
-    templates = resources.files("grader.course") / "templates"
+    templates = resources.files("grader.authoring") / "templates"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pyproject.toml").write_text(
         (templates / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")

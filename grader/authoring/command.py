@@ -26,7 +26,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from grader.course.new_course import FIRST, new_course
+    from grader.authoring.new_course import FIRST, new_course
 
     folder = new_course(args.folder)
     print(f"made the course {folder} with a first assignment, {FIRST}:\n"
@@ -39,7 +39,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from grader.course.new_assignment import new_assignment
+    from grader.authoring.new_assignment import new_assignment
 
     made = new_assignment(find_course(kit_fallback=False), args.name)
     print(f"wrote {made.solution} (the solution: edit it, keep the answer markers),\n"

@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.batch.students import Student
-from grader.batch.unfollowed import ABSENT, FILE, FOLDER, LINK, SPECIAL, look
 from grader.execution.loading import NOTEBOOK_LIMIT
+from grader.submissions.students import Student
+from grader.submissions.unfollowed import ABSENT, FILE, FOLDER, LINK, SPECIAL, look
 
 __all__ = ["ABSENT", "FILE", "FOLDER", "LINK", "SPECIAL", "SubmittedNotebook", "lay_out",
            "link_message", "student_notebook", "submitted_notebook"]
