@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from grader.batch.gradebook import write_gradebook
+from grader.batch.inputs import ClassInputs
 from grader.batch.one_student import BatchSettings, GradingRun, is_done, read_record
 from grader.batch.plan import Plan, plan_class
 from grader.batch.preflight import check_reference
@@ -21,6 +23,8 @@ from grader.batch.progress import Progress
 from grader.batch.shards import Shard
 from grader.batch.students import Student
 from grader.errors import GraderError
+from grader.profiling import spans
+from grader.profiling.class_profile import write_class_profile
 from grader.settings import execution_settings
 
 TICK = 1.0  # seconds between two updates of the live progress line, at most
@@ -28,7 +32,10 @@ TICK = 1.0  # seconds between two updates of the live progress line, at most
 
 def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
                 force: bool = False, shard: Shard | None = None) -> list[dict[str, Any]]:
-    plan = plan_class(submissions, settings, assignments(settings), force, shard)
+    started = time.monotonic()
+    profile = spans.start() if settings.values.get("profile") else None
+    with spans.span("planning (digests of the inputs)"):
+        plan = plan_class(submissions, settings, assignments(settings), force, shard)
     students, todo = plan.students, list(plan.todo)
     jobs = jobs or os.cpu_count() or 1
     progress = Progress(len(students), len(students) - len(todo))
@@ -36,17 +43,22 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
     if settings.warm and todo:
         from grader.preforked.warm_start import warm_start
 
-        warm_start(execution_settings(settings.values))
+        with spans.span("warm start (imports, fork server)"):
+            warm_start(execution_settings(settings.values))
     if todo:
-        check_reference_once(settings, progress)
+        with spans.span("reference check"):
+            check_reference_once(settings, progress, plan.shared)
     running: list[GradingRun] = []
+    graded: dict[Path, float] = {}  # report folder -> seconds, for the profile
     try:
         _start_next(settings, plan, todo, running, jobs)
         while running:
-            _wait_for_an_exit(running)
+            with spans.span("waiting for the grading processes"):
+                _wait_for_an_exit(running)
             finished = [(run, record) for run in running if (record := run.poll()) is not None]
-            for run, _ in finished:
+            for run, record in finished:
                 running.remove(run)
+                graded[run.folder] = float(record["seconds"])
             broken = next((record for _, record in finished if record.get("kit_error")), None)
             if broken is not None:
                 _stop(running, progress)
@@ -57,7 +69,8 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
             for run, record in finished:
                 progress.advance(run.student.name, summary(record))
             if finished:
-                write_book(settings, students)
+                with spans.span("gradebook writing"):
+                    write_book(settings, students)
             progress.running([(run.student.name, run.notebook(), run.elapsed)
                               for run in running])
     except KeyboardInterrupt:
@@ -66,7 +79,12 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
               "run the same command again to grade the rest", file=sys.stderr)
         raise
     progress.running([])
-    return write_book(settings, students)
+    with spans.span("gradebook writing"):
+        records = write_book(settings, students)
+    if profile is not None:
+        spans.stop()
+        write_class_profile(settings.out, graded, profile, time.monotonic() - started)
+    return records
 
 
 def assignments(settings: BatchSettings) -> list[str]:
@@ -75,17 +93,30 @@ def assignments(settings: BatchSettings) -> list[str]:
     return named or settings.course.graded_notebooks()
 
 
-def check_reference_once(settings: BatchSettings, progress: Progress) -> None:
-    progress.note("checking the reference solutions (they must pass their own tests)")
-    seconds = check_reference(settings, assignments(settings))
-    progress.note(f"the reference solutions pass their tests ({seconds:.1f} s)")
+def check_reference_once(settings: BatchSettings, progress: Progress,
+                         shared: ClassInputs | None = None) -> None:
+    def starting(unchecked: list[str]) -> None:
+        which = "" if len(unchecked) == len(assignments(settings)) else \
+            f" of {', '.join(Path(name).stem for name in unchecked)}"
+        progress.note(f"checking the reference solutions{which} (they must pass their own "
+                      "tests)")
+
+    seconds, unchanged = check_reference(settings, assignments(settings), shared, starting)
+    total = len(assignments(settings))
+    if unchanged == total:
+        progress.note("the reference solutions passed their tests before, with the same "
+                      "solutions, tests, kit and settings: not checked again")
+        return
+    again = f"; {unchanged} unchanged since they passed, not checked again" if unchanged else ""
+    progress.note(f"the reference solutions pass their tests ({seconds:.1f} s{again})")
 
 
 def _start_next(settings: BatchSettings, plan: Plan, todo: list[Student],
                 running: list[GradingRun], jobs: int) -> None:
     while todo and len(running) < jobs:
         student = todo.pop(0)
-        running.append(GradingRun(settings, student, inputs=plan.inputs[student.name]))
+        with spans.span("starting grading processes"):
+            running.append(GradingRun(settings, student, inputs=plan.inputs[student.name]))
 
 
 def _wait_for_an_exit(running: list[GradingRun]) -> None:

@@ -25,6 +25,8 @@ from grader.execution.loading import UnreadableNotebook, load_notebook
 from grader.execution.result import CellResult, CellStatus, NotebookResult
 from grader.execution.settings import ExecutionSettings
 from grader.execution.setup_cell import setup_source
+from grader.profiling.kernel_time import kernel_seconds
+from grader.profiling.spans import carve, span
 from grader.sandbox.folders import KernelFolders, make_kernel_folders
 
 SETUP_TIMEOUT = 120.0  # importing torch in the setup cell takes seconds on a busy machine
@@ -110,6 +112,8 @@ class LiveNotebook:
         started = time.monotonic()
         try:
             client.execute_cell(cell, index, store_history=store_history)
+            carve("probes: in the kernel" if probe else "cells: in the kernel",
+                  kernel_seconds(client.last_reply))
         except DeadKernelError:
             note = LOST_NOTE if client.cut else DIED_NOTE
             self._stop(note)
@@ -175,10 +179,11 @@ class LiveNotebook:
             client._cleanup_kernel()
 
     def close(self) -> None:
-        self._shutdown_kernel()
-        if self._folders is not None:
-            self._folders.remove()
-            self._folders = None
+        with span("kernel shutdown"):
+            self._shutdown_kernel()
+            if self._folders is not None:
+                self._folders.remove()
+                self._folders = None
 
     def __enter__(self) -> LiveNotebook:
         return self
@@ -217,14 +222,17 @@ def run_notebook(path: Path, settings: ExecutionSettings, within: Path | None = 
     )
     live = LiveNotebook(result, client, folders, settings)
     try:
-        client.start_new_kernel(cwd=folders.work)
+        with span("kernel start"):
+            client.start_new_kernel(cwd=folders.work)
         live.kernel_pid = getattr(client.km.provisioner, "pid", None)
-        client.start_new_kernel_client()
+        with span("kernel ready"):
+            client.start_new_kernel_client()
     except Exception as exc:
         live.close()
         raise GraderError(f"could not start a Jupyter kernel: {exc}") from exc
 
-    setup = live.run_code(setup_source(settings), max(settings.cell_timeout, SETUP_TIMEOUT))
+    with span("setup cell", absorb=True):
+        setup = live.run_code(setup_source(settings), max(settings.cell_timeout, SETUP_TIMEOUT))
     if setup.status is not CellStatus.OK:
         live.close()
         raise GraderError(f"the grader's setup cell failed: {setup.error_name or setup.note}")
@@ -253,7 +261,8 @@ def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
         return CellResult(status=CellStatus.NOT_RUN, note=note, **base)
     if not cell.source.strip():
         return CellResult(status=CellStatus.OK, **base)
-    run = live._execute(cell, index, min(settings.cell_timeout, remaining))
+    with span("cells: messaging"):
+        run = live._execute(cell, index, min(settings.cell_timeout, remaining))
     return CellResult(status=run.status, error_name=run.error_name,
                       error_message=run.error_message, seconds=run.seconds, note=run.note, **base)
 

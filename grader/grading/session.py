@@ -11,6 +11,7 @@ from grader.execution.settings import ExecutionSettings
 from grader.grading.reference import Reference
 from grader.grading.submission import Submission
 from grader.probing.bindings import names_bound
+from grader.profiling.spans import span
 from grader.reference.cache import ReferenceCache
 
 
@@ -33,9 +34,10 @@ class GradingSession:
         if notebook not in self._submissions:
             live = run_notebook(self.config.submissions / notebook, self.config.settings,
                                 within=self.config.submissions)
-            solution_cells = self._solution_cells(notebook)
-            self._submissions[notebook] = Submission(live, solution_cells,
-                                                     self.config.probe_timeout)
+            with span("reading the solution's cells"):
+                solution_cells = self._solution_cells(notebook)
+                self._submissions[notebook] = Submission(live, solution_cells,
+                                                         self.config.probe_timeout)
         return self._submissions[notebook]
 
     def reference(self, notebook: str) -> Reference:
@@ -74,7 +76,8 @@ class GradingSession:
         return cells
 
     def close(self) -> None:
-        for submission in self._submissions.values():
-            submission.live.close()
+        for notebook, submission in self._submissions.items():
+            with span("kernel shutdown", notebook=Path(notebook).stem):
+                submission.live.close()
         for reference in self._references.values():
             reference.close()

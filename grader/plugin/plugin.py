@@ -23,6 +23,7 @@ from grader.grading.submission import Submission
 from grader.plugin import progress
 from grader.plugin.course_tests import extend_kit_with_course_tests
 from grader.plugin.options import add_options, course_of, session_config
+from grader.plugin.profile import ProfilePlugin
 from grader.plugin.score_reporter import SESSION_KEY, ScoreReporter
 from grader.plugin.scoring import (
     ASSIGNMENT_KEY,
@@ -51,6 +52,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
     config.addinivalue_line(
         "markers", "hidden: run by the TA and CI, never shown to students (--grader-student)")
+    if _profiling(config):
+        config.pluginmanager.register(ProfilePlugin(config), "grader-profile")
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
     config.pluginmanager.register(progress, "grader-progress")
     with contextlib.suppress(CourseNotFound):  # not a grading run: a fixture will say so
@@ -62,6 +65,15 @@ def pytest_configure(config: pytest.Config) -> None:
         except GraderError as exc:
             raise pytest.UsageError(str(exc)) from None
         start_fork_server_early(settings)
+
+
+def _profiling(config: pytest.Config) -> bool:
+    """--grader-profile, or the course's [tool.grader] profile."""
+    if config.getoption("grader_profile"):
+        return True
+    with contextlib.suppress(CourseNotFound):
+        return bool(course_of(config).settings.get("profile"))
+    return False
 
 
 def _will_execute_notebooks(config: pytest.Config) -> bool:

@@ -33,7 +33,7 @@ import sys
 import traceback
 from typing import IO
 
-from grader.execution.warm.preload import thread_count
+from grader.execution.warm.preload import thread_count, warm_up_torch_optim
 
 # What every grading process imports; the batch imports it once, before the first fork. Not the
 # plugin module itself: pytest rewrites its asserts when it imports it (`-p`), in the child.
@@ -63,13 +63,36 @@ def single_threaded_env() -> None:
     os.environ.update(SINGLE_THREADED)
 
 
+# Imported for what it imports, then forgotten: the child imports it again through `-p`, so
+# that pytest rewrites its asserts; everything it imports is already here.
+PLUGIN = "grader.plugin.plugin"
+
+
 def preload() -> None:
     for name in PRELOAD:
         importlib.import_module(name)
+    _preload_pytest_and_the_plugin()
+    # The first optimizer step of a process imports torch._dynamo (1.3 to 2.5 s): a test that
+    # trains a model of its own would pay it in every student's grading process.
+    warm_up_torch_optim()
     # What was made so far lives as long as the batch: out of the collector's reach, a child's
     # collections neither scan it nor copy its pages (pytest collects five times at its end).
     gc.collect()
     gc.freeze()
+
+
+def _preload_pytest_and_the_plugin() -> None:
+    """pytest's built-in plugins (imported by every run's configure: pdb, xml.etree, ...) and
+    whatever the grader's plugin imports (the reports' cleaners, the sandbox's probes)."""
+    from _pytest.config import default_plugins
+
+    for name in default_plugins:
+        importlib.import_module(f"_pytest.{name}")
+    importlib.import_module(PLUGIN)
+    del sys.modules[PLUGIN]
+    package = sys.modules[PLUGIN.rpartition(".")[0]]
+    with contextlib.suppress(AttributeError):
+        delattr(package, PLUGIN.rpartition(".")[2])
 
 
 class ForkedProcess:

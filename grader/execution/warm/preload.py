@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 
 from grader.sandbox.environment import SCRATCH_NAMES
+from grader.sandbox.policy import MODE_ENV
 
 # Environment variables read when the interpreter starts or the preloaded modules are imported:
 # a kernel forked from the server has the server's values of these, whatever its own env says.
@@ -47,10 +48,16 @@ def _import(name: str) -> Callable[[], object]:
     return lambda: importlib.import_module(name)
 
 
+# Matched by a prefix above but never read by a kernel: the grader's default sandbox mode (a
+# kernel reads the policy itself, GRADER_SANDBOX). A batch's grading processes have it and the
+# batch itself may not: counted, it made every unsandboxed kernel of a batch start cold.
+NOT_READ_AT_START = (MODE_ENV,)
+
+
 def startup_env(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """The variables of `env` a process reads at start (each kernel's own folders aside)."""
-    return tuple(sorted((k, v) for k, v in env.items()
-                        if k.startswith(STARTUP_ENV) and k not in SCRATCH_NAMES))
+    return tuple(sorted((k, v) for k, v in env.items() if k.startswith(STARTUP_ENV)
+                        and k not in SCRATCH_NAMES and k not in NOT_READ_AT_START))
 
 
 def thread_count() -> int:
@@ -71,7 +78,7 @@ def preload_first() -> None:
 def later_steps() -> list[Callable[[], object]]:
     """What many notebooks use, imported while the first kernels run (the server forks none
     meanwhile: each step runs between two requests)."""
-    return [_import("pandas"), _warm_up_torch_optim, freeze]
+    return [_import("pandas"), warm_up_torch_optim, freeze]
 
 
 def freeze() -> None:
@@ -81,7 +88,7 @@ def freeze() -> None:
     gc.freeze()
 
 
-def _warm_up_torch_optim() -> None:
+def warm_up_torch_optim() -> None:
     """The first optimizer step imports torch._dynamo (1.3 to 2.5 s): pay it here, once.
 
     One-element tensors stay far below torch's parallel grain size, so no OpenMP pool starts;
