@@ -27,8 +27,8 @@ from bench.timing import run_timed
 def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequence[str],
             log: Callable[[str], None]) -> ClassResult:
     full = students[0].folder.parent
-    small_serial = _first(students, SMALL, work)
-    small_parallel = _first(students, min(workers, len(students) - 1), work)
+    small_serial = first_students(students, SMALL, work)
+    small_parallel = first_students(students, min(workers, len(students) - 1), work)
     assignments = [arg for name in students[0].handed_in
                    for arg in ("--assignment", Path(name).stem)]
     out = work / "out"
@@ -42,7 +42,7 @@ def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequen
         run = run_timed([grader_command(), "grade", submissions, "--out", out, "-j", str(jobs),
                          "--force", *flags, *assignments], cwd=KIT_ROOT)
         failures = [] if run.ok else [f"grader grade exit {run.returncode}: {run.tail[-400:]}"]
-        return ClassRun(jobs, count, run.seconds, _records(out, submissions), failures)
+        return ClassRun(jobs, count, run.seconds, records_of(out, submissions), failures)
 
     log("  warm-up: filling the reference cache (not counted)")
     grade(small_serial, 1, modes[0])
@@ -62,7 +62,7 @@ def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequen
 MODE_FLAGS = {"warm": [], "unsandboxed": ["--sandbox", "off"], "cold": ["--cold"]}
 
 
-def _first(students: Sequence[Student], count: int, work: Path) -> Path:
+def first_students(students: Sequence[Student], count: int, work: Path) -> Path:
     """A submissions folder holding copies of the first `count` students."""
     folder = work / f"class-of-{count}"
     for student in students[:count]:
@@ -70,7 +70,7 @@ def _first(students: Sequence[Student], count: int, work: Path) -> Path:
     return folder
 
 
-def _records(out: Path, submissions: Path) -> list[StudentGrade]:
+def records_of(out: Path, submissions: Path) -> list[StudentGrade]:
     """Each student's seconds and points, from the grade.json `grader grade` leaves per student."""
     grades = []
     for folder in sorted(p for p in submissions.iterdir() if p.is_dir()):

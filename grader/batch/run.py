@@ -28,6 +28,7 @@ from grader.profiling.class_profile import write_class_profile
 from grader.settings import execution_settings
 
 TICK = 1.0  # seconds between two updates of the live progress line, at most
+FIRST_STUDENT = "before the first student (from the command's start)"  # in OUT/profile.md
 
 
 def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
@@ -115,6 +116,9 @@ def _start_next(settings: BatchSettings, plan: Plan, todo: list[Student],
                 running: list[GradingRun], jobs: int) -> None:
     while todo and len(running) < jobs:
         student = todo.pop(0)
+        profile = spans.current()
+        if profile is not None and FIRST_STUDENT not in profile.marks:
+            profile.marks[FIRST_STUDENT] = spans.seconds_since_process_start()
         with spans.span("starting grading processes"):
             running.append(GradingRun(settings, student, inputs=plan.inputs[student.name]))
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import math
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell
 
 from grader.errors import GraderError
 from grader.execution.client import MESSAGE_LIMIT, GradingClient
@@ -81,7 +81,7 @@ class LiveNotebook:
             return CodeRun(CellStatus.NOT_RUN, note=self.stopped_because)
         assert self._client is not None
         nb = self._client.nb
-        nb.cells.append(new_code_cell(source))
+        nb.cells.append(_grader_cell(source))
         try:
             return self._execute(nb.cells[-1], len(nb.cells) - 1, timeout, store_history, probe)
         finally:
@@ -149,7 +149,7 @@ class LiveNotebook:
         """After a time-out (nbclient has interrupted the kernel): stop a kernel that stays busy."""
         client = self._client
         assert client is not None
-        probe = new_code_cell("pass")
+        probe = _grader_cell("pass")
         client.nb.cells.append(probe)
         client.start_cell()
         client.timeout = math.ceil(INTERRUPT_GRACE)
@@ -265,6 +265,13 @@ def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
         run = live._execute(cell, index, min(settings.cell_timeout, remaining))
     return CellResult(status=run.status, error_name=run.error_name,
                       error_message=run.error_message, seconds=run.seconds, note=run.note, **base)
+
+
+def _grader_cell(source: str) -> NotebookNode:
+    """A code cell of the grader's own (a probe, the setup), as nbformat's new_code_cell makes
+    it, less its schema validation: a jsonschema walk per probe, for a cell the grader wrote."""
+    return NotebookNode(id=uuid.uuid4().hex[:8], cell_type="code", metadata=NotebookNode(),
+                        execution_count=None, source=source, outputs=[])
 
 
 def _reply_content(reply: Any) -> dict[str, Any]:

@@ -30,7 +30,7 @@ class ProfilePlugin:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.profile = spans.start()
-        self.started = time.perf_counter() - seconds_since_process_start()
+        self.started = time.perf_counter() - spans.seconds_since_process_start()
         self.profile.add(PROCESS_START, time.perf_counter() - self.started)
         self._root = contextlib.ExitStack()
         self._root.enter_context(self.profile.span(PYTEST_OWN))
@@ -81,13 +81,3 @@ def write_profile(folder: Path, profile: spans.Profile, seconds: float) -> Path:
                 "notes": dict(profile.notes)}
     path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     return path
-
-
-def seconds_since_process_start() -> float:
-    """Linux: since this process was created (forked), from /proc; elsewhere 0."""
-    try:
-        fields = Path("/proc/self/stat").read_text().rpartition(")")[2].split()
-        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # starttime, field 22
-        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - started)
-    except (OSError, ValueError, IndexError, AttributeError):
-        return 0.0

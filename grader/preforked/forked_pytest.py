@@ -69,12 +69,18 @@ PLUGIN = "grader.plugin.plugin"
 
 
 def preload() -> None:
+    environment = dict(os.environ)
     for name in PRELOAD:
         importlib.import_module(name)
     _preload_pytest_and_the_plugin()
     # The first optimizer step of a process imports torch._dynamo (1.3 to 2.5 s): a test that
     # trains a model of its own would pay it in every student's grading process.
     warm_up_torch_optim()
+    # The environment as it was: what the imports set (torch._inductor's cache folder) would
+    # reach every grading process and, without a sandbox, every kernel's request to the fork
+    # server, which refuses a kernel whose start-up variables differ from its own.
+    os.environ.clear()
+    os.environ.update(environment)
     # What was made so far lives as long as the batch: out of the collector's reach, a child's
     # collections neither scan it nor copy its pages (pytest collects five times at its end).
     gc.collect()

@@ -66,6 +66,8 @@ class Diagnosis:
 
     def failed_definition(self, name: str) -> str | None:
         """A message if a cell that defines or changes `name` did not finish, else None."""
+        if all(c.status is CellStatus.OK for c in self.result.cells):
+            return None  # asked for every value read: no cell to read when none failed
         failed = [c for c in self.defining_cells(name) if c.status is not CellStatus.OK]
         if not failed:
             return None

@@ -20,6 +20,7 @@ def write_class_profile(out: Path, graded: dict[Path, float], batch: Profile | N
     found = collect(sorted(graded), graded)
     if batch is not None:
         found.batch = {phase: round(seconds, 3) for (_, phase), seconds in batch.seconds.items()}
+        found.batch.update({mark: round(seconds, 3) for mark, seconds in batch.marks.items()})
     found.batch["the whole run"] = round(wall, 3)
     lines = [f"# Where grading time went: {found.students} students, "
              f"{len(found.notebooks)} notebooks each", "",

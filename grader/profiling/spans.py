@@ -13,10 +13,12 @@ bench use it alike.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 PROCESS = ""  # the notebook of spans that belong to the whole process (start, collection, ...)
@@ -41,6 +43,7 @@ class Profile:
     counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     notebook: str = PROCESS  # the notebook the next spans belong to
     notes: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # text -> times
+    marks: dict[str, float] = field(default_factory=dict)  # moments of note, in seconds
     _stack: list[_Open] = field(default_factory=list)
     _absorbing: int = 0  # > 0: inside a span that keeps its inner spans' time as its own
 
@@ -133,3 +136,14 @@ def on_notebook(notebook: str) -> None:
     """The spans that follow belong to `notebook` (PROCESS: to the whole process)."""
     if _current is not None:
         _current.notebook = notebook
+
+
+def seconds_since_process_start() -> float:
+    """Linux: since this process was created (forked or started), from /proc, to within a
+    clock tick (10 ms); elsewhere 0."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rpartition(")")[2].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # starttime, field 22
+        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - started)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
