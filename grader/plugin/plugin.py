@@ -22,7 +22,7 @@ from grader.grading.session import GradingSession
 from grader.grading.submission import Submission
 from grader.plugin import progress
 from grader.plugin.course_tests import extend_kit_with_course_tests
-from grader.plugin.options import add_options, course_of, session_config
+from grader.plugin.options import SHIPPED_ANSWERS, add_options, course_of, session_config
 from grader.plugin.profile import ProfilePlugin
 from grader.plugin.score_reporter import SESSION_KEY, ScoreReporter
 from grader.plugin.scoring import (
@@ -36,6 +36,7 @@ from grader.plugin.scoring import (
     TITLE_KEY,
 )
 from grader.plugin.student_text import TRACEBACK_LIMIT, student_text
+from grader.reference import computed
 from grader.reports.sanitize import one_paragraph
 from grader.sandbox import describe_sandbox
 
@@ -140,7 +141,13 @@ def _assignment(item: pytest.Item) -> str | None:
 
 @pytest.fixture(scope="session")
 def grading_session(request: pytest.FixtureRequest) -> Iterator[GradingSession]:
-    session = GradingSession(session_config(request.config))
+    config = session_config(request.config)
+    # The grader's own computations are kept beside the reference answers: not among the
+    # shipped answers of a student kit (a folder of the course's).
+    computed.use_folder(None if config.cache.directory is None or config.cache.directory
+                        == course_of(request.config).root / SHIPPED_ANSWERS
+                        else config.cache.directory)
+    session = GradingSession(config)
     request.config.stash[SESSION_KEY] = session
     yield session
     session.close()
