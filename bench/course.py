@@ -228,6 +228,9 @@ def _report(args: argparse.Namespace, notebooks: list[str], modes: dict[str, lis
         for notebook, seconds in by_notebook.items():
             found.seconds[phase]["" if notebook == "(process)" else notebook] = \
                 seconds * found.students
+    graded = found.students * len(found.notebooks)
+    for phase, cpu in profile.get("grading_process_cpu_per_notebook", {}).items():
+        found.cpu[phase] = cpu * graded
     lines += ["where the time goes (sandboxed, -j 1, the profiled rerun; ms per notebook):",
               *table(found, floor_nb), ""]
     differing = grade_differences(all_runs)

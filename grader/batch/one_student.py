@@ -31,6 +31,9 @@ from grader.settings import pytest_arguments
 from grader.similarity.saved import save_own_code
 
 RECORD = "grade.json"
+# pytest's log capture: it adds and removes a handler on every logger at each phase of each
+# test (a tenth of a grading process's own CPU), for logs the records never show.
+LEAN = ("-p", "no:logging")
 PROGRESS_FILE = "progress"  # the notebook being graded, written by the grading process
 
 
@@ -207,7 +210,7 @@ def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> lis
              for path in course.tests_for(f"{name.removesuffix('.ipynb')}.ipynb")]
     tests = tests or [str(course.tests)]
     return [
-        *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider",
+        *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider", *LEAN,
         f"--rootdir={course.root}", f"--grader-notebooks={student.notebooks}",
         f"--grader-solutions={settings.solutions}", f"--grader-report={folder}",
         f"--grader-cache-dir={settings.cache}", *pytest_arguments(settings.values),

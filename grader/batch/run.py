@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.batch.gradebook import write_gradebook
 from grader.batch.inputs import ClassInputs
-from grader.batch.one_student import BatchSettings, GradingRun, is_done, read_record
+from grader.batch.live_book import LiveBook
+from grader.batch.one_student import BatchSettings, GradingRun
 from grader.batch.plan import Plan, plan_class
 from grader.batch.preflight import check_reference
 from grader.batch.progress import Progress
@@ -51,6 +51,7 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
             check_reference_once(settings, progress, plan.shared)
     running: list[GradingRun] = []
     graded: dict[Path, float] = {}  # report folder -> seconds, for the profile
+    book = LiveBook(settings, students, _names(settings))
     try:
         _start_next(settings, plan, todo, running, jobs)
         while running:
@@ -69,9 +70,8 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
             _start_next(settings, plan, todo, running, jobs)  # the next students, then the book
             for run, record in finished:
                 progress.advance(run.student.name, summary(record))
-            if finished:
                 with spans.span("gradebook writing"):
-                    write_book(settings, students)
+                    book.finished(run.student, record)
             progress.running([(run.student.name, run.notebook(), run.elapsed)
                               for run in running])
     except KeyboardInterrupt:
@@ -81,7 +81,7 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
         raise
     progress.running([])
     with spans.span("gradebook writing"):
-        records = write_book(settings, students)
+        records = book.write_from_files()
     if profile is not None:
         spans.stop()
         write_class_profile(settings.out, graded, profile, time.monotonic() - started)
@@ -140,10 +140,12 @@ def _stop(running: list[GradingRun], progress: Progress) -> None:
 
 
 def write_book(settings: BatchSettings, students: list[Student]) -> list[dict[str, Any]]:
-    records = [read_record(settings, s) for s in students if is_done(settings, s)]
-    names = tuple(Path(name).stem for name in assignments(settings))
-    write_gradebook(records, settings.out / "gradebook.csv", names)
-    return records
+    """The book of every finished student's record on disk; those records."""
+    return LiveBook(settings, students, _names(settings)).write_from_files()
+
+
+def _names(settings: BatchSettings) -> tuple[str, ...]:
+    return tuple(Path(name).stem for name in assignments(settings))
 
 
 def summary(record: dict[str, Any]) -> str:

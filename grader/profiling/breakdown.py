@@ -54,6 +54,7 @@ class Breakdown:
     seconds: dict[str, dict[str, float]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(float)))
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    cpu: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # grading process
     student_seconds: float = 0.0  # the students' records' seconds, summed
     batch: dict[str, float] = field(default_factory=dict)  # the batch's own phases
     notes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -65,6 +66,7 @@ class Breakdown:
                 self.notebooks.add(notebook)
             for phase, measured in phases.items():
                 self.seconds[phase][notebook] += float(measured["seconds"])
+                self.cpu[phase] += float(measured.get("cpu", 0.0))
                 self.counts[phase] += int(measured["count"])
         for text, times in profile.get("notes", {}).items():
             self.notes[text] += int(times)
@@ -72,6 +74,10 @@ class Breakdown:
             self.student_seconds += record_seconds
             outside = record_seconds - float(profile.get("seconds", 0.0))
             self.seconds[OUTSIDE][""] += max(0.0, outside)
+
+    def cpu_per_notebook(self, phase: str) -> float:
+        graded = self.students * max(1, len(self.notebooks))
+        return self.cpu.get(phase, 0.0) / graded if graded else 0.0
 
     def phase_total(self, phase: str) -> float:
         return sum(self.seconds.get(phase, {}).values())
@@ -97,6 +103,8 @@ class Breakdown:
     def to_json(self) -> dict[str, Any]:
         return {"students": self.students, "notebooks": sorted(self.notebooks),
                 "per_notebook": {p: round(self.per_notebook(p), 6) for p in self.phases()},
+                "grading_process_cpu_per_notebook": {p: round(self.cpu_per_notebook(p), 6)
+                                                     for p in self.phases() if p in self.cpu},
                 "by_notebook": {p: {nb or "(process)": round(s / max(1, self.students), 6)
                                     for nb, s in sorted(self.seconds[p].items())}
                                 for p in self.phases()},
@@ -122,23 +130,26 @@ def collect(folders: Iterable[Path], record_seconds: dict[Path, float] | None = 
 
 def table(found: Breakdown, floor: float | None = None) -> list[str]:
     """Markdown: a row per phase, seconds per graded notebook and per notebook of the course,
-    share of the total and, given the floor (seconds per notebook), ratio to it."""
+    share of the total and, given the floor (seconds per notebook), ratio to it; the grading
+    process's CPU milliseconds per notebook in the phase (kernels' phases: little)."""
     notebooks = sorted(found.notebooks)
     total = found.total_per_notebook
     head = ["phase", "per notebook", "share", *(["÷ floor"] if floor else []),
-            *(n.split("_")[0] for n in notebooks), "what it is"]
+            "grader CPU", *(n.split("_")[0] for n in notebooks), "what it is"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for phase in found.phases():
         mean = found.per_notebook(phase)
         by = found.seconds[phase]
         cells = [phase, f"{mean * 1000:.1f} ms", f"{mean / total:.1%}" if total else "",
                  *([f"{mean / floor:.2f}"] if floor else []),
+                 f"{found.cpu_per_notebook(phase) * 1000:.1f}" if phase in found.cpu else "",
                  *(f"{by.get(n, 0.0) / max(1, found.students) * 1000:.0f}" for n in notebooks),
                  PHASES.get(phase, "")]
         lines.append("| " + " | ".join(cells) + " |")
+    cpu = sum(found.cpu_per_notebook(p) for p in found.phases())
     lines.append("| " + " | ".join(["total", f"{total * 1000:.1f} ms", "100%",
                                     *([f"{total / floor:.2f}"] if floor else []),
-                                    *("" for _ in notebooks), ""]) + " |")
+                                    f"{cpu * 1000:.1f}", *("" for _ in notebooks), ""]) + " |")
     return lines
 
 

@@ -32,14 +32,18 @@ class _Open:
     phase: str
     notebook: str
     started: float
+    cpu_started: float
     inner: float = 0.0
+    inner_cpu: float = 0.0
 
 
 @dataclass
 class Profile:
-    """The totals of one process: seconds and counts per (notebook, phase)."""
+    """The totals of one process: seconds and counts per (notebook, phase), and this process's
+    CPU seconds in each (what the machine's load does not inflate; a kernel's are its own)."""
 
     seconds: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    cpu: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     notebook: str = PROCESS  # the notebook the next spans belong to
     notes: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # text -> times
@@ -57,7 +61,7 @@ class Profile:
             yield
             return
         outer, self.notebook = self.notebook, self.notebook if notebook is None else notebook
-        opened = _Open(phase, self.notebook, time.perf_counter())
+        opened = _Open(phase, self.notebook, time.perf_counter(), time.process_time())
         self._stack.append(opened)
         self._absorbing += absorb
         try:
@@ -67,9 +71,12 @@ class Profile:
             self._absorbing -= absorb
             self._stack.pop()
             elapsed = time.perf_counter() - opened.started
+            cpu = time.process_time() - opened.cpu_started
             self.add(opened.phase, elapsed - opened.inner, opened.notebook)
+            self.cpu[(opened.notebook, opened.phase)] += cpu - opened.inner_cpu
             if self._stack:
                 self._stack[-1].inner += elapsed
+                self._stack[-1].inner_cpu += cpu
 
     def carve(self, phase: str, seconds: float) -> None:
         """Move `seconds` of the innermost open span into `phase` (a part measured elsewhere)."""
@@ -91,6 +98,7 @@ class Profile:
         found: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
         for (notebook, phase), seconds in sorted(self.seconds.items()):
             found[notebook][phase] = {"seconds": round(seconds, 6),
+                                      "cpu": round(self.cpu.get((notebook, phase), 0.0), 6),
                                       "count": self.counts[(notebook, phase)]}
         return dict(found)
 
