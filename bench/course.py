@@ -8,15 +8,17 @@ worker and on `--workers`, side by side with the floor (bench/floor.py: the note
 warm, in one process with one thread). Each round runs, in an order that rotates between
 rounds: the floor, then per mode a class of 1 and the whole class with `-j 1`, a class of
 `--workers` and the whole class with `-j --workers`. An uncounted run per mode fills its caches
-first (reference answers, reference check), as on a TA's second run. Figures are medians over
+first (reference answers, reference check) and starts the runs' grading daemon (in a folder of
+the benchmark's own, stopped at the end), as on a TA's second run. Figures are medians over
 the rounds:
 
 * per notebook, `-j 1`: the slope of the wall time between the class of 1 and the whole class,
   over the notebooks of a student; its ratio to the floor per notebook (the mean of the six);
 * per notebook, every worker busy: the same slope with `-j --workers`;
 * speed-up: the whole class's wall time on 1 worker over on `--workers`, and the slopes' ratio;
-* CPU: the same slopes of the CPU seconds of `grader grade` and every process it waited for
-  (kernels and fork servers included): what grading costs the machine, whatever its load;
+* CPU: the same slopes of the CPU seconds of `grader grade`, of the grading daemon and of every
+  process they waited for (grading processes, fork servers, kernels): what grading costs the
+  machine, whatever its load;
 * before the first student, on a rerun: from the command's start to its first grading process
   (OUT/profile.json of a `--profile` run, all caches warm);
 * where the time goes: the breakdown of a `--profile` run of the whole class (`-j 1`), with
@@ -29,6 +31,7 @@ Printed, and written as JSON to bench/out/course-<time>.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import shutil
@@ -36,17 +39,22 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import psutil
 
 from bench import class_builder, floor, machine
 from bench.class_result import ClassRun
 from bench.grade_runner import first_students, records_of
 from bench.single_notebook import KIT_ROOT, SOLUTIONS, grader_command
 from bench.targets import grade_differences
-from bench.timing import run_timed
+from bench.timing import clean_env, run_timed
+from grader.daemon.address import FOLDER_ENV as DAEMON_DIR_ENV
 from grader.profiling.breakdown import Breakdown, table
+from grader.sandbox.policy import MODE_ENV
 
 OUT = Path(__file__).resolve().parent / "out"
 MODES = {"sandboxed": [], "unsandboxed": ["--sandbox", "off"]}
@@ -127,6 +135,50 @@ def _measure(args: argparse.Namespace, work: Path, notebooks: list[str],
              modes: dict[str, list[str]]) -> dict:
     log(f"building a class of {args.students} students x {len(notebooks)} notebooks")
     students = class_builder.build_class(args.students, work / "class", notebooks, log)
+
+    daemons = work / "daemons"  # the grading daemon of the runs: its own, stopped at the end
+    daemons.mkdir()
+    env = clean_env({DAEMON_DIR_ENV: str(daemons)})
+
+    def grade(mode: str, submissions: Path, jobs: int, *extra: str) -> tuple[ClassRun, float]:
+        out = work / f"out-{mode}"
+        for folder in submissions.iterdir():
+            (out / "students" / folder.name / "grade.json").unlink(missing_ok=True)
+        before = daemon_cpu(daemons)
+        run = run_timed([grader_command(), "grade", submissions, "--out", out, "-j", str(jobs),
+                         "--force", *modes[mode], *extra], cwd=KIT_ROOT, env=env)
+        cpu = run.cpu + daemon_cpu(daemons) - before
+        count = sum(1 for p in submissions.iterdir() if p.is_dir())
+        failures = [] if run.ok else [f"grader grade exit {run.returncode}: {run.tail[-400:]}"]
+        return ClassRun(jobs, count, run.seconds, records_of(out, submissions), failures), cpu
+
+    try:
+        return _rounds(args, work, notebooks, modes, grade, env, students)
+    finally:
+        for mode in modes:  # a daemon per sandbox mode
+            run_timed([grader_command(), "daemon", "stop"], cwd=KIT_ROOT,
+                      env={**env, MODE_ENV: "off" if mode == "unsandboxed" else "auto"})
+
+
+def daemon_cpu(folder: Path) -> float:
+    """CPU seconds so far of the grading daemons started with `folder` and everything they
+    waited for (grading processes, fork servers and, through those, kernels)."""
+    total = 0.0
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if "grader.daemon.service" not in cmdline or not any(str(folder) in a for a in cmdline):
+            continue
+        with contextlib.suppress(psutil.Error):
+            for member in (process, *process.children(recursive=True)):
+                times = member.cpu_times()
+                total += times.user + times.system + times.children_user + \
+                    times.children_system
+    return total
+
+
+def _rounds(args: argparse.Namespace, work: Path, notebooks: list[str],
+            modes: dict[str, list[str]], grade: Callable[..., tuple[ClassRun, float]],
+            env: dict[str, str], students: list[class_builder.Student]) -> dict:
     full = students[0].folder.parent
     classes = {"small": {1: first_students(students, 1, work), args.workers:
                          first_students(students, args.workers, work)}}
@@ -134,16 +186,6 @@ def _measure(args: argparse.Namespace, work: Path, notebooks: list[str],
     floors: list[dict[str, float]] = []
     all_runs: list[tuple[str, ClassRun]] = []
     solution_paths = [SOLUTIONS / name for name in notebooks]
-
-    def grade(mode: str, submissions: Path, jobs: int, *extra: str) -> tuple[ClassRun, float]:
-        out = work / f"out-{mode}"
-        for folder in submissions.iterdir():
-            (out / "students" / folder.name / "grade.json").unlink(missing_ok=True)
-        run = run_timed([grader_command(), "grade", submissions, "--out", out, "-j", str(jobs),
-                         "--force", *modes[mode], *extra], cwd=KIT_ROOT)
-        count = sum(1 for p in submissions.iterdir() if p.is_dir())
-        failures = [] if run.ok else [f"grader grade exit {run.returncode}: {run.tail[-400:]}"]
-        return ClassRun(jobs, count, run.seconds, records_of(out, submissions), failures), run.cpu
 
     for mode in modes:
         log(f"warm-up ({mode}): caches and the reference check, not counted")
@@ -171,7 +213,7 @@ def _measure(args: argparse.Namespace, work: Path, notebooks: list[str],
     profile = json.loads((work / "out-sandboxed" / "profile.json").read_text(encoding="utf-8"))
     all_runs.append(("sandboxed -j 1 --profile", rerun))
     noop = run_timed([grader_command(), "grade", full, "--out", work / "out-sandboxed", "-j", "1"],
-                     cwd=KIT_ROOT)
+                     cwd=KIT_ROOT, env=env)
     return _report(args, notebooks, modes, timed, floors, profile, noop.seconds, all_runs)
 
 

@@ -24,10 +24,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.batch.inputs import DIGEST_CHARS, ClassInputs, class_inputs
-from grader.batch.one_student import BatchSettings, GradingRun, save_student_code
+from grader.batch.one_student import BatchSettings, GradingRun, Starter, save_student_code
 from grader.batch.students import Student
 from grader.errors import GraderError, UserError
 from grader.plugin.score_reporter import KIT_ERROR_FILE
+from grader.preforked.forked_pytest import start_pytest
 
 FOLDER = "reference-check"  # under OUT: the solutions graded as a student
 VERIFIED = "verified.json"  # in FOLDER: assignment -> digest of the inputs it passed with
@@ -36,7 +37,8 @@ SHOWN = 5  # failing tests quoted in the message
 
 def check_reference(settings: BatchSettings, assignments: list[str],
                     shared: ClassInputs | None = None,
-                    starting: Callable[[list[str]], None] | None = None) -> tuple[float, int]:
+                    starting: Callable[[list[str]], None] | None = None,
+                    start: Starter = start_pytest) -> tuple[float, int]:
     """Raise UserError (solutions missing) or GraderError (they do not pass); else the seconds
     the check took and how many assignments needed none (passed before with the same inputs).
     `shared`: the run's inputs, if the caller computed them already; `starting` is told which
@@ -59,7 +61,7 @@ def check_reference(settings: BatchSettings, assignments: list[str],
     if unchecked:
         if starting is not None:
             starting(unchecked)
-        _grade_reference(settings, unchecked)
+        _grade_reference(settings, unchecked, start)
         _write_verified(folder, {**verified, **{name: digests[name] for name in unchecked}})
         if len(unchecked) < len(assignments):  # the similarity report reads all of them here
             save_student_code(settings, Student(FOLDER, settings.solutions), folder)
@@ -96,11 +98,11 @@ def _write_verified(folder: Path, digests: dict[str, str]) -> None:
     os.replace(temporary, folder / VERIFIED)
 
 
-def _grade_reference(settings: BatchSettings, assignments: list[str]) -> None:
+def _grade_reference(settings: BatchSettings, assignments: list[str], start: Starter) -> None:
     """Grade the solutions of `assignments` like a student; raise if they do not pass."""
     names = tuple(Path(name).stem for name in assignments)
     run = GradingRun(replace(settings, assignments=names), Student(FOLDER, settings.solutions),
-                     budget=None, folder=settings.out / FOLDER)
+                     budget=None, folder=settings.out / FOLDER, start=start)
     while (record := run.poll()) is None:
         run.wait(1.0)
     folder = run.folder

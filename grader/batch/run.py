@@ -16,13 +16,15 @@ from typing import Any
 
 from grader.batch.inputs import ClassInputs
 from grader.batch.live_book import LiveBook
-from grader.batch.one_student import BatchSettings, GradingRun
+from grader.batch.one_student import BatchSettings, GradingRun, Starter
 from grader.batch.plan import Plan, plan_class
 from grader.batch.preflight import check_reference
 from grader.batch.progress import Progress
 from grader.batch.shards import Shard
+from grader.batch.starter import grading_starter
 from grader.batch.students import Student
 from grader.errors import GraderError
+from grader.preforked.forked_pytest import start_pytest
 from grader.profiling import spans
 from grader.profiling.class_profile import write_class_profile
 from grader.settings import execution_settings
@@ -41,19 +43,20 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
     jobs = jobs or os.cpu_count() or 1
     progress = Progress(len(students), len(students) - len(todo))
     plan.announce()
-    if settings.warm and todo:
+    start = grading_starter(settings) if todo else start_pytest
+    if settings.warm and todo and start is start_pytest:
         from grader.preforked.warm_start import warm_start
 
         with spans.span("warm start (imports, fork server)"):
             warm_start(execution_settings(settings.values))
     if todo:
         with spans.span("reference check"):
-            check_reference_once(settings, progress, plan.shared)
+            check_reference_once(settings, progress, plan.shared, start)
     running: list[GradingRun] = []
     graded: dict[Path, float] = {}  # report folder -> seconds, for the profile
     book = LiveBook(settings, students, _names(settings))
     try:
-        _start_next(settings, plan, todo, running, jobs)
+        _start_next(settings, plan, todo, running, jobs, start)
         while running:
             with spans.span("waiting for the grading processes"):
                 _wait_for_an_exit(running)
@@ -67,7 +70,7 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
                 raise GraderError(f"grading stopped while grading {broken['student']} "
                                   f"({broken['reason']}). Students graded so far are kept: fix "
                                   "the cause and run the same command again")
-            _start_next(settings, plan, todo, running, jobs)  # the next students, then the book
+            _start_next(settings, plan, todo, running, jobs, start)  # the next, then the book
             for run, record in finished:
                 progress.advance(run.student.name, summary(record))
                 with spans.span("gradebook writing"):
@@ -95,14 +98,16 @@ def assignments(settings: BatchSettings) -> list[str]:
 
 
 def check_reference_once(settings: BatchSettings, progress: Progress,
-                         shared: ClassInputs | None = None) -> None:
+                         shared: ClassInputs | None = None,
+                         start: Starter = start_pytest) -> None:
     def starting(unchecked: list[str]) -> None:
         which = "" if len(unchecked) == len(assignments(settings)) else \
             f" of {', '.join(Path(name).stem for name in unchecked)}"
         progress.note(f"checking the reference solutions{which} (they must pass their own "
                       "tests)")
 
-    seconds, unchanged = check_reference(settings, assignments(settings), shared, starting)
+    seconds, unchanged = check_reference(settings, assignments(settings), shared, starting,
+                                         start)
     total = len(assignments(settings))
     if unchanged == total:
         progress.note("the reference solutions passed their tests before, with the same "
@@ -113,14 +118,15 @@ def check_reference_once(settings: BatchSettings, progress: Progress,
 
 
 def _start_next(settings: BatchSettings, plan: Plan, todo: list[Student],
-                running: list[GradingRun], jobs: int) -> None:
+                running: list[GradingRun], jobs: int, start: Starter) -> None:
     while todo and len(running) < jobs:
         student = todo.pop(0)
         profile = spans.current()
         if profile is not None and FIRST_STUDENT not in profile.marks:
             profile.marks[FIRST_STUDENT] = spans.seconds_since_process_start()
         with spans.span("starting grading processes"):
-            running.append(GradingRun(settings, student, inputs=plan.inputs[student.name]))
+            running.append(GradingRun(settings, student, inputs=plan.inputs[student.name],
+                                      start=start))
 
 
 def _wait_for_an_exit(running: list[GradingRun]) -> None:

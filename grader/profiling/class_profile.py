@@ -22,8 +22,9 @@ def write_class_profile(out: Path, graded: dict[Path, float], batch: Profile | N
         found.batch = {phase: round(seconds, 3) for (_, phase), seconds in batch.seconds.items()}
         found.batch.update({mark: round(seconds, 3) for mark, seconds in batch.marks.items()})
     found.batch["the whole run"] = round(wall, 3)
+    count = len(found.notebooks)
     lines = [f"# Where grading time went: {found.students} students, "
-             f"{len(found.notebooks)} notebooks each", "",
+             f"{count} notebook{'s' if count != 1 else ''} each", "",
              "Seconds per graded notebook, the mean over the class (a grading process's own "
              "phases are shared among its notebooks); one column per notebook, in "
              "milliseconds per student. Spans are exclusive: the rows add up to the total.", "",

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 FOLDER = "computed"  # under the reference answers' cache folder
 FORMAT_VERSION = "1"
+SUFFIX = ".computed"  # JSON, under another suffix: whatever reads the answers (*.json) skips it
 
 _folder: Path | None = None
 _memo: dict[str, Any] = {}  # digest -> the result as JSON data (decoded afresh for each caller)
@@ -62,7 +63,7 @@ def remembered(kind: str, key: bytes, compute: Callable[[], T],
 
 
 def _path(kind: str, digest: str) -> Path | None:
-    return None if _folder is None else _folder / kind / digest[:2] / f"{digest}.json"
+    return None if _folder is None else _folder / kind / digest[:2] / f"{digest}{SUFFIX}"
 
 
 def _read(kind: str, digest: str) -> Any:

@@ -23,7 +23,7 @@ def test_a_training_is_computed_once_and_read_back_number_for_number(tmp_path: P
     computed.use_folder(tmp_path)
     computed._memo.clear()
     first = _descent().result
-    files = list((tmp_path / computed.FOLDER).rglob("*.json"))
+    files = list((tmp_path / computed.FOLDER).rglob(f"*{computed.SUFFIX}"))
     assert len(files) == 1
     computed._memo.clear()  # as another grading process would
     again = _descent().result
@@ -33,7 +33,7 @@ def test_a_training_is_computed_once_and_read_back_number_for_number(tmp_path: P
     assert torch.equal(fresh.parameters, again.parameters) and fresh.losses == again.losses
     other = _descent(lr=0.2).result  # other inputs, another result
     assert not torch.equal(other.parameters, first.parameters)
-    assert len(list((tmp_path / computed.FOLDER).rglob("*.json"))) == 2
+    assert len(list((tmp_path / computed.FOLDER).rglob(f"*{computed.SUFFIX}"))) == 2
     computed.use_folder(None)
 
 
@@ -48,7 +48,7 @@ def test_a_damaged_file_is_computed_again_and_no_folder_keeps_it_in_the_process(
         return [1.0, 2.0]
 
     assert computed.remembered("k", b"x", compute, list, list) == [1.0, 2.0]
-    path = next((tmp_path / computed.FOLDER).rglob("*.json"))
+    path = next((tmp_path / computed.FOLDER).rglob(f"*{computed.SUFFIX}"))
     path.write_text("{ damaged", encoding="utf-8")
     computed._memo.clear()
     assert computed.remembered("k", b"x", compute, list, list) == [1.0, 2.0]

@@ -107,5 +107,16 @@ def test_a_class_breakdown_is_per_graded_notebook_with_the_process_shared_among_
     assert abs(found.total_per_notebook - 0.55) < 1e-9
     assert found.notes == {"a kernel started cold: why": 2}
     rows = table(found, floor=0.2)
-    assert rows[0].startswith("| phase | per notebook | share | ÷ floor | 01 | 02 |")
-    assert "| total | 550.0 ms | 100% | 2.75 |" in rows[-1]
+    assert rows[0].startswith("| phase | per notebook | share | ÷ floor | grader CPU | 01 | 02 |")
+    assert rows[-1].startswith("| total | 550.0 ms | 100% | 2.75 |")
+
+
+def test_the_daemon_serves_a_batch_only_when_its_kernels_start_like_the_daemons() -> None:
+    from grader.batch.starter import daemon_serves
+    from grader.execution.settings import ExecutionSettings
+
+    assert daemon_serves(ExecutionSettings())
+    assert daemon_serves(ExecutionSettings(cell_timeout=5, notebook_budget=9, probe_budget=3,
+                                           protected=("/course",), sandbox="off"))
+    assert not daemon_serves(ExecutionSettings(seed=7))
+    assert not daemon_serves(ExecutionSettings(memory_limit_mb=1024))
