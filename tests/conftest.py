@@ -44,3 +44,14 @@ def reference_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.getbasetemp()
     shared = root.parent if root.name.startswith("popen-gw") else root
     return shared / "grader-reference-cache"
+
+
+UNIT_TIER = Path(__file__).parent / "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Two tiers: tests/unit starts no kernel and no process (`pytest tests/unit`, seconds);
+    every other test of the kit is marked `kernel` (`-m kernel`, `-m "not kernel"`)."""
+    for item in items:
+        if not item.path.is_relative_to(UNIT_TIER):
+            item.add_marker(pytest.mark.kernel)
