@@ -55,6 +55,17 @@ def cap_messages(client: KernelClient) -> None:
         context.setsockopt(zmq.SNDTIMEO, -1)
 
 
+RECONNECT_MS = 5  # how soon a channel tries again to reach a kernel that has not bound yet
+
+
+def reconnect_quickly(client: KernelClient) -> None:
+    """The grader connects to a new kernel's unix sockets as soon as it is forked, some tens of
+    milliseconds before the kernel has bound them; ZeroMQ then tries again after its
+    reconnection interval, 100 ms by default: the kernel's first answer, and every notebook, came
+    about 100 ms late. Before any channel of `client` exists: every channel gets it."""
+    client.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+
+
 def watch_disconnects(client: KernelClient) -> list[zmq.Socket]:
     """Sockets that hear when `client`'s iopub or shell connection is cut: ZeroMQ cuts one for
     a message over MESSAGE_LIMIT (output, or a reply), and does not connect again (no output or
@@ -94,6 +105,7 @@ class GradingClient(NotebookClient):
         assert self.km is not None
         try:
             self.kc = self.km.client()
+            reconnect_quickly(self.kc)
             cap_messages(self.kc)
             self._watches = watch_disconnects(self.kc)
             await ensure_async(self.kc.start_channels())

@@ -33,6 +33,7 @@ import sys
 import traceback
 from typing import IO
 
+from grader.execution.warm.first_calls import warm_up_first_calls
 from grader.execution.warm.preload import thread_count, warm_up_torch_optim
 
 # What every grading process imports; the batch imports it once, before the first fork. Not the
@@ -83,6 +84,7 @@ def preload() -> None:
     # The first optimizer step of a process imports torch._dynamo (1.3 to 2.5 s): a test that
     # trains a model of its own would pay it in every student's grading process.
     warm_up_torch_optim()
+    warm_up_first_calls()  # the tests' own torch and pandas calls (random generators untouched)
     # The environment as it was: what the imports set (torch._inductor's cache folder) would
     # reach every grading process and, without a sandbox, every kernel's request to the fork
     # server, which refuses a kernel whose start-up variables differ from its own.

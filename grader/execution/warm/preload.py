@@ -15,6 +15,7 @@ import importlib
 import os
 from collections.abc import Callable
 
+from grader.execution.warm.first_calls import warm_up_first_calls
 from grader.sandbox.environment import SCRATCH_NAMES
 from grader.sandbox.policy import MODE_ENV
 
@@ -84,7 +85,7 @@ def preload_first() -> None:
 def later_steps() -> list[Callable[[], object]]:
     """What many notebooks use, imported while the first kernels run (the server forks none
     meanwhile: each step runs between two requests)."""
-    return [_import("pandas"), warm_up_torch_optim, freeze]
+    return [_import("pandas"), warm_up_torch_optim, warm_up_first_calls, freeze]
 
 
 def freeze() -> None:
