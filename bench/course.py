@@ -48,13 +48,13 @@ import psutil
 
 from bench import class_builder, floor, machine
 from bench.class_result import ClassRun
+from bench.daemons import stop_daemons
 from bench.grade_runner import first_students, records_of
 from bench.single_notebook import KIT_ROOT, SOLUTIONS, grader_command
 from bench.targets import grade_differences
 from bench.timing import clean_env, run_timed
 from grader.daemon.address import FOLDER_ENV as DAEMON_DIR_ENV
 from grader.profiling.breakdown import Breakdown, table
-from grader.sandbox.policy import MODE_ENV
 
 OUT = Path(__file__).resolve().parent / "out"
 MODES = {"sandboxed": [], "unsandboxed": ["--sandbox", "off"]}
@@ -155,9 +155,7 @@ def _measure(args: argparse.Namespace, work: Path, notebooks: list[str],
     try:
         return _rounds(args, work, notebooks, modes, grade, env, students)
     finally:
-        for mode in modes:  # a daemon per sandbox mode
-            run_timed([grader_command(), "daemon", "stop"], cwd=KIT_ROOT,
-                      env={**env, MODE_ENV: "off" if mode == "unsandboxed" else "auto"})
+        stop_daemons(daemons)
 
 
 def daemon_cpu(folder: Path) -> float:

@@ -22,10 +22,10 @@ from pathlib import Path
 
 from bench.class_builder import SMALL, Student
 from bench.class_result import ClassResult, ClassRun, ModeResult, StudentGrade
+from bench.daemons import stop_daemons
 from bench.single_notebook import KIT_ROOT, grader_command
 from bench.timing import clean_env, run_timed
 from grader.daemon.address import FOLDER_ENV as DAEMON_DIR_ENV
-from grader.sandbox.policy import MODE_ENV
 
 
 def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequence[str],
@@ -61,9 +61,7 @@ def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequen
             for mode in modes if step % 2 == 0 else list(reversed(modes)):
                 runs[mode].append(grade(submissions, jobs, mode))
     finally:
-        for sandbox in ("auto", "off"):  # a daemon per sandbox mode
-            run_timed([grader_command(), "daemon", "stop"], cwd=KIT_ROOT,
-                      env={**env, MODE_ENV: sandbox})
+        stop_daemons(daemons)
     command = (f"grader grade SUBMISSIONS --out OUT -j N --force [--cold | --sandbox off] "
                f"{' '.join(assignments)}")
     notebooks = len(students[0].handed_in)
