@@ -114,6 +114,7 @@ class GradingClient(NotebookClient):
             await self._async_cleanup_kernel()
             raise
         self.kc.allow_stdin = False
+        self.kc.execute = self._execute_silently_if_probe(self.kc.execute)
         await run_hook(self.on_notebook_start, notebook=self.nb)
         return self.kc
 
@@ -168,6 +169,15 @@ class GradingClient(NotebookClient):
 
     def _remember_reply(self, cell: NotebookNode, cell_index: int, execute_reply: Any) -> None:
         self.last_reply = execute_reply
+
+    def _execute_silently_if_probe(self, execute: Any) -> Any:
+        """The kernel client's `execute`, silent for the grader's probes: IPython then neither
+        echoes the probe's code back (execute_input, a message as large as its inputs) nor runs
+        its display hook or counts it as a cell; the probe's answer, its output and its reply
+        come as before."""
+        def execute_for_grader(code: str, **kwargs: Any) -> Any:
+            return execute(code, **{**kwargs, "silent": self.expecting_probe})
+        return execute_for_grader
 
     def start_cell(self, probe: bool = False) -> None:
         """Before each cell; `probe`: it is one of the grader's probes (whose replies only are
