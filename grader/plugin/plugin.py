@@ -120,10 +120,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if title:
             item.user_properties.append((TITLE_KEY, title))
         item.add_marker(pytest.mark.xdist_group(Path(assignment).stem))
+        _no_traceback_for_feedback(item)
         if item.get_closest_marker("hidden"):
             item.user_properties.append((HIDDEN_KEY, True))
             if student_run:
                 item.add_marker(pytest.mark.skip(reason=HIDDEN_REASON))
+
+
+def _no_traceback_for_feedback(item: pytest.Item) -> None:
+    """A test failed with Feedback (or an error of the kit) reports its message alone (see
+    pytest_runtest_makereport): pytest need not format the traceback first, with the source of
+    every frame (15 ms a failure: most of a failing student's grading process)."""
+    original = item.repr_failure
+
+    def repr_failure(excinfo: pytest.ExceptionInfo[BaseException], *args: object,
+                     **kwargs: object) -> object:
+        if isinstance(excinfo.value, Feedback | GraderError):
+            return str(excinfo.value)  # replaced by the cleaned message
+        return original(excinfo, *args, **kwargs)  # type: ignore[arg-type]
+
+    item.repr_failure = repr_failure  # type: ignore[method-assign]
 
 
 def _title(item: pytest.Item) -> str | None:
