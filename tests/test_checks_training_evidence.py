@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from grader.checks.causes import Suspect, hint_for, matching_cause
-from grader.checks.gradient_descent import Descent, evidence, mistaken_losses, mistaken_runs
+from grader.checks.causes import Suspect, hint_for, matching
+from grader.checks.gradient_descent import Descent
+from grader.checks.linear_mistakes import explain_linear, mistaken_losses
 from grader.checks.loss_record import (
     expect_finite,
     expect_one_per_epoch,
@@ -15,7 +16,8 @@ from grader.checks.loss_record import (
     expect_recorded_start,
     recorded_numbers,
 )
-from grader.errors import Feedback
+from grader.checks.mistaken_runs import Evidence
+from grader.errors import Cause, Feedback
 
 X = torch.tensor([[1.0], [2.0], [3.0]])
 
@@ -43,33 +45,36 @@ def test_parameters_of_a_run_without_reset_are_blamed_on_the_missing_reset() -> 
     run = lesson_3()
     unreset = run.but(reset=False).result
     assert unreset.parameters[0].item() == pytest.approx(22.22, abs=0.01)  # the lecture's figure
-    cause = matching_cause(evidence(unreset.parameters, unreset.losses),
-                           mistaken_runs(run, unreset.losses))
-    assert cause is not None and "never reset" in cause
+    explained = explain_linear(Evidence(unreset.parameters, unreset.losses), run, 0.05)
+    assert explained is not None and explained.cause is Cause.GRADIENTS_ACCUMULATE
+    assert "never reset" in explained.text
 
 
 def test_the_first_loss_tells_a_summed_loss_from_a_larger_learning_rate() -> None:
     # Both land on y = 2x; only the first recorded loss (3 x 18.67 for the sum) differs.
     run = lesson_5()
     for mistake, phrase in (({"loss": "sum"}, "sum of the squared errors"),
-                            ({"lr": 0.1}, "learning rate of 0.1")):
+                            ({"lr": 0.03}, "learning rate is 0.03")):
         mistaken = run.but(**mistake).result
-        cause = matching_cause(evidence(mistaken.parameters, mistaken.losses),
-                               mistaken_runs(run, mistaken.losses))
-        assert cause is not None and phrase in cause, (mistake, cause)
+        explained = explain_linear(Evidence(mistaken.parameters, mistaken.losses), run, 1e-3,
+                                   learning_rates=[0.03])
+        assert explained is not None and phrase in explained.text, (mistake, explained)
 
 
 def test_a_run_matching_no_suspect_names_no_cause() -> None:
     run = lesson_3()
     odd = torch.tensor([5.0, 5.0])
-    assert matching_cause(evidence(odd, None), mistaken_runs(run)) is None
-    assert hint_for(odd, [Suspect("never this", lambda: torch.zeros(2))], "neutral") == "neutral"
+    assert explain_linear(Evidence(odd, None), run, 0.05) is None
+    never = Suspect(Cause.NO_BIAS, "never this", lambda: torch.zeros(2))
+    assert hint_for(odd, [never], "neutral").text == "neutral"
 
 
 def test_a_suspect_that_cannot_be_computed_points_nowhere() -> None:
     def broken() -> torch.Tensor:
         raise RuntimeError("no")
-    assert matching_cause(1.0, [Suspect("broken", broken), Suspect("one", lambda: 1.0)]) == "one"
+    explained = matching(1.0, [Suspect(Cause.NO_BIAS, "broken", broken),
+                               Suspect(Cause.HALF_MSE, "one", lambda: 1.0)])
+    assert explained is not None and explained.text == "one"
 
 
 @pytest.mark.parametrize(("count", "phrase"), [

@@ -6,6 +6,7 @@ fresh processes and cold kernels too, with the same verdicts."""
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ def _cases() -> list[Case]:
     return cases
 
 
-@pytest.mark.parametrize("case", _cases(), ids=lambda case: case.name)
+@pytest.mark.parametrize("case", _cases(), ids=lambda case: f"{case.notebook[:3]}{case.name}")
 def test_corpus_case_loses_exactly_the_points_meant_for_it(case: Case, tmp_path: Path,
                                                            reference_cache: Path) -> None:
     folder = case.build(SOLUTIONS, tmp_path / "submission").parent
@@ -37,4 +38,15 @@ def test_corpus_case_loses_exactly_the_points_meant_for_it(case: Case, tmp_path:
     for test, phrase in case.fails.items():
         message = graded.verdicts[test].output
         assert phrase.lower() in message.lower(), f"{test}: {phrase!r} not in {message!r}"
+        earned = graded.verdicts[test].score
+        assert earned == pytest.approx(case.scores.get(test, 0.0), abs=0.02), (
+            f"{test} earned {earned}: {message}")
+    if case.scores:  # partial credit: the score table shows the same fractional total
+        earned, possible = graded.score
+        total = rf"^total\s+{re.escape(f'{round(earned, 2):g}')} / {possible:g}\s*$"
+        assert re.search(total, graded.stdout, re.MULTILINE), graded.stdout[-2000:]
+    for phrase in case.never_said:
+        for test, verdict in graded.verdicts.items():
+            assert phrase.lower() not in verdict.output.lower(), (
+                f"{test} names a cause that is not there ({phrase!r}): {verdict.output}")
     assert "Traceback" not in graded.stdout

@@ -38,15 +38,16 @@ def test_updating_a_name_is_not_defining_it() -> None:
 
 
 def test_a_missing_name_is_blamed_on_the_cell_that_defines_it_with_its_own_typo() -> None:
-    message = _diagnosis(TYPO, TRAINING, PREDICTIONS).missing("weight")
+    message = _diagnosis(TYPO, TRAINING, PREDICTIONS).missing("weight").text
     assert message.startswith("code cell 1 (`torch.manual_seed(1)`), which defines `weight`")
     assert "name 'Ture' is not defined" in message and "typo" in message
     assert "code cell 2" not in message
 
 
 def test_a_name_of_a_later_cell_is_followed_back_to_the_typo() -> None:
-    message = _diagnosis(TYPO, TRAINING, PREDICTIONS).failed_definition("fruit_losses")
-    assert message is not None
+    diagnosed = _diagnosis(TYPO, TRAINING, PREDICTIONS).failed_definition("fruit_losses")
+    assert diagnosed is not None
+    message = diagnosed.text
     assert message.startswith("code cell 2 (`fruit_losses = []`) could not define")
     assert "code cell 1" in message and "'Ture'" in message
 
@@ -55,23 +56,24 @@ def test_a_training_cell_that_fails_is_named_as_changing_the_parameter() -> None
     created = _cell(2, "weight = torch.randn(3, 2, requires_grad=True)")
     typo = _cell(4, TRAINING.source.replace("loss.backward()", "loss.backword()"),
                  ("AttributeError", "'Tensor' object has no attribute 'backword'"))
-    message = _diagnosis(created, typo).failed_definition("weight")
-    assert message is not None
+    diagnosed = _diagnosis(created, typo).failed_definition("weight")
+    assert diagnosed is not None
+    message = diagnosed.text
     assert message.startswith("code cell 2 (`fruit_losses = []`), which changes `weight`")
 
 
 def test_an_error_after_an_earlier_failure_points_back_to_it() -> None:
     first = _cell(2, "X = torch.tensor([1, 2, 3]) @ W", ("RuntimeError", "mat1 and mat2"))
     later = _cell(4, "step = X.grad * 0.1", ("TypeError", "unsupported operand"))
-    message = _diagnosis(first, later).failed_definition("step")
-    assert message is not None and "Code cell 1 (`X = torch.tensor([1, 2, 3]) @ W`) failed "\
-        "before it" in message
+    diagnosed = _diagnosis(first, later).failed_definition("step")
+    assert diagnosed is not None and "Code cell 1 (`X = torch.tensor([1, 2, 3]) @ W`) failed "\
+        "before it" in diagnosed.text
 
 
 def test_a_blank_is_named_with_the_code_cell_number() -> None:
     blank = _cell(3, "def predict(X, W, b):\n    raise NotImplementedError()",
                   ("NotImplementedError", ""))
     using = _cell(5, "loss = predict(1, 2, 3)", ("NameError", "name 'predict' is not defined"))
-    message = _diagnosis(_cell(1, "import torch"), blank, using).missing("loss")
+    message = _diagnosis(_cell(1, "import torch"), blank, using).missing("loss").text
     assert message.startswith("not implemented yet: fill the blank in code cell 2 "
                               "(`def predict(X, W, b):`)")

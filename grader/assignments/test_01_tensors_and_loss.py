@@ -12,13 +12,15 @@ from grader.checks import expect_close, expect_requires_grad, expect_same_values
 from grader.checks.causes import Suspect, hint_for
 from grader.checks.closeness import is_close
 from grader.checks.loss_functions import expect_mean_squared_error
+from grader.checks.sizes import place_of, sized_call
 from grader.checks.tensors import expect_tensor_like
-from grader.errors import Feedback
+from grader.errors import Cause, Feedback
 from grader.grading.inputs import grader_tensor
 
 pytestmark = pytest.mark.assignment("01_tensors_and_loss.ipynb")
 
 STEP_LR = 0.001  # the notebook's one step
+NOTEBOOK_ROWS = (3,)  # the study hours: a row count typed in works on them only
 
 
 @pytest.mark.points(2)
@@ -36,7 +38,9 @@ def test_as_column_turns_any_list_into_a_float32_column(submission, reference):
     for values in ([0.5, 2, 7, -1], [3], [1.25, 100.0], [0, 0, 0],
                    [float(i) / 7 for i in range(500)]):
         expected = reference.call("as_column", values).value
-        found = submission.call("as_column", values).value
+        found = sized_call(lambda values=values: submission.call("as_column", values).value,
+                           len(values), NOTEBOOK_ROWS, "as_column", submission,
+                           lambda: submission.call("as_column", [1.0, 2.0, 3.0]))
         name = f"as_column(a list of {len(values)} numbers)"
         expect_tensor_like(found, expected, name)
         expect_same_values(found, expected, name)
@@ -54,10 +58,12 @@ def _seeded_draws(seed: int, draw: str, b_first: bool = False) -> tuple[torch.Te
 
 def _init_suspects(seed: int, which: int) -> list[Suspect]:
     return [
-        Suspect("It is what torch.rand gives: torch.rand draws uniformly from [0, 1); the "
+        Suspect(Cause.UNIFORM_DRAWS,
+                "It is what torch.rand gives: torch.rand draws uniformly from [0, 1); the "
                 "lesson asks for the standard normal, torch.randn.",
                 lambda: _seeded_draws(seed, "rand")[which]),
-        Suspect("It is what drawing b before W gives: random numbers come in order, so draw "
+        Suspect(Cause.DRAW_ORDER,
+                "It is what drawing b before W gives: random numbers come in order, so draw "
                 "W first, then b.", lambda: _seeded_draws(seed, "randn", b_first=True)[which]),
     ]
 
@@ -81,7 +87,7 @@ def test_init_params_draws_seeded_standard_normal_parameters(submission, referen
             if not is_close(value, expected) and not is_close(value, again[which]):
                 raise Feedback(f"init_params({seed}) gave another {name} when called again "
                                "with the same seed: call torch.manual_seed(seed) inside the "
-                               "function, before drawing.")
+                               "function, before drawing.", cause=Cause.NOT_REPRODUCIBLE)
             expect_close(value, expected, label, hint=hint_for(
                 value, _init_suspects(seed, which),
                 "Seed first with torch.manual_seed(seed), then draw W, then b, with "
@@ -102,11 +108,14 @@ def test_predict_is_the_linear_model_on_the_graders_inputs(submission, reference
     for X, W, b in _prediction_inputs():
         name = f"predict(X, W, b) for X of shape {tuple(X.shape)}"
         expected = reference.call("predict", X, W, b).value
-        found = submission.call("predict", X, W, b).value
+        found = sized_call(lambda X=X, W=W, b=b: submission.call("predict", X, W, b).value,
+                           X.shape[0], NOTEBOOK_ROWS, "predict", submission,
+                           lambda W=W, b=b: submission.call("predict", torch.ones(3, 1), W, b))
         expect_tensor_like(found, expected, name, check_dtype=False)
         expect_close(found, expected, name, hint=hint_for(found, [
-            Suspect("It is X @ W without the bias: add b.", lambda X=X, W=W: X @ W),
-            Suspect("It is X @ W - b: add the bias, do not subtract it.",
+            Suspect(Cause.NO_BIAS, "It is X @ W without the bias: add b.",
+                    lambda X=X, W=W: X @ W),
+            Suspect(Cause.BIAS_SUBTRACTED, "It is X @ W - b: add the bias, do not subtract it.",
                     lambda X=X, W=W, b=b: X @ W - b)], "It should return X @ W + b."))
 
 
@@ -125,7 +134,9 @@ def test_mse_is_the_mean_of_squared_errors(submission, reference):
         name = f"mse(y_pred, y) for two tensors of shape {tuple(y.shape)}"
         expected = reference.call("mse", y_pred, y).value
         found = submission.call("mse", y_pred, y).value
-        expect_mean_squared_error(found, y_pred, y, name, expected=expected)
+        expect_mean_squared_error(found, y_pred, y, name, expected=expected,
+                                  notebook_rows=NOTEBOOK_ROWS,
+                                  where=place_of(submission, "mse", NOTEBOOK_ROWS[0]))
 
 
 # The given cells of lesson 2, replayed with the student's own functions from the start the
@@ -188,7 +199,8 @@ def test_initial_loss_and_its_gradients_are_those_of_your_functions(submission):
                  expected_from=f"what your mse and predict give at {replay['start']}",
                  hint="Compute it once, at the start, before any step.")
     for name in ("W_grad", "b_grad"):
-        doubled = Suspect("It is twice the gradient: backward() ran twice on the same loss, "
+        doubled = Suspect(Cause.BACKWARD_TWICE,
+                          "It is twice the gradient: backward() ran twice on the same loss, "
                           "and gradients add up in .grad. Call loss.backward() once.",
                           lambda name=name: 2 * replay[name])
         expect_close(found[name], replay[name], name,
@@ -213,13 +225,16 @@ def test_sgd_step_moves_each_parameter_against_its_gradient(submission, referenc
         found = submission.call("sgd_step", [W, b], lr).args[0]
         for name, value, wanted, start in zip(("W", "b"), found, expected, (W, b), strict=True):
             suspects = [
-                Suspect(f"{name} did not move: the update made a new tensor instead of "
+                Suspect(Cause.NOT_IN_PLACE,
+                        f"{name} did not move: the update made a new tensor instead of "
                         "changing the one in the list. Update in place, p -= lr * p.grad "
                         "(inside torch.no_grad()), or through p.data.", lambda s=start: s),
-                Suspect(f"{name} moved by {STEP_LR} times its gradient, not by lr times it: "
+                Suspect(Cause.NUMBER_TYPED_IN,
+                        f"{name} moved by {STEP_LR} times its gradient, not by lr times it: "
                         "use the lr argument, not a number typed in.",
                         lambda s=start: s.detach() - STEP_LR * s.grad),
-                Suspect(f"{name} moved along its gradient, not against it: subtract, "
+                Suspect(Cause.WRONG_SIGN,
+                        f"{name} moved along its gradient, not against it: subtract, "
                         "p -= lr * p.grad.", lambda s=start, lr=lr: s.detach() + lr * s.grad),
             ]
             expect_close(value, wanted, f"{name} after sgd_step([W, b], lr={lr})",
@@ -235,6 +250,7 @@ def test_one_step_lowers_the_loss_as_your_functions_do(submission):
     expect_close(found, replay["after"], "loss_after_step",
                  expected_from="the loss after one step of your sgd_step",
                  hint=hint_for(found, [Suspect(
+                     Cause.LOSS_AT_ANOTHER_MOMENT,
                      "It is the loss before the step: compute it after sgd_step.",
                      lambda: replay["initial_loss"])],
                      f"Take exactly one step, sgd_step([W, b], lr={STEP_LR}), then compute "

@@ -1,22 +1,31 @@
 """Assignment 2 (lessons 3-4): the training loop by hand; why gradients must be reset."""
 
+from functools import lru_cache
+
 import pytest
 import torch
 
 from grader.checks import expect_close, expect_steps_independent
-from grader.checks.causes import Suspect, hint_for, matching_cause
-from grader.checks.gradient_descent import Descent, evidence, mistaken_losses, mistaken_runs
+from grader.checks.bands import Band
+from grader.checks.causes import Suspect, hint_for
+from grader.checks.explanation import Explanation
+from grader.checks.gradient_descent import Descent
+from grader.checks.linear_mistakes import mistaken_losses
+from grader.checks.loss_functions import mse_suspects
 from grader.checks.loss_record import (
-    expect_below,
     expect_finite,
+    expect_last_below,
     expect_one_per_epoch,
     expect_recorded_end,
     expect_recorded_start,
     recorded_numbers,
 )
-from grader.checks.trained_line import recorded_losses, trained_W_and_b
-from grader.checks.training import training_hint
-from grader.errors import Feedback
+from grader.checks.sizes import place_of
+from grader.checks.trained_line import (
+    trained_W_and_b,
+)
+from grader.checks.training import line_training, line_training_hint
+from grader.errors import Cause, Feedback
 from grader.grading.inputs import grader_tensor
 
 pytestmark = pytest.mark.assignment("02_training_loop.ipynb")
@@ -24,8 +33,11 @@ pytestmark = pytest.mark.assignment("02_training_loop.ipynb")
 EPOCHS = 1000
 LR = 0.01
 SEED = 0  # the training cell's given start: torch.manual_seed(0), then W, then b
-LOSS_THRESHOLD = 0.1  # the reference ends at 0.0503; without resetting gradients, 27.2
+# The reference ends at 0.0503. Partial credit below 0.5: 800 epochs end at 0.13 (94 %), 500
+# at 0.56 (none); without resetting gradients the loss stays at 27.2.
+LOSS_BAND = Band(full=0.1, zero=0.5)
 PARAMETER_TOLERANCE = 0.05  # float32 training for 1000 steps: same algorithm lands within 1e-3
+NOTEBOOK_ROWS = (3,)  # the study hours: a row count typed in works on them only
 LOOP = ("The lesson's loop: 1000 epochs at lr = 0.01 from the seeded start, each one "
         "predicting, computing the MSE, calling backward(), updating W and b against their "
         "gradients, and resetting the gradients.")
@@ -39,20 +51,34 @@ def lesson_run(reference) -> Descent:
     return Descent(reference.value("X_train"), reference.value("y_train"), W, b, LR, EPOCHS)
 
 
+@lru_cache(maxsize=4)
+def _explained(submission, reference) -> Explanation | None:
+    """The usual mistakes that reproduce the notebook's training (run only on a failure)."""
+    return line_training(submission, lesson_run(reference), PARAMETER_TOLERANCE)
+
+
+def _hint(submission, reference):
+    return line_training_hint(submission, lambda: lesson_run(reference),
+                              lambda: _explained(submission, reference), LOOP)
+
+
 @pytest.mark.points(2)
 def test_training_loop_records_a_loss_per_epoch_that_ends_below_the_threshold(submission,
                                                                              reference):
-    """losses holds 1000 numbers, the loss of every epoch of the training, ending below 0.1."""
+    """losses holds 1000 numbers, the loss of every epoch of the training, ending at 0.1 or
+    below (partial credit up to 0.5)."""
     values = recorded_numbers(submission.value("losses"), "losses")
-    expect_one_per_epoch(values, EPOCHS, "losses")
+    expect_one_per_epoch(values, EPOCHS, "losses",
+                         explained=lambda: _explained(submission, reference) or "")
     run = lesson_run(reference)
     expect_recorded_start(values[0], run.start_loss(), run.loss_after_one_step(), "losses",
-                          mistaken_losses(run))
+                          mistaken_losses(run),
+                          explained=lambda: _explained(submission, reference) or "")
     expect_finite(values, "losses")
     trained = trained_W_and_b(submission)
-    expect_below(values, LOSS_THRESHOLD, "losses", lambda: training_hint(
-        trained, matching_cause(evidence(trained, values), mistaken_runs(run, values)), LOOP))
-    expect_recorded_end(values, run.loss_at(trained), "losses", "the trained W and b")
+    expect_recorded_end(values, run.loss_at(trained), "losses", "the trained W and b",
+                        explained=lambda: _explained(submission, reference) or "")
+    expect_last_below(values, LOSS_BAND, "losses", _hint(submission, reference))
 
 
 @pytest.mark.points(2)
@@ -60,15 +86,9 @@ def test_trained_parameters_are_near_the_reference(submission, reference):
     """The trained W and b are within 0.05 of the reference's (19.74 and 0.59)."""
     found = trained_W_and_b(submission)
     expected = torch.cat([reference.value(n).double().reshape(-1) for n in ("W", "b")])
-    recorded = recorded_losses(submission)
-
-    def hint() -> str:  # run the suspects only if the parameters are wrong
-        return training_hint(found, matching_cause(evidence(found, recorded),
-                                                   mistaken_runs(lesson_run(reference), recorded)),
-                             LOOP)
     for position, name in enumerate(("W", "b")):
         expect_close(found[position], expected[position], name, rtol=0.0,
-                     atol=PARAMETER_TOLERANCE, hint=hint)
+                     atol=PARAMETER_TOLERANCE, hint=_hint(submission, reference))
 
 
 # Count the backward() calls of accumulated_grad: the lesson is to watch .grad grow.
@@ -98,7 +118,8 @@ def test_accumulated_grad_shows_gradients_adding_up(submission, reference):
         if isinstance(value, torch.Tensor) and value.numel() == 1:
             value = value.item()
         expect_close(value, expected["value"], f"accumulated_grad({calls})", hint=hint_for(
-            value, [Suspect("It is one call's gradient: w.grad was reset between the calls. "
+            value, [Suspect(Cause.NOT_ACCUMULATED,
+                            "It is one call's gradient: w.grad was reset between the calls. "
                             "Here, let it accumulate: that is what the function shows.",
                             lambda: 2.0)],
             f"Each (2 * w).backward() adds 2 to w.grad: after {calls} calls it holds their "
@@ -107,7 +128,8 @@ def test_accumulated_grad_shows_gradients_adding_up(submission, reference):
             raise Feedback(f"accumulated_grad({calls}) called backward() "
                            f"{found['backward_calls']} times: call (2 * w).backward() exactly "
                            f"{calls} times and return what w.grad holds then. The value "
-                           "itself is not the point: watching .grad add up is.")
+                           "itself is not the point: watching .grad add up is.",
+                           cause=Cause.OTHER_BACKWARD_COUNT)
 
 
 def _step_inputs() -> dict:
@@ -125,7 +147,7 @@ def _as_number(value: object, what: str) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     raise Feedback(f"{what} should be the loss, a number (loss.item()), found "
-                   f"{type(value).__name__}.")
+                   f"{type(value).__name__}.", cause=Cause.NOT_A_NUMBER)
 
 
 @pytest.mark.points(1)
@@ -135,13 +157,17 @@ def test_train_step_is_one_step_of_gradient_descent(submission, reference):
     args = (inputs["X"], inputs["y"], inputs["W"], inputs["b"], 0.05)
     expected, found = reference.call("train_step", *args), submission.call("train_step", *args)
     loss = _as_number(found.value, "train_step's return value")
-    expect_close(loss, expected.value, "the loss returned by train_step",
-                 hint="Return loss.item(), the loss computed before the update.")
+    start = inputs["X"] @ inputs["W"].detach() + inputs["b"].detach()
+    expect_close(loss, expected.value, "the loss returned by train_step", hint=hint_for(
+        loss, mse_suspects(start, inputs["y"], NOTEBOOK_ROWS,
+                           place_of(submission, "train_step", NOTEBOOK_ROWS[0])),
+        "Return loss.item(), the mean squared error computed before the update."))
     for position, name in ((2, "W"), (3, "b")):
         start = inputs[name]
         expect_close(found.args[position], expected.args[position],
                      f"{name} after one train_step", hint=hint_for(found.args[position], [
-                         Suspect(f"{name} did not move: the update made a new tensor "
+                         Suspect(Cause.NOT_IN_PLACE,
+                                 f"{name} did not move: the update made a new tensor "
                                  f"({name} = {name} - ...) instead of changing the one passed "
                                  f"in. Update in place: {name} -= lr * {name}.grad, inside "
                                  "torch.no_grad().", lambda s=start: s)],

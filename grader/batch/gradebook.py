@@ -43,9 +43,10 @@ def gradebook(records: list[dict[str, Any]], assignments: tuple[str, ...] = ()
 
 
 def _sum(values: Any) -> float:
-    """A total, or empty (NaN) if any part is: a student who was not graded gets no 0."""
+    """A total, or empty (NaN) if any part is: a student who was not graded gets no 0.
+    Partial credit makes points fractions: totals are kept to the hundredth, as scored."""
     values = list(values)
-    return math.nan if any(math.isnan(v) for v in values) else float(sum(values))
+    return math.nan if any(math.isnan(v) for v in values) else round(float(sum(values)), 2)
 
 
 def _sandbox(results: dict[str, Any]) -> str:

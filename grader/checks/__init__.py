@@ -2,6 +2,7 @@
 and what to try. Every check compares values in the grader's process.
 """
 
+from grader.checks.bands import Band, expect_above, expect_below, expect_in_band
 from grader.checks.classification import (
     expect_accuracy,
     expect_class_predictions,
@@ -22,13 +23,17 @@ from grader.checks.tensors import expect_requires_grad, expect_tensor_like
 from grader.checks.training import expect_training_converged
 
 __all__ = [
+    "Band",
+    "expect_above",
     "expect_accuracy",
+    "expect_below",
     "expect_class_predictions",
     "expect_close",
     "expect_cross_entropy_below",
     "expect_dataframe",
     "expect_design_matrix",
     "expect_different_for_different_seeds",
+    "expect_in_band",
     "expect_mean_squared_error",
     "expect_probabilities",
     "expect_requires_grad",

@@ -4,15 +4,19 @@ and the binary cross-entropy of a trained model, measured by the grader itself."
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 
+from grader.checks.bands import Band, expect_in_band
+from grader.checks.causes import hint_for
 from grader.checks.closeness import expect_close
+from grader.checks.explanation import Hint, resolve
+from grader.checks.sizes import scales_with_rows
 from grader.checks.tensors import expect_shape, expect_tensor
-from grader.errors import Feedback
+from grader.errors import Cause, Feedback
 
 THRESHOLD = 0.5  # probability at or above which the class is 1, as in the course
 END_WITH_SIGMOID = ("End the model with the sigmoid, so that `model(X)` itself gives "
@@ -34,12 +38,13 @@ def expect_probabilities(values: Any, name: str) -> torch.Tensor:
     if odd is not None:
         raise Feedback(
             f"`{name}` should be probabilities between 0 and 1, but it contains {odd:.4g}: "
-            f"the model returns the linear layer's raw scores (logits). {END_WITH_SIGMOID}")
+            f"the model returns the linear layer's raw scores (logits). {END_WITH_SIGMOID}",
+            cause=Cause.LOGITS)
     return tensor
 
 
 def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: torch.Tensor,
-                             name: str, hint: str = "") -> None:
+                             name: str, hint: Hint = "") -> None:
     """0/1 classes (float, int or bool) for `probabilities`, equal to `expected`.
 
     `hint` is for classes that follow from `probabilities` correctly but still differ from
@@ -51,7 +56,7 @@ def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: 
         odd = values[(values != 0) & (values != 1)].reshape(-1)[0].item()
         raise Feedback(
             f"`{name}` should hold classes 0 and 1 only, found {odd:.4g}. Compare with the "
-            f"threshold: (probabilities >= {THRESHOLD}).float().")
+            f"threshold: (probabilities >= {THRESHOLD}).float().", cause=Cause.THRESHOLD)
     wanted = expected.detach().double().reshape(-1)
     flat, chances = values.reshape(-1), probabilities.detach().double().reshape(-1)
     wrong = flat != wanted
@@ -65,21 +70,24 @@ def expect_class_predictions(found: Any, expected: torch.Tensor, probabilities: 
             f"{flat.numel()} values are exactly {THRESHOLD}, as a model whose parameters are "
             f"all zero gives everywhere): it should be class 1, the class for probabilities "
             f"of at least {THRESHOLD}. `> {THRESHOLD}` and .round() (which rounds {THRESHOLD} "
-            f"down to 0, to the even number) both miss it: use >= {THRESHOLD}.")
+            f"down to 0, to the even number) both miss it: use >= {THRESHOLD}.",
+            cause=Cause.THRESHOLD)
     if bool(wrong.all()) and wrong.numel() > 1:
         raise Feedback(f"`{name}` has every class inverted: class 1 is for probabilities of "
-                       f"at least {THRESHOLD}, class 0 for those below.")
+                       f"at least {THRESHOLD}, class 0 for those below.",
+                       cause=Cause.CLASSES_INVERTED)
     index = int(wrong.nonzero()[0])
     probability = chances[index].item()
     if flat[index].item() == float(probability >= THRESHOLD):
+        hint, cause = resolve(hint)
         raise Feedback(
             f"`{name}` has class {flat[index].item():g} at index {index}, expected "
             f"{wanted[index].item():g}: the probability there is {probability:.4g}, so the "
-            f"model itself gives the wrong answer. {hint}".strip())
+            f"model itself gives the wrong answer. {hint}".strip(), cause=cause)
     raise Feedback(
         f"`{name}` gives class {flat[index].item():g} for the probability {probability:.4g}, "
         f"expected {wanted[index].item():g}. Threshold at exactly {THRESHOLD}: class 1 when "
-        f"the probability is >= {THRESHOLD}, else class 0.")
+        f"the probability is >= {THRESHOLD}, else class 0.", cause=Cause.THRESHOLD)
 
 
 def broadcast_accuracy(predictions: torch.Tensor, targets: torch.Tensor) -> float:
@@ -91,17 +99,21 @@ def broadcast_accuracy(predictions: torch.Tensor, targets: torch.Tensor) -> floa
 
 def expect_accuracy(found: Any, expected: float, name: str,
                     predictions: torch.Tensor | None = None,
-                    targets: torch.Tensor | None = None) -> None:
-    """A fraction in [0, 1] equal to `expected` (a percentage, or a broadcast comparison of
-    `predictions` with `targets`, is recognised)."""
+                    targets: torch.Tensor | None = None, notebook_rows: Sequence[int] = (),
+                    where: str = "") -> None:
+    """A fraction in [0, 1] equal to `expected` (a percentage, a broadcast comparison of
+    `predictions` with `targets`, or a count divided by the notebook's number of rows,
+    `notebook_rows`, is recognised; `where` is the function's place, sizes.place_of)."""
     if isinstance(found, torch.Tensor) and found.numel() == 1:
         found = found.item()
     if isinstance(found, bool) or not isinstance(found, (int, float)):
         raise Feedback(f"`{name}` should be a number (a Python float, e.g. with .item()), "
-                       f"found {type(found).__name__}: {str(found)[:60]}")
+                       f"found {type(found).__name__}: {str(found)[:60]}",
+                       cause=Cause.NOT_A_TENSOR)
     if math.isclose(found, 100 * expected, rel_tol=1e-6) and expected != 0:
         raise Feedback(f"`{name}` is {found:g}, a percentage: return the fraction "
-                       f"{expected:g} (correct / total) and multiply by 100 only to print it.")
+                       f"{expected:g} (correct / total) and multiply by 100 only to print it.",
+                       cause=Cause.PERCENTAGE)
     if predictions is not None and targets is not None and predictions.numel() > 1 and \
             math.isclose(found, broadcast_accuracy(predictions, targets), abs_tol=1e-6) and \
             not math.isclose(found, expected, abs_tol=1e-6):
@@ -110,10 +122,13 @@ def expect_accuracy(found: Any, expected: float, name: str,
             f"`{name}` is {found:g}, expected {expected:g}: it compared every prediction with "
             f"every target. A ({n},) tensor against an ({n}, 1) one broadcasts to ({n}, {n}) "
             "under ==, with no error (.squeeze() or .flatten() on one side only does that). "
-            "Compare tensors of the same shape.")
-    expect_close(found, expected, name, rtol=0.0, atol=1e-6,
-                 hint="Accuracy is the number of predictions equal to their target, divided by "
-                      "the number of predictions; compare tensors of the same shape.")
+            "Compare tensors of the same shape.", cause=Cause.BROADCAST)
+    rows = predictions.numel() if predictions is not None else 0
+    expect_close(found, expected, name, rtol=0.0, atol=1e-6, hint=hint_for(
+        found, scales_with_rows(expected, rows, notebook_rows, "the accuracy",
+                                "divide by len(targets), or take .mean()", where),
+        "Accuracy is the number of predictions equal to their target, divided by the number "
+        "of predictions; compare tensors of the same shape."))
 
 
 def binary_cross_entropy(probabilities: torch.Tensor, targets: torch.Tensor) -> float:
@@ -122,19 +137,23 @@ def binary_cross_entropy(probabilities: torch.Tensor, targets: torch.Tensor) -> 
                                   targets.detach().double()).item()
 
 
-def expect_cross_entropy_below(probabilities: Any, targets: torch.Tensor, threshold: float,
-                               name: str, reference_loss: float,
-                               cause: str | Callable[[], str] = "") -> None:
-    """The grader's own binary cross-entropy of `probabilities` is below `threshold`; `cause`
-    (or what it returns, asked only then) explains a miss."""
+def expect_cross_entropy_below(probabilities: Any, targets: torch.Tensor,
+                               threshold: float | Band, name: str, reference_loss: float,
+                               hint: Hint = "") -> None:
+    """The grader's own binary cross-entropy of `probabilities` is below `threshold` (or in a
+    band of partial credit); `hint` (or what it returns, asked only then) explains a miss."""
     tensor = expect_probabilities(probabilities, name)
     expect_shape(tensor, tuple(targets.shape), name)
     loss = binary_cross_entropy(tensor, targets)
-    if loss < threshold:
+    band = threshold if isinstance(threshold, Band) else None
+    if (band.fraction(loss) >= 1.0) if band else loss < threshold:
         return
-    cause = cause() if callable(cause) else cause
-    raise Feedback(
-        f"the binary cross-entropy of `{name}` is {loss:.4g}, expected below {threshold:g} "
-        f"(the reference reaches {reference_loss:.4g}). " + (cause or (
-            "Train with binary cross-entropy (F.binary_cross_entropy or nn.BCELoss) on the "
-            "model's probabilities, for the number of epochs and at the learning rate asked.")))
+    text, cause = resolve(hint, Cause.LOSS_TOO_HIGH)
+    text = (f"The reference reaches {reference_loss:.4g}. " + (text or (
+        "Train with binary cross-entropy (F.binary_cross_entropy or nn.BCELoss) on the "
+        "model's probabilities, for the number of epochs and at the learning rate asked.")))
+    what = f"the binary cross-entropy of `{name}`"
+    if band is not None:
+        expect_in_band(loss, band, what, text, cause)
+        return
+    raise Feedback(f"{what} is {loss:.4g}, expected below {threshold:g}. {text}", cause=cause)

@@ -7,12 +7,12 @@ so the message never sends a student to the reference for a value that came from
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from grader.errors import Feedback
+from grader.checks.explanation import Hint, resolve
+from grader.errors import Cause, Feedback
 
 # Float32 arithmetic done in a different order (x @ w vs (x * w).sum()) differs by ~1e-6
 # relatively; training for thousands of steps amplifies that. Tests name their own tolerance
@@ -45,9 +45,6 @@ def is_close(actual: Any, expected: Any, *, rtol: float = RTOL, atol: float = AT
     return bool(torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all())
 
 
-Hint = str | Callable[[], str]  # a callable is only asked when the check fails (it may cost)
-
-
 def expect_close(actual: Any, expected: Any, name: str, *, rtol: float = RTOL,
                  atol: float = ATOL, hint: Hint = "", expected_from: str = "the reference",
                  ) -> None:
@@ -56,17 +53,20 @@ def expect_close(actual: Any, expected: Any, name: str, *, rtol: float = RTOL,
     if found.shape == wanted.shape and bool(
             torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all()):
         return
-    hint = hint() if callable(hint) else hint
+    differs = (Cause.DIFFERS_FROM_REFERENCE if expected_from == "the reference"
+               else Cause.DIFFERS_FROM_OWN)
+    hint, cause = resolve(hint, None)
     if found.shape != wanted.shape:
         found = found.reshape(wanted.shape) if found.numel() == wanted.numel() else found
     if found.shape != wanted.shape:
         raise Feedback(f"{quoted(name)} should have shape {tuple(wanted.shape)}, "
-                       f"found {tuple(found.shape)}. {hint}".strip(), cause="wrong shape")
+                       f"found {tuple(found.shape)}. {hint}".strip(),
+                       cause=cause or Cause.WRONG_SHAPE)
     if bool(torch.isclose(found, wanted, rtol=rtol, atol=atol, equal_nan=True).all()):
         return
     if not torch.isfinite(found).all() and torch.isfinite(wanted).all():
         raise Feedback(f"{quoted(name)} contains {_first_non_finite(found)}: the computation blew "
-                       f"up. {hint}".strip(), cause="NaN or infinite values")
+                       f"up. {hint}".strip(), cause=cause or Cause.NOT_FINITE)
     difference = (found - wanted).abs().nan_to_num(nan=float("inf"))
     allowed = atol + rtol * wanted.abs()
     worst = int((difference - allowed).argmax())
@@ -76,11 +76,11 @@ def expect_close(actual: Any, expected: Any, name: str, *, rtol: float = RTOL,
         f"{quoted(name)} differs from {expected_from}{where}: expected {_number(wanted, worst)}, "
         f"found {_number(found, worst)} (off by {gap:.3g}; the grader accepts up to "
         f"{allowed.reshape(-1)[worst].item():.2g}). {hint}".strip(),
-        cause=f"differs from {expected_from}",
+        cause=cause or differs,
     )
 
 
-def expect_same_values(actual: Any, expected: Any, name: str, hint: str = "") -> None:
+def expect_same_values(actual: Any, expected: Any, name: str, hint: Hint = "") -> None:
     """Exactly the reference's values (data that was typed in, not computed)."""
     expect_close(actual, expected, name, rtol=0.0, atol=0.0, hint=hint)
 

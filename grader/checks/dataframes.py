@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from grader.errors import Feedback
+from grader.errors import Cause, Feedback
 from grader.grading.call import describe_value
 
 
@@ -20,14 +20,14 @@ def expect_dataframe(value: Any, name: str, columns: Sequence[Any], rows: int) -
         raise Feedback(f"`{name}` should be a pandas DataFrame, but it is "
                        f"{describe_value(value)} ({type(value).__name__}). Build it with "
                        f"pd.DataFrame(values, columns={wanted!r}); a tensor that tracks "
-                       "gradients needs .detach().numpy() first.")
+                       "gradients needs .detach().numpy() first.", cause=Cause.NOT_A_DATAFRAME)
     found = list(value.columns)
     if found != wanted:
         raise Feedback(f"`{name}` should have the columns {wanted}, found {found}."
-                       f"{_column_hint(found, wanted)}")
+                       f"{_column_hint(found, wanted)}", cause=Cause.WRONG_COLUMNS)
     if len(value) != rows:
         raise Feedback(f"`{name}` should have {rows} rows, one per observation, found "
-                       f"{len(value)}.")
+                       f"{len(value)}.", cause=Cause.WRONG_SHAPE)
     return value
 
 

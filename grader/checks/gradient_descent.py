@@ -1,36 +1,48 @@
-"""The grader's own runs of a lesson's training: full-batch gradient descent on the mean squared
-error of X @ W (+ b), and the same run with each usual mistake, to name a wrong result's cause.
+"""The grader's own runs of a lesson's training: gradient descent on the mean squared error of
+X @ W (+ b), as asked or with a usual mistake (grader.checks.linear_mistakes names them).
 
-Runs are in float64 on the grader's CPU, from the start the lesson gives (or the student's own
-start, where the student draws it). They are cheap: a few thousand steps on a handful of rows.
+Runs start where the lesson starts (or where the student's own start is, where the student
+draws it) and run in a dtype of the caller's choice: the student's own (float32, usually) and
+float64, so that a cause is named only when its run reproduces the student's values within the
+student's precision (see grader.checks.mistaken_runs). Many runs at once are one batched
+computation, with the gradients written out (the MSE of a linear model has a closed form), so a
+few dozen suspected mistakes of a 5000-epoch training cost a fraction of a second.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import torch
 
-from grader.checks.causes import Suspect
 from grader.probing.wire import decode, encode
 from grader.reference.computed import remembered
 
-LOSSES = ("mean", "half", "sum")  # the MSE; half of it (a "/ 2"); the sum of squared errors
+# The MSE; half of it (a "/ 2"); the sum of squared errors; half the sum (the 1/2 sum some
+# textbooks write): each a multiple of the MSE, so one computation serves them all.
+LOSSES = ("mean", "half", "sum", "half_sum")
 
 
 @dataclass(frozen=True)
 class Trained:
-    """Where a run ends: the parameters (flattened W then b), and the loss of every epoch."""
+    """Where a run ends (the parameters, W then b, flattened, in float64), the loss of every
+    epoch, and what a notebook may have recorded of it: the first entry in each way a loop
+    may record it, and how many entries."""
 
     parameters: torch.Tensor
     losses: list[float]
+    firsts: tuple[float, ...]
+    counts: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class Descent:
-    """`epochs` steps of W -= lr * dL/dW (and b) on all of X at once, from W, b."""
+    """`epochs` steps of W -= lr * dL/dW (and b) on all of X at once, from W, b; or, with
+    `per_sample`, one step per row of X (in order) in every epoch."""
 
     X: torch.Tensor
     y: torch.Tensor
@@ -41,22 +53,25 @@ class Descent:
     reset: bool = True
     loss: str = "mean"  # one of LOSSES
     flat_targets: bool = False  # y as (N,) against (N, 1) predictions: the broadcast mistake
+    per_sample: bool = False  # a step per data point instead of one per epoch
+    dtype: torch.dtype = torch.float64
 
     def but(self, **changes: object) -> Descent:
-        """The same run with one thing changed (a mistake, or another epoch count)."""
+        """The same run with some things changed (a mistake, a dtype, another epoch count)."""
         return replace(self, **changes)
 
     @cached_property
     def result(self) -> Trained:
         """The run's end; the same inputs give the same numbers, so a run another student's
         grading already made is read back (grader/reference/computed.py)."""
-        return remembered("descent", self._key(), self._train, _trained_to_json,
+        return remembered("descent", self._key(), lambda: run_all([self])[0], _trained_to_json,
                           _trained_from_json)
 
     def _key(self) -> bytes:
         """Everything the result depends on, as bytes: the code, torch, the inputs."""
-        parts = [_SOURCE, torch.__version__.encode(),
-                 repr((self.lr, self.epochs, self.reset, self.loss, self.flat_targets)).encode()]
+        parts = [_SOURCE, torch.__version__.encode(), np.__version__.encode(),
+                 repr((self.lr, self.epochs, self.reset, self.loss, self.flat_targets,
+                       self.per_sample, str(self.dtype))).encode()]
         for tensor in (self.X, self.y, self.W, self.b):
             if tensor is None:
                 parts.append(b"none")
@@ -66,138 +81,214 @@ class Descent:
                       data.reshape(-1).view(torch.uint8).numpy().tobytes()]
         return b"\0".join(parts)
 
-    def _train(self) -> Trained:
-        X, y = self.X.detach().double(), self.y.detach().double()
-        if self.flat_targets:
-            y = y.reshape(-1)
-        W = self.W.detach().double().clone().requires_grad_(True)
-        b = None if self.b is None else self.b.detach().double().clone().requires_grad_(True)
-        params = [p for p in (W, b) if p is not None]
-        losses = []
-        for _ in range(self.epochs):
-            loss = self.loss_of(X @ W + (0 if b is None else b), y)
-            loss.backward()
-            with torch.no_grad():
-                for p in params:
-                    p -= self.lr * p.grad
-                    if self.reset:
-                        p.grad.zero_()
-            losses.append(loss.item())
-        flat = torch.cat([p.detach().reshape(-1) for p in params])
-        return Trained(flat, losses)
-
-    def loss_of(self, predictions: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        squared = (predictions - targets) ** 2
-        if self.loss == "sum":
-            return squared.sum()
-        return squared.mean() / (2 if self.loss == "half" else 1)
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """How many losses a notebook may record of this run: one per epoch, or one per
+        step when it steps per data point."""
+        return (self.epochs, self.epochs * rows(self)) if self.per_sample else (self.epochs,)
 
     def start_loss(self) -> float:
         """The loss at the start, before any step: the first loss a run records."""
-        return self.but(epochs=1).result.losses[0]
+        return self.loss_at(self.start)
 
     def loss_after_one_step(self) -> float:
         """The loss after the first step: what a run records if it measures after updating."""
-        return self.but(epochs=2).result.losses[1]
+        return self.but(epochs=2, per_sample=False).result.losses[1]
+
+    @property
+    def start(self) -> torch.Tensor:
+        parts = [self.W.detach().double().reshape(-1)]
+        if self.b is not None:
+            parts.append(self.b.detach().double().reshape(-1))
+        return torch.cat(parts)
 
     def loss_at(self, parameters: torch.Tensor) -> float:
-        """This run's loss at other parameters (flattened W then b)."""
+        """This run's loss (with its mistakes) at other parameters (W then b, flattened)."""
         flat = parameters.detach().double().reshape(-1)
         W = flat[: self.W.numel()].reshape(self.W.shape)
         b = None if self.b is None else flat[self.W.numel():].reshape(self.b.shape)
-        y = self.y.detach().double()
-        y = y.reshape(-1) if self.flat_targets else y
-        return self.loss_of(self.X.detach().double() @ W + (0 if b is None else b), y).item()
+        X, y = self.X.detach().double(), self.y.detach().double()
+        predictions = X @ W + (0 if b is None else b)
+        targets = y.reshape(-1) if self.flat_targets else y.reshape(predictions.shape)
+        squared = (predictions - targets) ** 2
+        return (squared.mean() * _multiple(self.loss, squared.numel())).item()
 
 
 _SOURCE = Path(__file__).read_bytes()  # a change to the training here is a new result
 
 
 def _trained_to_json(trained: Trained) -> dict[str, object]:
-    return {"parameters": encode(trained.parameters), "losses": trained.losses}
+    return {"parameters": encode(trained.parameters), "losses": trained.losses,
+            "firsts": list(trained.firsts), "counts": list(trained.counts)}
 
 
 def _trained_from_json(data: dict[str, object]) -> Trained:
     parameters = decode(data["parameters"])
-    losses = data["losses"]
-    if not isinstance(parameters, torch.Tensor) or not isinstance(losses, list):
+    losses, firsts, counts = data["losses"], data["firsts"], data["counts"]
+    if not isinstance(parameters, torch.Tensor) or not all(
+            isinstance(part, list) for part in (losses, firsts, counts)):
         raise ValueError("not a training's result")
-    return Trained(parameters, [float(loss) for loss in losses])
+    return Trained(parameters, [float(x) for x in losses], tuple(float(x) for x in firsts),
+                   tuple(int(x) for x in counts))
 
 
 def rows(descent: Descent) -> int:
     return descent.X.shape[0]
 
 
-def mistaken_losses(descent: Descent) -> list[Suspect]:
-    """Suspects for a wrong *loss value* at the start: another loss than the MSE, or shapes."""
-    n, count = rows(descent), descent.y.numel()
-    suspects = [
-        Suspect("It is half the mean squared error: the loss is divided by 2 (as some texts "
-                "write it, with a 1/2 in front). Use the mean of the squared errors, without "
-                "the / 2.", lambda: descent.but(loss="half").start_loss()),
-        Suspect(f"It is the sum of the squared errors, {count} times their mean "
-                f"(reduction='sum', or .sum() instead of .mean()): average them.",
-                lambda: descent.but(loss="sum").start_loss()),
-    ]
-    if descent.y.dim() == 2 and descent.y.shape[1] == 1:
-        suspects.append(Suspect(
-            f"It is the loss of ({n}, 1) predictions against ({n},) targets: they broadcast "
-            f"to ({n}, {n}), every prediction against every target, with no error (F.mse_loss "
-            f"only warns \"Using a target size that is different to the input size\"). Keep "
-            f"the targets as a ({n}, 1) column, or reshape both to the same shape.",
-            lambda: descent.but(flat_targets=True).start_loss()))
-    return suspects
+def outputs(descent: Descent) -> int:
+    return descent.y.numel() // rows(descent)
 
 
-def evidence(parameters: torch.Tensor, recorded: list[float] | None) -> torch.Tensor:
-    """What a run is recognised by: its trained parameters, and its first recorded loss when
-    the notebook recorded one (it tells a larger step from a larger loss, for example)."""
-    flat = parameters.detach().double().reshape(-1)
-    if not recorded:
-        return flat
-    return torch.cat([flat, torch.tensor([recorded[0]], dtype=torch.float64)])
+def run_all(runs: Sequence[Descent]) -> list[Trained]:
+    """Every run's result; runs that share data, start, dtype and kind are computed together."""
+    results: dict[int, Trained] = {}
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for index, run in enumerate(runs):
+        key = (id(run.X), id(run.y), id(run.W), id(run.b), run.dtype, run.per_sample)
+        groups.setdefault(key, []).append(index)
+    for indices in groups.values():
+        batch = [runs[i] for i in indices]
+        with np.errstate(all="ignore"):  # a mistaken run may diverge: its NaN is its result
+            trained = _per_sample(batch) if batch[0].per_sample else _full_batch(batch)
+        results.update(zip(indices, trained, strict=True))
+    return [results[i] for i in range(len(runs))]
 
 
-def mistaken_runs(descent: Descent, recorded: list[float] | None = None) -> list[Suspect]:
-    """Suspects for wrong *trained parameters*: the usual mistakes, each run for real.
+@dataclass
+class _Batch:
+    """C runs side by side, in NumPy (a step costs microseconds, not tens of them): parameters
+    (C, d, k) and (C, 1, k), and each run's settings as (C, 1, 1) columns."""
 
-    Compare them with `evidence(parameters, recorded)`. With `recorded` (the notebook's loss
-    list), only runs of as many epochs are suspected, and their first loss must match too."""
-    epochs, n, count = descent.epochs, rows(descent), descent.y.numel()
-    found_epochs = len(recorded) if recorded else None
-    candidates = [
-        ("It is where training lands when the gradients are never reset: backward() adds "
-         "each new gradient to .grad, so every step repeats all the earlier ones. Reset them "
-         "every epoch (optimizer.zero_grad(), p.grad.zero_() or p.grad = None), before "
-         "backward() or after the update.", descent.but(reset=False)),
-        (f"It is where {2 * epochs} epochs land, twice {epochs}: the training loop ran twice "
-         "(a second loop, or a cell that trains again from the already trained parameters).",
-         descent.but(epochs=2 * epochs)),
-    ]
-    if found_epochs and found_epochs not in (epochs, 2 * epochs):
-        candidates.append((f"It is where {found_epochs} epochs land: train for exactly "
-                           f"{epochs}.", descent.but(epochs=found_epochs)))
-    candidates += [
-        ("It is where training on half the mean squared error lands (a / 2 in the loss): "
-         "every step is half as large. Use the mean of the squared errors.",
-         descent.but(loss="half")),
-        (f"It is where training on the sum of the squared errors lands (reduction='sum', or "
-         f".sum() instead of .mean()): every step is {count} times larger. Average them.",
-         descent.but(loss="sum")),
-    ]
-    if descent.y.dim() == 2 and descent.y.shape[1] == 1:
-        candidates.append((
-            f"It is where training lands when ({n}, 1) predictions are compared with ({n},) "
-            f"targets: they broadcast to ({n}, {n}), every prediction against every target, "
-            f"with no error. Keep the targets as a ({n}, 1) column.",
-            descent.but(flat_targets=True)))
-    for factor in (10, 0.1):
-        lr = descent.lr * factor
-        candidates.append((f"It is where training at a learning rate of {lr:g} lands, "
-                           f"{factor:g} times the lesson's {descent.lr:g}: use lr = "
-                           f"{descent.lr:g}.", descent.but(lr=lr)))
-    return [Suspect(cause, lambda run=run: evidence(run.result.parameters,
-                                                    run.result.losses if recorded else None))
-            for cause, run in candidates
-            if found_epochs is None or run.epochs == found_epochs]
+    X: np.ndarray  # (N, d)
+    targets: np.ndarray  # (C, N, k)
+    offset: np.ndarray  # (C,): the variance a broadcast loss adds, 0 otherwise
+    scale: np.ndarray  # (C, 1, 1): the loss as a multiple of the mean of squared errors
+    lr: np.ndarray  # (C, 1, 1)
+    keep: np.ndarray  # (C, 1, 1): 1 where gradients are never reset, else 0
+    W: np.ndarray  # (C, d, k)
+    b: np.ndarray | None  # (C, 1, k)
+
+
+def _numpy(tensor: torch.Tensor, dtype: torch.dtype) -> np.ndarray:
+    return tensor.detach().to(dtype).cpu().numpy()
+
+
+def _batch(runs: Sequence[Descent]) -> _Batch:
+    first, dtype = runs[0], runs[0].dtype
+    X = _numpy(first.X, dtype)
+    n, k = X.shape[0], outputs(first)
+    y = _numpy(first.y, dtype).reshape(n, k)
+    real = X.dtype.type
+    targets, offsets, scales = [], [], []
+    for run in runs:
+        if run.flat_targets and k == 1:
+            # (N, 1) against (N,) is the mean over every pair (i, j) of (p_i - y_j)^2, which is
+            # exactly mean_i (p_i - mean(y))^2 + var(y): the mean target, and a constant.
+            targets.append(np.full((n, 1), y.mean(), dtype=real))
+            offsets.append(((y - y.mean()) ** 2).mean())
+            count = n * n
+        else:
+            targets.append(y)
+            offsets.append(real(0))
+            count = n * k
+        scales.append(_multiple(run.loss, count))
+    size = len(runs)
+    W = np.repeat(_numpy(first.W, dtype).reshape(1, -1, k), size, axis=0)
+    b = None if first.b is None else np.repeat(_numpy(first.b, dtype).reshape(1, 1, k), size,
+                                               axis=0)
+
+    def column(values: Sequence[float]) -> np.ndarray:
+        return np.asarray(values, dtype=real).reshape(size, 1, 1)
+    return _Batch(X=X, targets=np.stack(targets), offset=np.asarray(offsets, dtype=real),
+                  scale=column(scales), lr=column([run.lr for run in runs]),
+                  keep=column([0.0 if run.reset else 1.0 for run in runs]), W=W, b=b)
+
+
+def _stops(ends: Sequence[int]) -> dict[int, list[int]]:
+    stops: dict[int, list[int]] = {}
+    for index, end in enumerate(ends):
+        stops.setdefault(end, []).append(index)
+    return stops
+
+
+def _full_batch(runs: Sequence[Descent]) -> list[Trained]:
+    batch, ends = _batch(runs), [run.epochs for run in runs]
+    n, k = batch.X.shape[0], batch.targets.shape[2]
+    X, XT, last, stops = batch.X, batch.X.T, max(ends), _stops(ends)
+    W, b = batch.W, batch.b
+    grad_W, grad_b = np.zeros_like(W), None if b is None else np.zeros_like(b)
+    losses = np.empty((len(runs), last + 1), dtype=X.dtype)
+    finals: dict[int, torch.Tensor] = {}
+    factor = batch.scale * (2.0 / (n * k))
+    for epoch in range(last + 1):
+        residual = X @ W - batch.targets if b is None else X @ W + b - batch.targets
+        losses[:, epoch] = batch.scale[:, 0, 0] * ((residual ** 2).mean(axis=(1, 2))
+                                                   + batch.offset)
+        for index in stops.get(epoch, ()):
+            finals[index] = _flat(W[index], None if b is None else b[index])
+        if epoch == last:
+            break
+        d_predictions = factor * residual
+        grad_W = XT @ d_predictions + batch.keep * grad_W
+        W = W - batch.lr * grad_W
+        if b is not None and grad_b is not None:
+            grad_b = d_predictions.sum(axis=1, keepdims=True) + batch.keep * grad_b
+            b = b - batch.lr * grad_b
+    return [Trained(finals[i], losses[i, :end].tolist(), firsts=tuple(losses[i, :2].tolist()),
+                    counts=(end,))
+            for i, end in enumerate(ends)]
+
+
+def _per_sample(runs: Sequence[Descent]) -> list[Trained]:
+    """One step per row, rows in order, every epoch: what looping over the data points does.
+    A loop may record each step's loss, their mean over the epoch, the last one, or the loss
+    of all the data before or after the epoch: each is accepted as what it recorded."""
+    batch, ends = _batch(runs), [run.epochs for run in runs]
+    n, k = batch.X.shape[0], batch.targets.shape[2]
+    last, stops = max(ends), _stops(ends)
+    W, b = batch.W, batch.b
+    grad_W, grad_b = np.zeros_like(W), None if b is None else np.zeros_like(b)
+    # A row's loss: the mean of its k squared errors, half of it, or their sum (k times).
+    scale = np.asarray([_multiple(run.loss, k) for run in runs],
+                       dtype=batch.X.dtype).reshape(-1, 1, 1)
+    rows_X = [(batch.X[row:row + 1], batch.X[row:row + 1].T, batch.targets[:, row:row + 1])
+              for row in range(n)]
+    first_epoch: list[np.ndarray] = []
+    whole = np.empty((len(runs), last + 1), dtype=batch.X.dtype)
+    finals: dict[int, torch.Tensor] = {}
+    factor = scale * (2.0 / k)
+    for epoch in range(last + 1):
+        residual = batch.X @ W - batch.targets if b is None else \
+            batch.X @ W + b - batch.targets
+        whole[:, epoch] = (residual ** 2).mean(axis=(1, 2))
+        for index in stops.get(epoch, ()):
+            finals[index] = _flat(W[index], None if b is None else b[index])
+        if epoch == last:
+            break
+        for x, xT, target in rows_X:
+            error = x @ W - target if b is None else x @ W + b - target
+            if epoch == 0:
+                first_epoch.append(scale[:, 0, 0] * (error ** 2).mean(axis=(1, 2)))
+            d_predictions = factor * error
+            grad_W = xT @ d_predictions + batch.keep * grad_W
+            W = W - batch.lr * grad_W
+            if b is not None and grad_b is not None:
+                grad_b = d_predictions + batch.keep * grad_b
+                b = b - batch.lr * grad_b
+    steps = np.stack(first_epoch, axis=1) if first_epoch else whole[:, :1]
+    return [Trained(finals[i], whole[i, :end].tolist(),
+                    firsts=(float(steps[i, 0]), float(steps[i].mean()), float(steps[i, -1]),
+                            float(whole[i, 0]), float(whole[i, min(1, last)])),
+                    counts=(end, end * n))
+            for i, end in enumerate(ends)]
+
+
+def _multiple(loss: str, count: int) -> float:
+    """The loss as a multiple of the mean of `count` squared errors."""
+    return {"mean": 1.0, "half": 0.5, "sum": float(count), "half_sum": count / 2}[loss]
+
+
+def _flat(W: np.ndarray, b: np.ndarray | None) -> torch.Tensor:
+    parts = [W.reshape(-1)] + ([] if b is None else [b.reshape(-1)])
+    return torch.from_numpy(np.concatenate(parts).astype(np.float64))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import torch
 
-from grader.errors import Feedback
+from grader.errors import Cause, Feedback
 
 TOLERANCE = 1e-5  # the same float32 operations on the same inputs: equal to rounding
 
@@ -38,12 +38,12 @@ def expect_steps_independent(step: str, start: Mapping[str, torch.Tensor],
                 "so without a reset each step repeats all the earlier ones. Reset the "
                 f"gradients in every step ({name}.grad.zero_(), {name}.grad = None, or "
                 "optimizer.zero_grad()), before backward() or after the update: both work.",
-                cause="gradients accumulate")
+                cause=Cause.GRADIENTS_ACCUMULATE)
         raise Feedback(
             f"the second of two calls to {step} moved {name} to {_show(chained)}, but one "
             f"call from the same place moves it to {_show(single)}. {step} must do the same "
             "thing however many times it was called before: does it keep something between "
-            "calls?", cause="a step depends on earlier calls")
+            "calls?", cause=Cause.STEP_DEPENDS_ON_EARLIER)
 
 
 def _show(values: torch.Tensor) -> str:

@@ -14,7 +14,8 @@ from typing import Any
 import torch
 
 from grader.checks.closeness import ATOL, RTOL, expect_close
-from grader.errors import Feedback
+from grader.checks.explanation import Hint
+from grader.errors import Cause, Feedback
 
 SEED_IT = ("Call torch.manual_seed(seed) inside the function, before anything random is drawn, "
            "so that each call starts from the same random state.")
@@ -30,8 +31,7 @@ def expect_same_for_same_seed(first: Mapping[str, Any], second: Mapping[str, Any
         raise Feedback(
             f"{call} gave a different `{name}` when called again with the same seed: first "
             f"{_show(a)}, then {_show(b)}. The same seed must reproduce the same results, run "
-            f"after run. {SEED_IT}"
-        )
+            f"after run. {SEED_IT}", cause=Cause.NOT_REPRODUCIBLE)
 
 
 def expect_different_for_different_seeds(runs: Mapping[int, Mapping[str, Any]],
@@ -44,13 +44,13 @@ def expect_different_for_different_seeds(runs: Mapping[int, Mapping[str, Any]],
                 raise Feedback(
                     f"{call} gave identical results for seeds {seed} and {other}: the seed "
                     "argument is not used. Seed with torch.manual_seed(seed), the argument, not "
-                    "a fixed number, and draw the numbers rather than typing them in."
-                )
+                    "a fixed number, and draw the numbers rather than typing them in.",
+                    cause=Cause.SEED_NOT_USED)
 
 
 def expect_seeded_like_reference(found: Mapping[str, Any], expected: Mapping[str, Any],
                                  call: str, *, rtol: float = RTOL, atol: float = ATOL,
-                                 hint: str = "") -> None:
+                                 hint: Hint = "") -> None:
     """A seeded run's results match the reference's run with the same seed and inputs."""
     for name, wanted in expected.items():
         expect_close(_numbers(found[name]), _numbers(wanted), f"{name} from {call}",

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from grader.errors import Feedback
+from grader.errors import Cause, Feedback
 from grader.grading.call import describe_value
 
 
@@ -16,7 +16,7 @@ def expect_tensor(value: Any, name: str) -> torch.Tensor:
         return value
     raise Feedback(f"`{name}` should be a torch tensor, but it is {describe_value(value)} "
                    f"({type(value).__name__}). Build it with torch.tensor(...).",
-                   cause="not a tensor")
+                   cause=Cause.NOT_A_TENSOR)
 
 
 def expect_shape(value: torch.Tensor, shape: tuple[int, ...], name: str) -> None:
@@ -38,7 +38,7 @@ def expect_shape(value: torch.Tensor, shape: tuple[int, ...], name: str) -> None
     elif sorted(found) == sorted(shape):
         message += " The dimensions are swapped: check the order of rows and columns."
     flat = len(shape) == 2 and shape[1] == 1 and found == (shape[0],)
-    raise Feedback(message, cause="(N,) where (N, 1) is needed" if flat else "wrong shape")
+    raise Feedback(message, cause=Cause.FLAT_FOR_COLUMN if flat else Cause.WRONG_SHAPE)
 
 
 def dtype_origin(found: torch.dtype, wanted: torch.dtype) -> str:
@@ -62,7 +62,7 @@ def expect_dtype(value: torch.Tensor, dtype: torch.dtype, name: str) -> None:
     if value.dtype == dtype:
         return
     raise Feedback(f"`{name}` should have dtype {dtype}, but it has {value.dtype}."
-                   f"{dtype_origin(value.dtype, dtype)}", cause=f"{value.dtype} data")
+                   f"{dtype_origin(value.dtype, dtype)}", cause=Cause.WRONG_DTYPE)
 
 
 def expect_tensor_like(value: Any, expected: torch.Tensor, name: str,
@@ -81,4 +81,4 @@ def expect_requires_grad(value: torch.Tensor, name: str) -> None:
     if not value.requires_grad:
         raise Feedback(f"`{name}` does not track gradients, so backward() cannot compute "
                        f"its gradient. Create it with requires_grad=True.",
-                       cause="does not track gradients")
+                       cause=Cause.NO_GRADIENT_TRACKING)

@@ -3,17 +3,29 @@ when trained parameters are wrong and no usual mistake explains them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 
+from grader.checks.explanation import Explanation, Hint
+from grader.checks.gradient_descent import Descent
+from grader.checks.linear_mistakes import explain_linear
 from grader.checks.loss_record import (
-    expect_below,
     expect_finite,
+    expect_last_below,
     expect_one_per_epoch,
     recorded_numbers,
 )
-from grader.errors import Feedback
+from grader.checks.mistaken_runs import Evidence
+from grader.checks.trained_line import (
+    departure,
+    learning_rates,
+    recorded_losses,
+    trained_parameters,
+    trained_W_and_b,
+)
+from grader.errors import Cause, Feedback
 
 
 def expect_training_converged(losses: Sequence[float], threshold: float, name: str = "losses",
@@ -28,8 +40,8 @@ def expect_training_converged(losses: Sequence[float], threshold: float, name: s
         raise Feedback(f"the loss grew from {values[0]:.4g} to {values[-1]:.4g}: the steps "
                        "overshoot. Check the learning rate, the update's sign "
                        f"(p -= lr * p.grad), and that gradients are reset. {hint}".strip(),
-                       cause="the loss grew")
-    expect_below(values, threshold, name, hint)
+                       cause=Cause.LOSS_GREW)
+    expect_last_below(values, threshold, name, hint)
 
 
 DIVERGED = ("Training blew up: the loss grew without bound until the numbers overflowed. The "
@@ -37,9 +49,36 @@ DIVERGED = ("Training blew up: the loss grew without bound until the numbers ove
             "(p -= lr * p.grad moves against the gradient).")
 
 
-def training_hint(parameters: object, cause: str | None, otherwise: str) -> str:
-    """`cause` if the evidence named one; else why NaN parameters happen; else `otherwise`."""
-    if cause:
-        return cause
+def training_hint(parameters: object, explained: Explanation | None, otherwise: Hint
+                  ) -> Hint:
+    """What the evidence explained, if it named a cause; else why NaN parameters happen;
+    else `otherwise` (what differs, and where, without guessing)."""
+    if explained is not None:
+        return explained
     values = torch.as_tensor(parameters, dtype=torch.float64)
-    return otherwise if bool(torch.isfinite(values).all()) else DIVERGED
+    if bool(torch.isfinite(values).all()):
+        return otherwise
+    return Explanation(DIVERGED, Cause.DIVERGED)
+
+
+def line_training(submission: Any, lesson: Descent, tolerance: float) -> Explanation | None:
+    """The usual mistakes that reproduce a notebook's training of the line y = W x + b (its
+    trained W and b, its recorded `losses`, the learning rates it holds)."""
+    try:
+        trained = trained_parameters(submission)
+    except Feedback:
+        return None
+    return explain_linear(Evidence(trained, recorded_losses(submission)), lesson, tolerance,
+                          learning_rates(submission))
+
+
+def line_training_hint(submission: Any, lesson: Callable[[], Descent],
+                       explained: Callable[[], Explanation | None], loop: str
+                       ) -> Callable[[], Hint]:
+    """A hint asked only on a failure: what explains the training, else where its recorded
+    losses leave the lesson's, and `loop`, what the lesson asks."""
+    def hint() -> Hint:
+        trained = trained_W_and_b(submission)
+        where = departure(recorded_losses(submission), lesson().result.losses)
+        return training_hint(trained, explained(), f"{where} {loop}".strip())
+    return hint

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from grader.errors import Feedback
+from grader.errors import Cause, CodeRaised, Feedback
 from grader.execution.result import NotebookResult
 from grader.execution.runner import LiveNotebook
 from grader.grading.call import Call, describe_call
-from grader.probing.diagnosis import NOT_IMPLEMENTED, Diagnosis, error_hint
+from grader.probing.diagnosis import Diagnosed, Diagnosis
 from grader.probing.probe import ProbeReply, ProbeRequest, send
 
 
@@ -47,7 +47,7 @@ class Submission:
             raise _explained(self.diagnosis.missing(name))
         if reply.status == "not_callable":
             raise Feedback(f"`{name}` should be a function, but it is a {reply.note}.",
-                           cause="not a function")
+                           cause=Cause.NOT_A_FUNCTION)
         self._expect_ok(reply, what, name)
         return Call(reply.value, reply.args, reply.kwargs)
 
@@ -62,7 +62,7 @@ class Submission:
     def _ask(self, request: ProbeRequest, what: str) -> ProbeReply:
         if self.result.problem and not self.live.alive and not self.result.cells:
             raise Feedback(f"the notebook could not be graded: {self.result.problem}",
-                           cause="the notebook could not be run")
+                           cause=Cause.NOTEBOOK_NOT_RUN)
         if request.kind == "value":
             return self._read_value(request)
         self._calls += 1
@@ -84,50 +84,27 @@ class Submission:
         if reply.status == "ok":
             return
         if reply.status == "raised":
-            message = self._raised(reply.error, what, function)
-            raise Feedback(message, cause=NOT_IMPLEMENTED if message.startswith(NOT_IMPLEMENTED)
-                           else f"your code raised {reply.error.get('name', 'an error')}")
+            error = reply.error
+            diagnosed = self.diagnosis.raised(error, what, function)
+            raise CodeRaised(diagnosed.text, error.get("name", "?"), error.get("message", ""),
+                             error.get("line") or "", cause=diagnosed.cause)
         if reply.status == "timeout":
             raise Feedback(f"{what} did not finish within {self.probe_timeout:.0f} s and was "
                            "stopped. Is there a loop that never ends?",
-                           cause="a call did not finish in time")
+                           cause=Cause.CALL_TIMEOUT)
         if reply.status == "died":
             raise Feedback(f"the kernel died while {what}: {reply.note}.",
-                           cause="the kernel died")
+                           cause=Cause.KERNEL_DIED)
         if reply.status == "not_run":
             raise Feedback(f"the grader could not go on with your notebook: {reply.note}.",
-                           cause="the notebook stopped before this check")
+                           cause=Cause.STOPPED_BEFORE)
         if reply.status == "unencodable":
             raise Feedback(f"{what} gave a value the grader cannot read: "
-                           f"{reply.error.get('message', '')}", cause="an unreadable value")
+                           f"{reply.error.get('message', '')}", cause=Cause.UNREADABLE_VALUE)
         raise Feedback(f"the grader got no usable answer while {what}: {reply.note}",
-                       cause="no usable answer")
-
-    def _raised(self, error: dict[str, str], what: str, function: str) -> str:
-        name, message, line = error.get("name", "?"), error.get("message", ""), error.get("line")
-        where = f" at `{line}`" if line else ""
-        if name == "NotImplementedError":
-            # The blank is in the function that raised, not necessarily the one called.
-            raised_in = error.get("function", "")
-            if raised_in and raised_in.isidentifier() and self.diagnosis.defining_cells(raised_in):
-                function = raised_in
-            cells = self.diagnosis.defining_cells(function) if function else []
-            place = f" in {self.diagnosis.label(cells[-1])}" if cells else ""
-            return f"{NOT_IMPLEMENTED}: fill the blank in `{function}`{place}."
-        return (f"{what} raised {name}: {message.rstrip().rstrip('.')}{where}."
-                f"{error_hint(name, message)}")
+                       cause=Cause.NO_USABLE_ANSWER)
 
 
-def _explained(message: str) -> Feedback:
-    """A diagnosis of a missing or broken name, with the cause a report groups it by."""
-    if message.startswith(NOT_IMPLEMENTED):
-        cause = NOT_IMPLEMENTED
-    elif " stopped with " in message:
-        cause = "a cell stopped with an error"
-    elif " timed out" in message or " still running" in message:
-        cause = "a cell ran out of time"
-    elif "kernel" in message and "died" in message:
-        cause = "the kernel died"
-    else:
-        cause = "a name the grader reads is missing"
-    return Feedback(message, cause=cause)
+def _explained(diagnosed: Diagnosed) -> Feedback:
+    """A diagnosis of a missing or broken name, with the cause it found."""
+    return Feedback(diagnosed.text, cause=diagnosed.cause)

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from grader.course import CourseNotFound
+from grader.errors import PartialCredit
 from grader.execution.kernel_spec import sandbox_policy
 from grader.grading.session import GradingSession
 from grader.plugin.options import course_of, session_config
 from grader.plugin.results_file import write_results
-from grader.plugin.scoring import CAUSE_KEY, KIT_ERROR_CAUSE, MESSAGE_KEY, ScoreBoard
+from grader.plugin.scoring import (
+    CAUSE_KEY,
+    FRACTION_KEY,
+    KIT_ERROR_CAUSE,
+    MESSAGE_KEY,
+    ScoreBoard,
+)
 from grader.sandbox import record
 
 HIDDEN_MANIFEST = "hidden_tests.json"  # in a student kit's tests folder: what it does not ship
@@ -41,6 +49,17 @@ class ScoreReporter:
         self.board = ScoreBoard(shipped_without=_hidden_manifest(config))
         self.started = time.monotonic()
         self.kit_error: str | None = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
+                                  ) -> Iterator[None]:
+        """A check that gave partial credit: the share of the points it earns travels with
+        the report (also from xdist workers), as data."""
+        report: pytest.TestReport = yield
+        excinfo = call.excinfo
+        if excinfo is not None and report.failed and isinstance(excinfo.value, PartialCredit):
+            report.user_properties.append((FRACTION_KEY, float(excinfo.value.fraction)))
+        return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.board.record(report)

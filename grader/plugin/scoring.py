@@ -10,9 +10,11 @@ POINTS_KEY = "grader_points"
 ASSIGNMENT_KEY = "grader_assignment"
 MESSAGE_KEY = "grader_message"  # the failure's message alone, without pytest's decorations
 CAUSE_KEY = "grader_cause"  # the mistake a check named (Feedback.cause), when it named one
+FRACTION_KEY = "grader_fraction"  # the share of its points a failed test still earns (a band)
 TITLE_KEY = "grader_title"  # the test's docstring, first line: its name in words
 KIT_ERROR_CAUSE = "grader error"  # the cause of a failure that is the kit's, not the student's
 HIDDEN_KEY = "grader_hidden"
+DECIMALS = 2  # points are shown and summed to the hundredth
 HIDDEN_REASON = "hidden test: the grader runs it after you submit"
 
 
@@ -28,6 +30,7 @@ class ScoredTest:
     not_run: bool = False  # a hidden test in a student-facing run
     cause: str | None = None
     title: str | None = None
+    fraction: float = 0.0  # of the points, earned by a failed test (partial credit)
 
     @property
     def counted(self) -> bool:
@@ -35,7 +38,9 @@ class ScoredTest:
 
     @property
     def earned(self) -> float:
-        return self.points if self.passed and not self.failed else 0.0
+        if self.passed and not self.failed:
+            return self.points
+        return points_of(self.points, self.fraction)
 
 
 @dataclass
@@ -60,6 +65,8 @@ class ScoreBoard:
             score.failed = True
             score.message = score.message or properties.get(MESSAGE_KEY, report.longreprtext)
             score.cause = score.cause or properties.get(CAUSE_KEY)
+            if report.when == "call":
+                score.fraction = _fraction_in_range(properties.get(FRACTION_KEY, 0.0))
         elif report.when == "call" and report.passed:
             score.passed = True
 
@@ -74,7 +81,8 @@ class ScoreBoard:
         result: dict[str, tuple[float, float]] = {}
         for score in self.counted():
             earned, possible = result.get(score.assignment, (0.0, 0.0))
-            result[score.assignment] = (earned + score.earned, possible + score.points)
+            result[score.assignment] = (round(earned + score.earned, DECIMALS),
+                                        possible + score.points)
         return result
 
     def lines(self) -> list[str]:
@@ -84,10 +92,10 @@ class ScoreBoard:
         width = max(len(name) for name in totals) + 2
         rows = [f"{'assignment':<{width}}{'points':>13}"]
         for name in sorted(totals):
-            rows.append(f"{name:<{width}}{_fraction(*totals[name])}")
-        earned = sum(e for e, _ in totals.values())
+            rows.append(f"{name:<{width}}{_points_column(*totals[name])}")
+        earned = round(sum(e for e, _ in totals.values()), DECIMALS)
         possible = sum(p for _, p in totals.values())
-        rows.append(f"{'total':<{width}}{_fraction(earned, possible)}")
+        rows.append(f"{'total':<{width}}{_points_column(earned, possible)}")
         count, points = self.hidden_not_run()
         if count:
             rows.append(f"{count:g} hidden test{'s' * (count != 1)} worth {points:g} "
@@ -104,5 +112,20 @@ class ScoreBoard:
                 sum(s.points for s in skipped) + sum(v["points"] for v in absent))
 
 
-def _fraction(earned: float, possible: float) -> str:
+def points_of(points: float, fraction: float) -> float:
+    """`fraction` of `points`, to the hundredth of a point (1.33 of 2 for two thirds): what
+    every output shows and sums, the same number everywhere."""
+    return round(points * fraction, DECIMALS)
+
+
+def _fraction_in_range(value: object) -> float:
+    """A share of the points in [0, 1) (a failed test never earns all of them)."""
+    try:
+        share = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return min(max(share, 0.0), 0.99) if share == share else 0.0
+
+
+def _points_column(earned: float, possible: float) -> str:
     return f"{earned:>6g} / {possible:<6g}"

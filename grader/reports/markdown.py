@@ -12,7 +12,7 @@ from typing import Any
 
 from grader.reports.grade import AssignmentGrade, Grade, GradedTest, read_grade
 
-PASSED, FAILED, HIDDEN = "✅", "❌", "🔒"
+PASSED, PARTIAL, FAILED, HIDDEN = "✅", "🟡", "❌", "🔒"
 AFTER_PUBLISHED = "shown after grades are published"
 
 # Balanced backtick runs stay code spans (the kit's messages quote code that way).
@@ -58,9 +58,16 @@ def _assignment_table(assignment: AssignmentGrade) -> str:
         title += f" (+ {points(assignment.hidden_points)} hidden)"
     rows = ["| test | points | |", "|---|--:|:-:|"]
     rows += [f"| {escape(t.title, in_table=True)} | {t.score:g} / {t.max_score:g} | "
-             f"{PASSED if t.passed else FAILED} |" for t in assignment.visible]
+             f"{_mark(t)} |" for t in assignment.visible]
     rows += [f"| *hidden test* | {t.max_score:g} | {HIDDEN} |" for t in assignment.hidden]
     return title + "\n\n" + "\n".join(rows)
+
+
+def _mark(test: GradedTest) -> str:
+    """Passed, failed, or failed with part of its points (a graded band)."""
+    if test.passed:
+        return PASSED
+    return PARTIAL if test.score > 0 else FAILED
 
 
 def _failure(test: GradedTest) -> str:

@@ -1,7 +1,9 @@
 """A corpus case: a student-like notebook made from a solution by small edits, and its verdict.
 
 Each case names the tests that must fail, with a word or phrase their message must contain
-(the cause, in the student's terms); every other test of the assignment must pass.
+(the cause, in the student's terms); every other test of the assignment must pass. A case may
+also give the points a failed test still earns (partial credit; none otherwise), and phrases no
+message may contain (a cause that is not there, which a careless grader would name).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class Case:
     edits: tuple[Edit, ...]
     fails: dict[str, str] = field(default_factory=dict)  # test function -> text in its message
     why: str = ""  # one line: the mistake or the valid alternative
+    scores: dict[str, float] = field(default_factory=dict)  # failed test -> partial points
+    never_said: tuple[str, ...] = ()  # causes that are not there: no message may name them
 
     def build(self, solutions: Path, folder: Path) -> Path:
         notebook = nbformat.read(solutions / self.notebook, as_version=4)

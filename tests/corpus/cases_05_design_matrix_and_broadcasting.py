@@ -85,7 +85,7 @@ CASES = [
         "stops_after_10_epochs",
         NB,
         (Edit("training", "epochs = 100\n", "epochs = 10\n"),),
-        fails={TRAINING: "ran 10 epochs", WEIGHT: "10 epochs land"},
+        fails={TRAINING: "ran 10 epochs", WEIGHT: "runs for 10 epochs"},
         why="stops at [1.94, 4.31], far from [2.52, 3.99]",
     ),
     Case(

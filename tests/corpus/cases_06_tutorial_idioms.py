@@ -76,9 +76,9 @@ for epoch in range(1, epochs + 1):
         NB,
         (Edit("training", "lr = 1.0\n", "lr = 0.1\n"),),
         fails={
-            PROBABILITIES: "lr is 0.1",
-            LOSSES: "lr is 0.1",
-            CROSS_ENTROPY: "lr is 0.1",
+            PROBABILITIES: "learning rate is 0.1",
+            LOSSES: "learning rate is 0.1",
+            CROSS_ENTROPY: "learning rate is 0.1",
         },
         why="lr = 0.1 (the value many tutorials use) stops far from the reference",
     ),

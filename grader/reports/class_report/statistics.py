@@ -41,6 +41,7 @@ class PerTestSummary:
     hidden: bool
     graded: int = 0  # students who got a verdict on this test
     passed: int = 0
+    partial: int = 0  # failed with part of the points (a graded band)
     failures: list[tuple[str, GradedTestResult]] = field(default_factory=list)
     groups: list[FailureGroup] = field(default_factory=list)
 
@@ -105,6 +106,7 @@ def _tests(graded: list[StudentRecord]) -> list[PerTestSummary]:
             if test.passed:
                 summary.passed += 1
             else:
+                summary.partial += test.score > 0
                 summary.failures.append((student.name, test))
     for summary in summaries.values():
         summary.groups = group_failures(summary.failures)
