@@ -7,7 +7,9 @@ whole class with `-j N` (the marginal cost with every worker busy). The modes al
 ABBA order (warm, cold, cold, warm, ...) so a change in the machine's load falls on both.
 
 All runs write to one OUT with --force, so they share its reference cache, which an uncounted
-run fills first; each run's grades are read back as soon as it ends, before the next overwrites.
+run per mode fills first (it also starts that mode's grading daemon, in a folder of the
+benchmark's own, stopped at the end); each run's grades are read back as soon as it ends,
+before the next overwrites.
 """
 
 from __future__ import annotations
@@ -20,18 +22,23 @@ from pathlib import Path
 
 from bench.class_builder import SMALL, Student
 from bench.class_result import ClassResult, ClassRun, ModeResult, StudentGrade
+from bench.daemons import stop_daemons
 from bench.single_notebook import KIT_ROOT, grader_command
-from bench.timing import run_timed
+from bench.timing import clean_env, run_timed
+from grader.daemon.address import FOLDER_ENV as DAEMON_DIR_ENV
 
 
 def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequence[str],
             log: Callable[[str], None]) -> ClassResult:
     full = students[0].folder.parent
-    small_serial = _first(students, SMALL, work)
-    small_parallel = _first(students, min(workers, len(students) - 1), work)
+    small_serial = first_students(students, SMALL, work)
+    small_parallel = first_students(students, min(workers, len(students) - 1), work)
     assignments = [arg for name in students[0].handed_in
                    for arg in ("--assignment", Path(name).stem)]
     out = work / "out"
+    daemons = work / "daemons"  # the runs' grading daemons: the benchmark's own
+    daemons.mkdir(parents=True, exist_ok=True)
+    env = clean_env({DAEMON_DIR_ENV: str(daemons)})
 
     def grade(submissions: Path, jobs: int, mode: str) -> ClassRun:
         count = sum(1 for p in submissions.iterdir() if p.is_dir())
@@ -40,17 +47,21 @@ def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequen
         for folder in submissions.iterdir():  # no stale record may pass for this run's
             (out / "students" / folder.name / "grade.json").unlink(missing_ok=True)
         run = run_timed([grader_command(), "grade", submissions, "--out", out, "-j", str(jobs),
-                         "--force", *flags, *assignments], cwd=KIT_ROOT)
+                         "--force", *flags, *assignments], cwd=KIT_ROOT, env=env)
         failures = [] if run.ok else [f"grader grade exit {run.returncode}: {run.tail[-400:]}"]
-        return ClassRun(jobs, count, run.seconds, _records(out, submissions), failures)
+        return ClassRun(jobs, count, run.seconds, records_of(out, submissions), failures)
 
-    log("  warm-up: filling the reference cache (not counted)")
-    grade(small_serial, 1, modes[0])
+    log("  warm-up: filling the reference cache, starting the grading daemons (not counted)")
+    for mode in modes:
+        grade(small_serial, 1, mode)
     plan = [(small_serial, 1), (full, 1), (small_parallel, workers), (full, workers)]
     runs: dict[str, list[ClassRun]] = {mode: [] for mode in modes}
-    for step, (submissions, jobs) in enumerate(plan):
-        for mode in modes if step % 2 == 0 else list(reversed(modes)):
-            runs[mode].append(grade(submissions, jobs, mode))
+    try:
+        for step, (submissions, jobs) in enumerate(plan):
+            for mode in modes if step % 2 == 0 else list(reversed(modes)):
+                runs[mode].append(grade(submissions, jobs, mode))
+    finally:
+        stop_daemons(daemons)
     command = (f"grader grade SUBMISSIONS --out OUT -j N --force [--cold | --sandbox off] "
                f"{' '.join(assignments)}")
     notebooks = len(students[0].handed_in)
@@ -62,7 +73,7 @@ def measure(students: Sequence[Student], work: Path, workers: int, modes: Sequen
 MODE_FLAGS = {"warm": [], "unsandboxed": ["--sandbox", "off"], "cold": ["--cold"]}
 
 
-def _first(students: Sequence[Student], count: int, work: Path) -> Path:
+def first_students(students: Sequence[Student], count: int, work: Path) -> Path:
     """A submissions folder holding copies of the first `count` students."""
     folder = work / f"class-of-{count}"
     for student in students[:count]:
@@ -70,7 +81,7 @@ def _first(students: Sequence[Student], count: int, work: Path) -> Path:
     return folder
 
 
-def _records(out: Path, submissions: Path) -> list[StudentGrade]:
+def records_of(out: Path, submissions: Path) -> list[StudentGrade]:
     """Each student's seconds and points, from the grade.json `grader grade` leaves per student."""
     grades = []
     for folder in sorted(p for p in submissions.iterdir() if p.is_dir()):

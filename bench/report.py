@@ -39,12 +39,6 @@ def single_notebook_table(results: list[NotebookResult], repeat: int) -> list[st
     return lines
 
 
-def class_floor(results: list[NotebookResult], notebooks: list[str]) -> float:
-    """Seconds of the plain scripts of one student's notebooks: the floor of grading a student."""
-    floors = {r.notebook: r.floor for r in results}
-    return sum(floors.get(name, math.nan) for name in notebooks)
-
-
 def class_table(result: ClassResult, floor: float, notebooks: list[str]) -> list[str]:
     modes = result.modes
     first = modes[0]
@@ -60,7 +54,7 @@ def class_table(result: ClassResult, floor: float, notebooks: list[str]) -> list
         (f"{workers} workers: total", lambda m: f"{_s(m.parallel.total_seconds)} s"),
         (f"speedup, {workers} workers vs 1", lambda m: _x(m.speedup)),
         ("1 worker : marginal cost per student", lambda m: f"{_s(m.per_student)} s"),
-        (f"           ÷ floor of a student ({floor:.2f} s)",
+        (f"           ÷ floor of a student ({floor:.2f} s, warm)",
          lambda m: _x(m.per_student / floor)),
         ("1 worker : marginal cost per notebook", lambda m: f"{_s(m.per_notebook)} s"),
         (f"{workers} workers: marginal cost per notebook",

@@ -26,8 +26,10 @@ from bench import (
     single_notebook,
     targets,
 )
+from bench import floor as floor_of
 from bench.class_result import MODES
 from bench.nbgrader_baseline import NbgraderResult
+from bench.single_notebook import SOLUTIONS
 
 NOTEBOOKS = ("01_tensors_and_loss.ipynb", "02_training_loop.ipynb")
 OUT = Path(__file__).resolve().parent / "out"
@@ -48,7 +50,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--students", type=int, default=None,
                         help="size of the synthetic class (default 20; 4 with --quick)")
     parser.add_argument("--notebooks", nargs="+", default=list(NOTEBOOKS), metavar="NAME",
-                        help="notebooks of solutions/ to use (default: %(default)s)")
+                        help="notebooks of solutions/ measured one by one in part 1 "
+                             "(default: %(default)s)")
+    parser.add_argument("--class-notebooks", nargs="+", metavar="NAME",
+                        default=sorted(p.name for p in SOLUTIONS.glob("*.ipynb")),
+                        help="what each student of the class hands in (default: the whole "
+                             "course)")
     parser.add_argument("--class-runner", choices=("auto", "pytest", "grade"), default="auto",
                         help="grade the class with `grader grade` where the kit has it (auto), "
                              "or one pytest per student")
@@ -79,9 +86,13 @@ def main(argv: list[str] | None = None) -> int:
         env, env_error = _baseline(args)
         log("part 1: one notebook, five ways")
         single = single_notebook.measure(args.notebooks, work / "single", args.repeat, env, log)
-        floor = report.class_floor(single, args.notebooks)
-        log(f"part 2: building a class of {args.students} students")
-        students = class_builder.build_class(args.students, work / "class", args.notebooks, log)
+        log(f"part 2: building a class of {args.students} students x "
+            f"{len(args.class_notebooks)} notebooks")
+        students = class_builder.build_class(args.students, work / "class",
+                                             args.class_notebooks, log)
+        log("part 2: the floor, the class's notebooks warm in one process (bench/floor.py)")
+        floor = sum(floor_of.measure([SOLUTIONS / n for n in args.class_notebooks],
+                                     repeat=args.repeat).values())
         runner = args.class_runner
         if runner == "auto":
             runner = "grade" if class_grading.grade_command_available() else "pytest"
@@ -107,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if env is None:
         lines.append(f"     jupyter nbconvert --execute: NOT MEASURED: {env_error}")
     lines.append("")
-    lines += report.class_table(klass, floor, args.notebooks)
+    lines += report.class_table(klass, floor, args.class_notebooks)
     lines.append("")
     lines += report.nbgrader_table(nbgrader, nbgrader_error, klass, floor)
     lines.append("")
@@ -118,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
 
     settings = {"repeat": args.repeat, "students": args.students, "notebooks": args.notebooks,
+                "class_notebooks": args.class_notebooks,
                 "class_runner": klass.runner, "workers": args.workers, "quick": args.quick,
                 "class_modes": list(modes),
                 "load_average_at_end": load_after,

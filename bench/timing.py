@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import time
@@ -20,6 +21,8 @@ class Run:
     seconds: float
     returncode: int
     tail: str
+    cpu: float = float("nan")  # user + system seconds of the command and every process it
+    # waited for (kernels and fork servers included), whatever the machine's load
 
     @property
     def ok(self) -> bool:
@@ -37,6 +40,7 @@ def run_timed(command: Sequence[str | Path], cwd: Path, env: Mapping[str, str] |
               timeout: float = 900.0) -> Run:
     """Run `command` to its end and return its wall-clock time (start of process to exit)."""
     args = [str(part) for part in command]
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     try:
         done = subprocess.run(args, cwd=cwd, env=dict(env or clean_env()), capture_output=True,
@@ -47,7 +51,15 @@ def run_timed(command: Sequence[str | Path], cwd: Path, env: Mapping[str, str] |
         return Run(time.perf_counter() - start, TIMEOUT_EXIT, f"timed out after {timeout:g} s\n"
                    + out[-1500:])
     seconds = time.perf_counter() - start
-    return Run(seconds, done.returncode, (done.stdout[-1500:] + done.stderr[-1500:]).strip())
+    return Run(seconds, done.returncode, (done.stdout[-1500:] + done.stderr[-1500:]).strip(),
+               _children_cpu() - cpu_before)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the waited-for descendants so far (one command at a time: the benchmark
+    runs its commands in sequence where it reads this)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def median(values: Sequence[float]) -> float:

@@ -27,7 +27,8 @@ GRADE, CHECK, AUTOGRADE_PR = "grade", "check", "autograde-pr"  # commands taking
 @dataclass(frozen=True)
 class Setting:
     key: str  # the [tool.grader] key; --grader-KEY and --KEY with dashes
-    kind: type  # int, float or str: what a value from TOML, a flag or the environment becomes
+    kind: type  # int, float, str or bool (a flag): what a value from TOML, a flag or the
+    # environment becomes
     default: Any
     help: str
     metavar: str | None = None
@@ -48,6 +49,8 @@ class Setting:
 
     def parse(self, value: Any) -> Any:
         """`value` as this setting's kind; ValueError or TypeError if it is not one."""
+        if self.kind is bool:
+            return _flag(value)
         if self.kind in (int, float) and isinstance(value, bool):
             raise TypeError(f"{value!r} is not a number")
         parsed = self.kind(value)
@@ -81,12 +84,44 @@ SETTINGS: tuple[Setting, ...] = (
                  "there), off (notebooks run with your rights: only for your own code)"),
     Setting("budget", float, 900.0, metavar="SECONDS", pytest=False, commands=(GRADE,),
             help="time limit of one student's grading, all notebooks together"),
+    Setting("profile", bool, False, digest=False, commands=(GRADE,),
+            help="write where the time went: each grading run's profile.json, and for a "
+                 "class OUT/profile.md (per notebook: kernel start, cells, probes, pytest, "
+                 "...; see the README's Speed)"),
 )
 BY_KEY = {setting.key: setting for setting in SETTINGS}
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _flag(value: Any) -> bool:
+    """A flag's value: a TOML boolean, or the words an environment variable may hold."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise TypeError(f"{value!r} is not true or false")
+
+
+def _option_kwargs(setting: Setting) -> dict[str, Any]:
+    """How argparse (and pytest's parser) reads the setting: a flag takes no value."""
+    if setting.kind is bool:
+        return {"action": "store_const", "const": True, "default": None}
+    return {"type": setting.kind, "default": None, "choices": setting.choices,
+            "metavar": setting.metavar}
+
+
+def _as_arguments(setting: Setting, value: Any) -> list[str]:
+    """--grader-KEY=VALUE, or the bare flag when a flag is on (nothing when it is off)."""
+    if setting.kind is bool:
+        return [setting.pytest_option] if value else []
+    return [f"{setting.pytest_option}={value}"]
+
+
 def _described(setting: Setting) -> str:
-    default = f"{setting.default:g}" if isinstance(setting.default, float) else setting.default
+    default = f"{setting.default:g}" if isinstance(setting.default, float) else \
+        ("on" if setting.default else "off") if setting.kind is bool else setting.default
     where = f"${setting.env}, else " if setting.env else ""
     return f"{setting.help} (default: {where}the course's [tool.grader] {setting.key}, " \
            f"else {default})"
@@ -96,8 +131,7 @@ def add_pytest_options(group: Any) -> None:
     """Each setting's --grader-KEY, into pytest's option group (`parser.getgroup`)."""
     for setting in SETTINGS:
         if setting.pytest:
-            group.addoption(setting.pytest_option, type=setting.kind, default=None,
-                            choices=setting.choices, metavar=setting.metavar,
+            group.addoption(setting.pytest_option, **_option_kwargs(setting),
                             help=_described(setting))
 
 
@@ -105,8 +139,7 @@ def add_command_options(parser: argparse.ArgumentParser, command: str) -> None:
     """The --KEY options of one `grader` command."""
     for setting in SETTINGS:
         if command in setting.commands:
-            parser.add_argument(setting.command_option, type=setting.kind, default=None,
-                                choices=setting.choices, metavar=setting.metavar,
+            parser.add_argument(setting.command_option, **_option_kwargs(setting),
                                 help=_described(setting))
 
 
@@ -155,11 +188,13 @@ def given_arguments(args: argparse.Namespace) -> list[str]:
     their environment variables), for a grading run whose course decides the rest (a pull
     request's trusted base)."""
     given = {s.key: getattr(args, s.key, None) for s in SETTINGS}
-    return [f"{s.pytest_option}={value}" for s in SETTINGS if s.pytest
-            for value in [_given(s, given, os.environ)] if value is not None]
+    return [argument for s in SETTINGS if s.pytest
+            for value in [_given(s, given, os.environ)] if value is not None
+            for argument in _as_arguments(s, value)]
 
 
 def pytest_arguments(values: Mapping[str, Any]) -> list[str]:
     """The --grader-KEY=VALUE arguments that give a grading pytest run exactly `values`:
     a command hands its settings over explicitly, never through its environment."""
-    return [f"{s.pytest_option}={values[s.key]}" for s in SETTINGS if s.pytest]
+    return [argument for s in SETTINGS if s.pytest
+            for argument in _as_arguments(s, values[s.key])]

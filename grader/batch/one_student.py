@@ -34,6 +34,9 @@ from grader.submissions.students import Student
 
 RECORD = "grade.json"
 RETRY = "retry"  # in a record: not graded for a reason that may pass; the next run grades again
+# pytest's log capture: it adds and removes a handler on every logger at each phase of each
+# test (a tenth of a grading process's own CPU), for logs the records never show.
+LEAN = ("-p", "no:logging")
 PROGRESS_FILE = "progress"  # the notebook being graded, written by the grading process
 
 
@@ -223,7 +226,7 @@ def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> lis
              for path in course.tests_for(f"{name.removesuffix('.ipynb')}.ipynb")]
     tests = tests or [str(course.tests)]
     return [
-        *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider",
+        *tests, "-q", *PLUGIN_ARGS, "-p", "no:cacheprovider", *LEAN,
         f"--rootdir={course.root}", f"--grader-notebooks={student.notebooks}",
         f"--grader-solutions={settings.solutions}", f"--grader-report={folder}",
         f"--grader-cache-dir={settings.cache}", *pytest_arguments(settings.values),

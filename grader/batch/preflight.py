@@ -5,24 +5,44 @@ setup, not on the students' work. So the batch first grades the solutions themse
 student, with no time budget: a setup problem stops the batch before anyone is recorded, with
 one message; and the reference answers this run leaves in the cache are not paid for by the
 first students' time budgets.
+
+The check is content-addressed, per assignment: once the solution passed its tests, the digest
+of everything that result depends on (the solution, the assignment's tests, the course's test
+helpers, the kit, the settings that change a grade: grader/batch/inputs.py) is kept in
+OUT/reference-check/verified.json, and a later run checks only the assignments whose digest
+changed: an unchanged course pays nothing, a fixed test pays for its own notebook only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
-from grader.batch.one_student import BatchSettings, GradingRun
+from grader.batch.inputs import DIGEST_CHARS, ClassInputs, class_inputs
+from grader.batch.one_student import BatchSettings, GradingRun, Starter, save_student_code
 from grader.errors import GraderError, UserError
 from grader.plugin.score_reporter import KIT_ERROR_FILE
+from grader.preforked.forked_pytest import start_pytest
 from grader.submissions.students import Student
 
 FOLDER = "reference-check"  # under OUT: the solutions graded as a student
+VERIFIED = "verified.json"  # in FOLDER: assignment -> digest of the inputs it passed with
 SHOWN = 5  # failing tests quoted in the message
 
 
-def check_reference(settings: BatchSettings, assignments: list[str]) -> float:
+def check_reference(settings: BatchSettings, assignments: list[str],
+                    shared: ClassInputs | None = None,
+                    starting: Callable[[list[str]], None] | None = None,
+                    start: Starter = start_pytest) -> tuple[float, int]:
     """Raise UserError (solutions missing) or GraderError (they do not pass); else the seconds
-    the check took."""
+    the check took and how many assignments needed none (passed before with the same inputs).
+    `shared`: the run's inputs, if the caller computed them already; `starting` is told which
+    assignments are checked, before they are."""
     if not settings.solutions.is_dir():
         raise UserError(f"the reference solutions' folder {settings.solutions} does not exist: "
                         "grading compares every student with the solutions. Pass --solutions "
@@ -33,8 +53,56 @@ def check_reference(settings: BatchSettings, assignments: list[str]) -> float:
                         f"{settings.solutions}: grading compares every student with it. Add it "
                         "(or grade other assignments with --assignment). Nobody was graded.")
     started = time.monotonic()
-    run = GradingRun(settings, Student(FOLDER, settings.solutions), budget=None,
-                     folder=settings.out / FOLDER)
+    digests = assignment_digests(shared or class_inputs(
+        settings.course, settings.solutions, assignments, settings.values))
+    folder = settings.out / FOLDER
+    verified = _verified(folder, settings)
+    unchecked = [name for name in assignments if verified.get(name) != digests[name]]
+    if unchecked:
+        if starting is not None:
+            starting(unchecked)
+        _grade_reference(settings, unchecked, start)
+        _write_verified(folder, {**verified, **{name: digests[name] for name in unchecked}})
+        if len(unchecked) < len(assignments):  # the similarity report reads all of them here
+            save_student_code(settings, Student(FOLDER, settings.solutions), folder)
+    return time.monotonic() - started, len(assignments) - len(unchecked)
+
+
+def assignment_digests(shared: ClassInputs) -> dict[str, str]:
+    """Per assignment, the digest of what its reference check depends on."""
+    return {name: hashlib.sha256(json.dumps(
+        {"assignment": name, "kit": shared.kit, "settings": shared.settings,
+         "support": shared.support, "tests": shared.tests[name],
+         "reference": shared.references[name]}, sort_keys=True).encode()
+    ).hexdigest()[:DIGEST_CHARS] for name in shared.tests}
+
+
+def _verified(folder: Path, settings: BatchSettings) -> dict[str, str]:
+    """Assignment -> the digest its reference last passed with (none without the answers'
+    cache: the first students would pay for the reference runs)."""
+    try:
+        if not any(settings.cache.iterdir()):
+            return {}
+        found = json.loads((folder / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    digests = found.get("assignments") if isinstance(found, dict) else None
+    return {k: v for k, v in digests.items() if isinstance(v, str)} \
+        if isinstance(digests, dict) else {}
+
+
+def _write_verified(folder: Path, digests: dict[str, str]) -> None:
+    temporary = folder / f".{VERIFIED}.tmp"
+    temporary.write_text(json.dumps({"format": 1, "assignments": digests}, indent=1,
+                                    sort_keys=True), encoding="utf-8")
+    os.replace(temporary, folder / VERIFIED)
+
+
+def _grade_reference(settings: BatchSettings, assignments: list[str], start: Starter) -> None:
+    """Grade the solutions of `assignments` like a student; raise if they do not pass."""
+    names = tuple(Path(name).stem for name in assignments)
+    run = GradingRun(replace(settings, assignments=names), Student(FOLDER, settings.solutions),
+                     budget=None, folder=settings.out / FOLDER, start=start)
     while (record := run.poll()) is None:
         run.wait(1.0)
     folder = run.folder
@@ -53,5 +121,4 @@ def check_reference(settings: BatchSettings, assignments: list[str]) -> float:
             f"the reference solutions in {settings.solutions} fail {len(failing)} of their own "
             f"tests, so nobody was graded: fix the solutions or the tests first.\n{quoted}"
             f"{more}\n(all of it: {folder / 'results.json'})")
-    return time.monotonic() - started
 

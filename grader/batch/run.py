@@ -10,21 +10,28 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.batch.gradebook import write_gradebook
-from grader.batch.one_student import BatchSettings, GradingRun, is_done, read_record
+from grader.batch.inputs import ClassInputs
+from grader.batch.live_book import LiveBook
+from grader.batch.one_student import BatchSettings, GradingRun, Starter
 from grader.batch.plan import Plan, plan_class
 from grader.batch.preflight import check_reference
 from grader.batch.progress import Progress
 from grader.batch.shards import Shard
+from grader.batch.starter import grading_starter
 from grader.errors import GraderError
+from grader.preforked.forked_pytest import start_pytest
+from grader.profiling import spans
+from grader.profiling.class_profile import write_class_profile
 from grader.settings import execution_settings
 from grader.submissions.students import Student
 
 TICK = 1.0  # seconds between two updates of the live progress line, at most
+FIRST_STUDENT = "before the first student (from the command's start)"  # in OUT/profile.md
 
 
 @dataclass(frozen=True)
@@ -35,37 +42,47 @@ class ClassRun:
 
 def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
                 force: bool = False, shard: Shard | None = None) -> ClassRun:
-    plan = plan_class(submissions, settings, assignments(settings), force, shard)
+    started = time.monotonic()
+    profile = spans.start() if settings.values.get("profile") else None
+    with spans.span("planning (digests of the inputs)"):
+        plan = plan_class(submissions, settings, assignments(settings), force, shard)
     students, todo = plan.students, list(plan.todo)
     jobs = jobs or os.cpu_count() or 1
     progress = Progress(len(students), len(students) - len(todo))
     plan.announce()
-    if settings.warm and todo:
+    start = grading_starter(settings) if todo else start_pytest
+    if settings.warm and todo and start is start_pytest:
         from grader.preforked.warm_start import warm_start
 
-        warm_start(execution_settings(settings.values))
+        with spans.span("warm start (imports, fork server)"):
+            warm_start(execution_settings(settings.values))
     if todo:
         _say_sandbox(settings, progress)
-        check_reference_once(settings, progress)
+        with spans.span("reference check"):
+            check_reference_once(settings, progress, plan.shared, start)
     running: list[GradingRun] = []
+    graded: dict[Path, float] = {}  # report folder -> seconds, for the profile
+    book = LiveBook(settings, students, _names(settings))
     try:
-        _start_next(settings, plan, todo, running, jobs)
+        _start_next(settings, plan, todo, running, jobs, start)
         while running:
-            _wait_for_an_exit(running)
+            with spans.span("waiting for the grading processes"):
+                _wait_for_an_exit(running)
             finished = [(run, record) for run in running if (record := run.poll()) is not None]
-            for run, _ in finished:
+            for run, record in finished:
                 running.remove(run)
+                graded[run.folder] = float(record["seconds"])
             broken = next((record for _, record in finished if record.get("kit_error")), None)
             if broken is not None:
                 _stop(running, progress)
                 raise GraderError(f"grading stopped while grading {broken['student']} "
                                   f"({broken['reason']}). Students graded so far are kept: fix "
                                   "the cause and run the same command again")
-            _start_next(settings, plan, todo, running, jobs)  # the next students, then the book
+            _start_next(settings, plan, todo, running, jobs, start)  # the next, then the book
             for run, record in finished:
                 progress.advance(run.student.name, summary(record))
-            if finished:
-                write_book(settings, students)
+                with spans.span("gradebook writing"):
+                    book.finished(run.student, record)
             progress.running([(run.student.name, run.notebook(), run.elapsed)
                               for run in running])
     except KeyboardInterrupt:
@@ -74,7 +91,12 @@ def grade_class(submissions: Path, settings: BatchSettings, jobs: int = 0,
               "run the same command again to grade the rest", file=sys.stderr)
         raise
     progress.running([])
-    return ClassRun(write_book(settings, students), len(plan.todo))
+    with spans.span("gradebook writing"):
+        records = book.write_from_files()
+    if profile is not None:
+        spans.stop()
+        write_class_profile(settings.out, graded, profile, time.monotonic() - started)
+    return ClassRun(records, len(plan.todo))
 
 
 def assignments(settings: BatchSettings) -> list[str]:
@@ -83,27 +105,36 @@ def assignments(settings: BatchSettings) -> list[str]:
     return named or settings.course.graded_notebooks()
 
 
-def check_reference_once(settings: BatchSettings, progress: Progress) -> None:
-    progress.note("checking the reference solutions (they must pass their own tests)")
-    seconds = check_reference(settings, assignments(settings))
-    progress.note(f"the reference solutions pass their tests ({seconds:.1f} s)")
+def check_reference_once(settings: BatchSettings, progress: Progress,
+                         shared: ClassInputs | None = None,
+                         start: Starter = start_pytest) -> None:
+    def starting(unchecked: list[str]) -> None:
+        which = "" if len(unchecked) == len(assignments(settings)) else \
+            f" of {', '.join(Path(name).stem for name in unchecked)}"
+        progress.note(f"checking the reference solutions{which} (they must pass their own "
+                      "tests)")
 
-
-def _say_sandbox(settings: BatchSettings, progress: Progress) -> None:
-    """The sandbox every student's kernels get, and why a layer is missing (once, here: the
-    gradebook's sandbox column and each results.json record it too)."""
-    from grader.execution.kernel_spec import sandbox_policy
-    from grader.sandbox import describe_sandbox
-
-    policy = sandbox_policy(execution_settings(settings.values))
-    progress.note(f"grader: {describe_sandbox(policy)}")
+    seconds, unchanged = check_reference(settings, assignments(settings), shared, starting,
+                                         start)
+    total = len(assignments(settings))
+    if unchanged == total:
+        progress.note("the reference solutions passed their tests before, with the same "
+                      "solutions, tests, kit and settings: not checked again")
+        return
+    again = f"; {unchanged} unchanged since they passed, not checked again" if unchanged else ""
+    progress.note(f"the reference solutions pass their tests ({seconds:.1f} s{again})")
 
 
 def _start_next(settings: BatchSettings, plan: Plan, todo: list[Student],
-                running: list[GradingRun], jobs: int) -> None:
+                running: list[GradingRun], jobs: int, start: Starter) -> None:
     while todo and len(running) < jobs:
         student = todo.pop(0)
-        running.append(GradingRun(settings, student, inputs=plan.inputs[student.name]))
+        profile = spans.current()
+        if profile is not None and FIRST_STUDENT not in profile.marks:
+            profile.marks[FIRST_STUDENT] = spans.seconds_since_process_start()
+        with spans.span("starting grading processes"):
+            running.append(GradingRun(settings, student, inputs=plan.inputs[student.name],
+                                      start=start))
 
 
 def _wait_for_an_exit(running: list[GradingRun]) -> None:
@@ -123,10 +154,22 @@ def _stop(running: list[GradingRun], progress: Progress) -> None:
 
 
 def write_book(settings: BatchSettings, students: list[Student]) -> list[dict[str, Any]]:
-    records = [read_record(settings, s) for s in students if is_done(settings, s)]
-    names = tuple(Path(name).stem for name in assignments(settings))
-    write_gradebook(records, settings.out / "gradebook.csv", names)
-    return records
+    """The book of every finished student's record on disk; those records."""
+    return LiveBook(settings, students, _names(settings)).write_from_files()
+
+
+def _say_sandbox(settings: BatchSettings, progress: Progress) -> None:
+    """The sandbox every student's kernels get, and why a layer is missing (once, here: the
+    gradebook's sandbox column and each results.json record it too)."""
+    from grader.execution.kernel_spec import sandbox_policy
+    from grader.sandbox import describe_sandbox
+
+    policy = sandbox_policy(execution_settings(settings.values))
+    progress.note(f"grader: {describe_sandbox(policy)}")
+
+
+def _names(settings: BatchSettings) -> tuple[str, ...]:
+    return tuple(Path(name).stem for name in assignments(settings))
 
 
 def summary(record: dict[str, Any]) -> str:

@@ -15,7 +15,6 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import grader
 from grader.execution.warm.preload import startup_env
 from grader.sandbox.policy import AUTO, MODE_ENV
 
@@ -45,7 +44,9 @@ def fingerprint(env: Mapping[str, str] | None = None) -> str:
     digest = hashlib.sha256()
     environ = {k: v for k, v in env.items() if k != MODE_ENV}
     mode = env.get(MODE_ENV) or AUTO  # unset means auto: the same daemon
-    kit = Path(grader.__file__).resolve().parent
+    # This file's package, not `grader.__file__`: run from a course with a `grader/` folder of
+    # tests and an editable kit, `grader` is a namespace package without a file.
+    kit = Path(__file__).resolve().parents[1]
     digest.update(f"{sys.executable}\0{kit}\0{startup_env(environ)}\0{mode}".encode())
     for path in sorted(kit.rglob("*.py")):
         info = path.stat()

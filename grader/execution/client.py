@@ -57,6 +57,17 @@ def cap_messages(client: KernelClient) -> None:
         context.setsockopt(zmq.SNDTIMEO, -1)
 
 
+RECONNECT_MS = 5  # how soon a channel tries again to reach a kernel that has not bound yet
+
+
+def reconnect_quickly(client: KernelClient) -> None:
+    """The grader connects to a new kernel's unix sockets as soon as it is forked, some tens of
+    milliseconds before the kernel has bound them; ZeroMQ then tries again after its
+    reconnection interval, 100 ms by default: the kernel's first answer, and every notebook, came
+    about 100 ms late. Before any channel of `client` exists: every channel gets it."""
+    client.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+
+
 def watch_disconnects(client: KernelClient) -> list[zmq.Socket]:
     """Sockets that hear when `client`'s iopub or shell connection is cut: ZeroMQ cuts one for
     a message over MESSAGE_LIMIT (output, or a reply), and does not connect again (no output or
@@ -100,6 +111,7 @@ class GradingClient(NotebookClient):
         assert self.km is not None
         try:
             self.kc = self.km.client()
+            reconnect_quickly(self.kc)
             cap_messages(self.kc)
             self._watches = watch_disconnects(self.kc)
             await ensure_async(self.kc.start_channels())
@@ -108,6 +120,7 @@ class GradingClient(NotebookClient):
             await self._async_cleanup_kernel()
             raise
         self.kc.allow_stdin = False
+        self.kc.execute = self._execute_silently_if_probe(self.kc.execute)
         await run_hook(self.on_notebook_start, notebook=self.nb)
         return self.kc
 
@@ -162,6 +175,15 @@ class GradingClient(NotebookClient):
 
     def _remember_reply(self, cell: NotebookNode, cell_index: int, execute_reply: Any) -> None:
         self.last_reply = execute_reply
+
+    def _execute_silently_if_probe(self, execute: Any) -> Any:
+        """The kernel client's `execute`, silent for the grader's probes: IPython then neither
+        echoes the probe's code back (execute_input, a message as large as its inputs) nor runs
+        its display hook or counts it as a cell; the probe's answer, its output and its reply
+        come as before."""
+        def execute_for_grader(code: str, **kwargs: Any) -> Any:
+            return execute(code, **{**kwargs, "silent": self.expecting_probe})
+        return execute_for_grader
 
     def start_cell(self, probe: bool = False) -> None:
         """Before each cell; `probe`: it is one of the grader's probes (whose replies only are

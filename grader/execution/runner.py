@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import math
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell
 
 from grader.execution.client import MESSAGE_LIMIT, GradingClient
 from grader.execution.kernel_spec import grading_kernel_manager, leave_out_layer
@@ -25,6 +25,8 @@ from grader.execution.result import CellResult, CellStatus, NotebookResult
 from grader.execution.settings import ExecutionSettings
 from grader.execution.setup_cell import setup_source
 from grader.execution.start import StartAttempt, start_kernel, start_log_tail
+from grader.profiling.kernel_time import kernel_seconds
+from grader.profiling.spans import carve, span
 from grader.sandbox.environment import STUDENT_ROLE
 from grader.sandbox.folders import KernelFolders, make_kernel_folders
 
@@ -83,7 +85,7 @@ class LiveNotebook:
             return CodeRun(CellStatus.NOT_RUN, note=self.stopped_because)
         assert self._client is not None
         nb = self._client.nb
-        nb.cells.append(new_code_cell(source))
+        nb.cells.append(_grader_cell(source))
         try:
             return self._execute(nb.cells[-1], len(nb.cells) - 1, timeout, store_history, probe)
         finally:
@@ -114,6 +116,8 @@ class LiveNotebook:
         started = time.monotonic()
         try:
             client.execute_cell(cell, index, store_history=store_history)
+            carve("probes: in the kernel" if probe else "cells: in the kernel",
+                  kernel_seconds(client.last_reply))
         except DeadKernelError:
             note = LOST_NOTE if client.cut else DIED_NOTE
             self._stop(note)
@@ -154,7 +158,7 @@ class LiveNotebook:
         """After a time-out (nbclient has interrupted the kernel): stop a kernel that stays busy."""
         client = self._client
         assert client is not None
-        probe = new_code_cell("pass")
+        probe = _grader_cell("pass")
         client.nb.cells.append(probe)
         client.start_cell()
         client.timeout = math.ceil(INTERRUPT_GRACE)
@@ -193,10 +197,11 @@ class LiveNotebook:
         return StartAttempt(what, code, printed, setup_error)
 
     def close(self) -> None:
-        self._shutdown_kernel()
-        if self._folders is not None:
-            self._folders.remove()
-            self._folders = None
+        with span("kernel shutdown"):
+            self._shutdown_kernel()
+            if self._folders is not None:
+                self._folders.remove()
+                self._folders = None
 
     def __enter__(self) -> LiveNotebook:
         return self
@@ -261,12 +266,15 @@ def _new_kernel(nb: NotebookNode, result: NotebookResult, settings: ExecutionSet
     )
     live = LiveNotebook(result, client, folders, settings)
     try:
-        client.start_new_kernel(cwd=folders.work)
+        with span("kernel start"):
+            client.start_new_kernel(cwd=folders.work)
         live.kernel_pid = getattr(client.km.provisioner, "pid", None)
-        client.start_new_kernel_client()
+        with span("kernel ready"):
+            client.start_new_kernel_client()
     except Exception as exc:
         raise live.failed_start(str(exc)) from exc
-    setup = live.run_code(setup_source(settings), max(settings.cell_timeout, SETUP_TIMEOUT))
+    with span("setup cell", absorb=True):
+        setup = live.run_code(setup_source(settings), max(settings.cell_timeout, SETUP_TIMEOUT))
     if setup.status is not CellStatus.OK:
         raise live.failed_start(f"the grader's setup cell {setup.status.value}: "
                                 f"{setup.error_name or ''} {setup.error_message or setup.note}",
@@ -302,9 +310,17 @@ def _run_cell(live: LiveNotebook, cell: NotebookNode, index: int,
         return CellResult(status=CellStatus.NOT_RUN, note=note, **base)
     if not cell.source.strip():
         return CellResult(status=CellStatus.OK, **base)
-    run = live._execute(cell, index, min(settings.cell_timeout, remaining))
+    with span("cells: messaging"):
+        run = live._execute(cell, index, min(settings.cell_timeout, remaining))
     return CellResult(status=run.status, error_name=run.error_name,
                       error_message=run.error_message, seconds=run.seconds, note=run.note, **base)
+
+
+def _grader_cell(source: str) -> NotebookNode:
+    """A code cell of the grader's own (a probe, the setup), as nbformat's new_code_cell makes
+    it, less its schema validation: a jsonschema walk per probe, for a cell the grader wrote."""
+    return NotebookNode(id=uuid.uuid4().hex[:8], cell_type="code", metadata=NotebookNode(),
+                        execution_count=None, source=source, outputs=[])
 
 
 def _reply_content(reply: Any) -> dict[str, Any]:

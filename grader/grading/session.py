@@ -27,6 +27,7 @@ from grader.grading.submission import Submission
 from grader.probing.bindings import names_bound
 from grader.probing.probe import ProbeRequest
 from grader.probing.run_key import use_secret
+from grader.profiling.spans import span
 from grader.reference.cache import ReferenceCache
 from grader.sandbox.environment import REFERENCE_ROLE
 from grader.submissions.submitted import link_message
@@ -110,7 +111,9 @@ class GradingSession:
             live = LiveNotebook(NotebookResult(path=path, problem=link_message(found.where)))
         else:
             live = run_notebook(path, self.config.settings, within=self.config.submissions)
-        return Submission(live, self._solution_cells(notebook), self.config.probe_timeout)
+        with span("reading the solution's cells"):
+            solution_cells = self._solution_cells(notebook)
+        return Submission(live, solution_cells, self.config.probe_timeout)
 
     def done_with(self, notebook: str) -> None:
         """The notebook's tests are done: its kernels (the student's, the reference's) go."""
@@ -133,7 +136,8 @@ class GradingSession:
         it, before anything else runs (a dying process holds its locks until it has exited)."""
         live = self._submissions.pop(notebook).live
         pid = live.kernel_pid
-        live.close()
+        with span("kernel shutdown", notebook=Path(notebook).stem):
+            live.close()
         if notebook in self._heard_hidden and pid is not None:
             wait_until_gone(pid, KERNEL_EXIT_LIMIT)
         self._heard_hidden.discard(notebook)

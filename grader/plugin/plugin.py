@@ -33,7 +33,8 @@ from grader.plugin.hidden import (
     hidden_last,
     last_of_its_notebook,
 )
-from grader.plugin.options import add_options, course_of, session_config
+from grader.plugin.options import SHIPPED_ANSWERS, add_options, course_of, session_config
+from grader.plugin.profile import ProfilePlugin
 from grader.plugin.score_reporter import SESSION_KEY, ScoreReporter
 from grader.plugin.scoring import (
     ASSIGNMENT_KEY,
@@ -46,6 +47,7 @@ from grader.plugin.scoring import (
     TITLE_KEY,
 )
 from grader.plugin.student_text import TRACEBACK_LIMIT, student_text
+from grader.reference import computed
 from grader.reports.sanitize import LIMIT, one_paragraph
 from grader.sandbox import describe_sandbox
 
@@ -62,6 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
     config.addinivalue_line(
         "markers", "hidden: run by the TA and CI, never shown to students (--grader-student)")
+    if _profiling(config):
+        config.pluginmanager.register(ProfilePlugin(config), "grader-profile")
     config.pluginmanager.register(ScoreReporter(config), "grader-scores")
     config.pluginmanager.register(progress, "grader-progress")
     with contextlib.suppress(CourseNotFound):  # not a grading run: a fixture will say so
@@ -73,6 +77,15 @@ def pytest_configure(config: pytest.Config) -> None:
         except GraderError as exc:
             raise pytest.UsageError(str(exc)) from None
         start_fork_server_early(settings)
+
+
+def _profiling(config: pytest.Config) -> bool:
+    """--grader-profile, or the course's [tool.grader] profile."""
+    if config.getoption("grader_profile"):
+        return True
+    with contextlib.suppress(CourseNotFound):
+        return bool(course_of(config).settings.get("profile"))
+    return False
 
 
 def _will_execute_notebooks(config: pytest.Config) -> bool:
@@ -119,11 +132,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if title:
             item.user_properties.append((TITLE_KEY, title))
         item.add_marker(pytest.mark.xdist_group(Path(assignment).stem))
+        _no_traceback_for_feedback(item)
         if item.get_closest_marker("hidden"):
             item.user_properties.append((HIDDEN_KEY, True))
             if student_run:
                 item.add_marker(pytest.mark.skip(reason=HIDDEN_REASON))
     items[:] = hidden_last(items, _assignment)
+
+
+def _no_traceback_for_feedback(item: pytest.Item) -> None:
+    """A test failed with Feedback (or an error of the kit) reports its message alone (see
+    pytest_runtest_makereport): pytest need not format the traceback first, with the source of
+    every frame (15 ms a failure: most of a failing student's grading process)."""
+    original = item.repr_failure
+
+    def repr_failure(excinfo: pytest.ExceptionInfo[BaseException], *args: object,
+                     **kwargs: object) -> object:
+        if isinstance(excinfo.value, Feedback | GraderError):
+            return str(excinfo.value)  # replaced by the cleaned message
+        return original(excinfo, *args, **kwargs)  # type: ignore[arg-type]
+
+    item.repr_failure = repr_failure  # type: ignore[method-assign]
 
 
 def _title(item: pytest.Item) -> str | None:
@@ -141,9 +170,15 @@ def _assignment(item: pytest.Item) -> str | None:
 
 @pytest.fixture(scope="session")
 def grading_session(request: pytest.FixtureRequest) -> Iterator[GradingSession]:
+    config = session_config(request.config)
+    # The grader's own computations are kept beside the reference answers: not among the
+    # shipped answers of a student kit (a folder of the course's).
+    computed.use_folder(None if config.cache.directory is None or config.cache.directory
+                        == course_of(request.config).root / SHIPPED_ANSWERS
+                        else config.cache.directory)
     folder = gate_folder_for_workers(request.config)
     gate = gate_for_run(str(folder) if folder else None)
-    session = GradingSession(dataclasses.replace(session_config(request.config), gate=gate))
+    session = GradingSession(dataclasses.replace(config, gate=gate))
     request.config.stash[SESSION_KEY] = session
     yield session
     session.close()

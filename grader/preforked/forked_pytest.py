@@ -33,7 +33,8 @@ import sys
 import traceback
 from typing import IO
 
-from grader.execution.warm.preload import thread_count
+from grader.execution.warm.first_calls import warm_up_first_calls
+from grader.execution.warm.preload import thread_count, warm_up_torch_optim
 
 # What every grading process imports; the batch imports it once, before the first fork. Not the
 # plugin module itself: pytest rewrites its asserts when it imports it (`-p`), in the child.
@@ -52,6 +53,13 @@ PRELOAD = (
     "grader.plugin.score_reporter",
     "grader.checks",
     "grader.execution.warm.provisioner",
+    # What a grading run imports on its way (pytest's debugging and argcomplete, the sandbox's
+    # probes, the summary's tables): milliseconds per student otherwise.
+    "pdb",
+    "faulthandler",
+    "_pytest._argcomplete",
+    "grader.sandbox.detect",
+    "grader.sandbox.filesystem",
 )
 SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 CHILD_FAILED = 70  # exit code of a child that failed before pytest could report
@@ -63,13 +71,43 @@ def single_threaded_env() -> None:
     os.environ.update(SINGLE_THREADED)
 
 
+# Imported for what it imports, then forgotten: the child imports it again through `-p`, so
+# that pytest rewrites its asserts; everything it imports is already here.
+PLUGIN = "grader.plugin.plugin"
+
+
 def preload() -> None:
+    environment = dict(os.environ)
     for name in PRELOAD:
         importlib.import_module(name)
+    _preload_pytest_and_the_plugin()
+    # The first optimizer step of a process imports torch._dynamo (1.3 to 2.5 s): a test that
+    # trains a model of its own would pay it in every student's grading process.
+    warm_up_torch_optim()
+    warm_up_first_calls()  # the tests' own torch and pandas calls (random generators untouched)
+    # The environment as it was: what the imports set (torch._inductor's cache folder) would
+    # reach every grading process and, without a sandbox, every kernel's request to the fork
+    # server, which refuses a kernel whose start-up variables differ from its own.
+    os.environ.clear()
+    os.environ.update(environment)
     # What was made so far lives as long as the batch: out of the collector's reach, a child's
     # collections neither scan it nor copy its pages (pytest collects five times at its end).
     gc.collect()
     gc.freeze()
+
+
+def _preload_pytest_and_the_plugin() -> None:
+    """pytest's built-in plugins (imported by every run's configure: pdb, xml.etree, ...) and
+    whatever the grader's plugin imports (the reports' cleaners, the sandbox's probes)."""
+    from _pytest.config import default_plugins
+
+    for name in default_plugins:
+        importlib.import_module(f"_pytest.{name}")
+    importlib.import_module(PLUGIN)
+    del sys.modules[PLUGIN]
+    package = sys.modules[PLUGIN.rpartition(".")[0]]
+    with contextlib.suppress(AttributeError):
+        delattr(package, PLUGIN.rpartition(".")[2])
 
 
 class ForkedProcess:

@@ -9,6 +9,7 @@ training loop) cannot be why `weight` is missing: the cell that defines it is.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 _MAGIC = re.compile(r"^\s*[%!?]")
@@ -16,27 +17,28 @@ _SIMPLE_ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*=(?!=)", re.MULTILINE)
 _SIMPLE_CHANGE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:[-+*/@]=|[.\[])", re.MULTILINE)
 
 
-def names_bound(source: str) -> set[str]:
+def names_bound(source: str) -> frozenset[str]:
     """Names a cell defines or changes (function and class bodies are not entered)."""
     defined, changed = _scan(source)
     return defined | changed
 
 
-def names_defined(source: str) -> set[str]:
+def names_defined(source: str) -> frozenset[str]:
     """Names a cell gives a value of its own (assigns, defines, imports, loops over)."""
     return _scan(source)[0]
 
 
-def _scan(source: str) -> tuple[set[str], set[str]]:
+@functools.lru_cache(maxsize=1024)  # a cell is read once per name the tests ask about
+def _scan(source: str) -> tuple[frozenset[str], frozenset[str]]:
     code = "\n".join("" if _MAGIC.match(line) else line for line in source.splitlines())
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return set(_SIMPLE_ASSIGN.findall(code)), set(_SIMPLE_CHANGE.findall(code))
+        return frozenset(_SIMPLE_ASSIGN.findall(code)), frozenset(_SIMPLE_CHANGE.findall(code))
     defined: set[str] = set()
     changed: set[str] = set()
     _collect(tree.body, defined, changed)
-    return defined, changed - defined
+    return frozenset(defined), frozenset(changed - defined)
 
 
 def _collect(statements: list[ast.stmt], defined: set[str], changed: set[str]) -> None:

@@ -102,6 +102,8 @@ class Diagnosis:
 
     def failed_definition(self, name: str) -> Diagnosed | None:
         """Why a cell that defines or changes `name` did not finish, or None if all did."""
+        if all(c.status is CellStatus.OK for c in self.result.cells):
+            return None  # asked for every value read: no cell to read when none failed
         failed = [c for c in self.defining_cells(name) if c.status is not CellStatus.OK]
         if not failed:
             return None

@@ -13,6 +13,7 @@ from grader.execution.runner import LiveNotebook
 from grader.probing import wire
 from grader.probing.agent import PROBE_MIMETYPE
 from grader.probing.run_key import keyed
+from grader.profiling.spans import span
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ def probe_source(request: ProbeRequest) -> str:
 
 def send(live: LiveNotebook, request: ProbeRequest, timeout: float) -> tuple[ProbeReply, str]:
     """Ask the kernel. Returns the reply and the raw payload (what a cache stores)."""
-    run = live.run_probe(probe_source(request), timeout)
+    with span("probes: encode"):
+        source = probe_source(request)
+    with span("probes: messaging"):
+        run = live.run_probe(source, timeout)
     if run.status is CellStatus.TIMEOUT:
         return ProbeReply("timeout", note=run.note or ""), ""
     if run.status is CellStatus.KERNEL_DIED:
@@ -116,4 +120,5 @@ def send(live: LiveNotebook, request: ProbeRequest, timeout: float) -> tuple[Pro
         why = f"{run.error_name}: {run.error_message}" if run.error_name else run.note or \
             "no answer"
         return ProbeReply("garbled", note=f"the grader's probe got {why}"), ""
-    return ProbeReply.from_payload(payloads[-1]), payloads[-1]
+    with span("probes: decode"):
+        return ProbeReply.from_payload(payloads[-1]), payloads[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -90,10 +91,10 @@ def test_each_commands_options_are_its_arguments_and_the_settings_the_table_give
 def test_a_courses_table_accepts_exactly_the_folders_and_the_settings(tmp_path: Path) -> None:
     keys = [*FOLDERS, *BY_KEY]
     values = {"seed": 7, "timeout": 30, "notebook_budget": 60.5, "probe_budget": 10,
-              "memory_limit": 2048, "sandbox": "off", "budget": 100}
+              "memory_limit": 2048, "sandbox": "off", "budget": 100, "profile": True}
     assert set(values) == set(BY_KEY), "give the new setting a value in this test"
     lines = [f'{key} = "{key}"' for key in FOLDERS] + \
-        [f"{key} = {value!r}".replace("'", '"') for key, value in values.items()]
+        [f"{key} = {json.dumps(value)}" for key, value in values.items()]
     (tmp_path / "pyproject.toml").write_text("[tool.grader]\n" + "\n".join(lines) + "\n")
     course = read_course(tmp_path)
     assert course.settings == values and len(keys) == len(set(keys))
@@ -127,6 +128,8 @@ def test_settings_reach_a_grading_pytest_run_explicitly_and_its_kernels_unchange
     arguments = pytest_arguments(values)
     assert "--grader-seed=11" in arguments and "--grader-sandbox=off" in arguments
     assert not any(a.startswith("--grader-budget") for a in arguments)  # the batch's own
+    assert not any(a.startswith("--grader-profile") for a in arguments)  # a flag, off
+    assert "--grader-profile" in pytest_arguments({**values, "profile": True})
     kernel = execution_settings(values, warm_kernels=False)
     assert (kernel.seed, kernel.memory_limit_mb, kernel.sandbox, kernel.warm_kernels) == \
         (11, None, "off", False)

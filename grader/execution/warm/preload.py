@@ -15,6 +15,7 @@ import importlib
 import os
 from collections.abc import Callable
 
+from grader.execution.warm.first_calls import warm_up_first_calls
 from grader.sandbox.detect import ONLY_ENV
 from grader.sandbox.environment import SCRATCH_NAMES
 from grader.sandbox.policy import MODE_ENV
@@ -37,6 +38,12 @@ FIRST = (
     "ipykernel.zmqshell",
     "ipykernel.debugger",  # debugpy: imported at kernel start even with the debugger off
     "IPython.core.completerlib",
+    # Imported by every kernel's start (IPython's shell, its magics, storemagic): 4 ms each.
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.core.logger",
+    "IPython.extensions.storemagic",
+    "faulthandler",
     "tornado.queues",
     "tornado.platform.asyncio",
     "grader.execution.kernel_main",
@@ -79,7 +86,7 @@ def preload_first() -> None:
 def later_steps() -> list[Callable[[], object]]:
     """What many notebooks use, imported while the first kernels run (the server forks none
     meanwhile: each step runs between two requests)."""
-    return [_import("pandas"), _warm_up_torch_optim, freeze]
+    return [_import("pandas"), warm_up_torch_optim, warm_up_first_calls, freeze]
 
 
 def freeze() -> None:
@@ -89,7 +96,7 @@ def freeze() -> None:
     gc.freeze()
 
 
-def _warm_up_torch_optim() -> None:
+def warm_up_torch_optim() -> None:
     """The first optimizer step imports torch._dynamo (1.3 to 2.5 s): pay it here, once.
 
     One-element tensors stay far below torch's parallel grain size, so no OpenMP pool starts;

@@ -28,6 +28,7 @@ from grader.execution.warm.server import (
     SharedForkServer,
     server_for,
 )
+from grader.profiling.spans import note
 
 KERNEL_MODULE = "grader.execution.kernel_main"
 KILL_WAIT = 1.0  # seconds
@@ -67,6 +68,7 @@ class ForkProvisioner(GradingProvisioner):
         except ForkUnavailable as exc:
             self.fallback_reason = str(exc)
             self.log.warning("grader: starting a cold kernel: %s", exc)
+            note(f"a kernel started cold: {exc}")  # seconds more: say so in a profile
             return await super().launch_kernel(cmd, **kwargs)
         self.pid = self.pgid = self.forked.pid
         self.cwd = cwd

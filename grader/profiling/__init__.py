@@ -1,0 +1,1 @@
+"""Where grading time goes: spans per notebook and phase (`grader grade --profile`)."""
