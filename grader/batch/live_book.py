@@ -14,7 +14,7 @@ from typing import Any
 
 from grader.batch.gradebook import write_gradebook
 from grader.batch.one_student import BatchSettings, is_done, read_record
-from grader.batch.students import Student
+from grader.submissions.students import Student
 
 WRITE_EVERY = 5.0  # seconds between two writes of the book while students are graded
 
