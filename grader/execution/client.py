@@ -21,8 +21,8 @@ from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async, run_hook, run_sync
 from nbformat import NotebookNode
 
+from grader.execution.probe_channel import PROBE_MIMETYPE
 from grader.execution.ready import wait_until_ready
-from grader.probing.agent import PROBE_MIMETYPE
 
 
 def _message_size(msg: dict[str, Any]) -> int:

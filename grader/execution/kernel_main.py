@@ -11,12 +11,12 @@ machine's OOM killer picking a victim.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
 
-# The probes' agent, imported before the sandbox hides the kit's files from the kernel.
-import grader.probing.agent  # noqa: F401
+from grader.execution.probe_channel import KERNEL_IMPORTS, KERNEL_IMPORTS_ENV
 from grader.sandbox.policy import SandboxPolicy
 
 MEMORY_ENV = "GRADER_MEMORY_LIMIT_MB"
@@ -55,10 +55,19 @@ def with_connection_file(argv: list[str], path: str) -> list[str]:
     return changed
 
 
+def import_before_sandbox() -> None:
+    """The modules the kernel spec names (the probes' agent), while the kit's files are still
+    readable: inside the sandbox they are not."""
+    names = os.environ.get(KERNEL_IMPORTS_ENV, ",".join(KERNEL_IMPORTS))
+    for name in filter(None, names.split(",")):
+        importlib.import_module(name)
+
+
 def main(argv: list[str] | None = None, owner: str | None = None) -> None:
     """Start the kernel. A cold kernel runs this as its program; a warm one, forked from the
     fork server (grader/execution/warm/), calls it with the same arguments and its owner (the
     grading process that asked for it, as the server saw it; a cold kernel's is its parent)."""
+    import_before_sandbox()
     policy = SandboxPolicy.from_env()
     cold = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)

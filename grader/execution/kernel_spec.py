@@ -23,6 +23,7 @@ from jupyter_client.manager import KernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 from grader.execution.kernel_main import MEMORY_ENV
+from grader.execution.probe_channel import KERNEL_IMPORTS, KERNEL_IMPORTS_ENV
 from grader.execution.settings import ExecutionSettings
 from grader.execution.torch_build import torch_uses_a_gpu_build
 from grader.execution.warm import warm_kernels_possible
@@ -99,6 +100,7 @@ def grading_kernel_spec(settings: ExecutionSettings, role: str = STUDENT_ROLE) -
         "MALLOC_ARENA_MAX": "2",
         "PYTHONHASHSEED": str(settings.seed),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        KERNEL_IMPORTS_ENV: ",".join(KERNEL_IMPORTS),
     }
     if settings.memory_limit_mb and address_space_cap(settings):
         env[MEMORY_ENV] = str(settings.memory_limit_mb)  # without a sandbox: RLIMIT_AS

@@ -12,9 +12,9 @@ import sys
 import traceback
 from typing import Any
 
+from grader.execution.probe_channel import PROBE_MIMETYPE
 from grader.probing import wire
 
-PROBE_MIMETYPE = "application/x-grader-probe"
 _OWN_FILES = (__file__, wire.__file__)
 
 

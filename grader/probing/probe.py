@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.execution.probe_channel import PROBE_MIMETYPE
 from grader.execution.result import CellStatus
 from grader.execution.runner import LiveNotebook
 from grader.probing import wire
-from grader.probing.agent import PROBE_MIMETYPE
 from grader.probing.run_key import keyed
 from grader.profiling.spans import span
 

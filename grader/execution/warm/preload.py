@@ -15,6 +15,7 @@ import importlib
 import os
 from collections.abc import Callable
 
+from grader.execution.probe_channel import KERNEL_IMPORTS
 from grader.execution.warm.first_calls import warm_up_first_calls
 from grader.sandbox.detect import ONLY_ENV
 from grader.sandbox.environment import SCRATCH_NAMES
@@ -47,7 +48,7 @@ FIRST = (
     "tornado.queues",
     "tornado.platform.asyncio",
     "grader.execution.kernel_main",
-    "grader.probing.agent",
+    *KERNEL_IMPORTS,
     "grader.sandbox.enter",
 )
 
