@@ -7,15 +7,18 @@ are, the kit's modules stay the installed ones."""
 from __future__ import annotations
 
 import os
+import sys
 
-import grader
 from grader.course import Course
+
+KIT = __name__.partition(".")[0]  # the kit's top package, loaded before this module
 
 
 def extend_kit_with_course_tests(course: Course) -> None:
     folder = course.root / "grader"
     if not (folder / "__init__.py").exists():
         return  # a plain folder of test modules: pytest imports them by file name
-    known = {os.path.realpath(path) for path in grader.__path__}
+    kit = sys.modules[KIT]
+    known = {os.path.realpath(path) for path in kit.__path__}
     if os.path.realpath(folder) not in known:
-        grader.__path__.append(str(folder))
+        kit.__path__.append(str(folder))
