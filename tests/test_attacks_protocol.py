@@ -254,7 +254,7 @@ def test_an_unchanged_class_is_not_regraded_and_a_new_secret_regrades_everyone(
          str(out), "--budget", "300", *GRADED, "-j", "2"], env=env, capture_output=True,
         text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "the course's secret (11)" in done.stderr, done.stderr
+    assert "a new secret of the course (11 students)" in done.stderr, done.stderr
     assert "a secret of another course" not in _everything_written(out)
 
 

@@ -213,7 +213,11 @@ def test_initial_loss_and_its_gradients_are_those_of_your_functions(submission):
 def _step_inputs() -> tuple[torch.Tensor, torch.Tensor]:
     W = grader_tensor(1, 1, seed=31, requires_grad=True)
     b = grader_tensor(1, seed=32, requires_grad=True)
-    W.grad, b.grad = grader_tensor(1, 1, seed=33), grader_tensor(1, seed=34)
+    # Gradients of 10 and more, so that even a step with the notebook's learning rate typed in
+    # (STEP_LR) moves a parameter by more than the suspects' tolerance: "it did not move" and
+    # "it moved by STEP_LR times its gradient" stay apart, whatever the course's secret draws.
+    W.grad = grader_tensor(1, 1, seed=33, scale=3.0).abs() + 10.0
+    b.grad = -(grader_tensor(1, seed=34, scale=3.0).abs() + 10.0)
     return W, b
 
 
