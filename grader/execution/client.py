@@ -18,7 +18,7 @@ import zmq
 from jupyter_client.client import KernelClient
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
-from nbclient.util import ensure_async, run_hook, run_sync
+from nbclient.util import run_hook, run_sync
 from nbformat import NotebookNode
 
 from grader.execution.probe_channel import PROBE_MIMETYPE
@@ -114,13 +114,14 @@ class GradingClient(NotebookClient):
             reconnect_quickly(self.kc)
             cap_messages(self.kc)
             self._watches = watch_disconnects(self.kc)
-            await ensure_async(self.kc.start_channels())
+            self.kc.start_channels()
             await wait_until_ready(self.kc, self.startup_timeout)
         except Exception:
             await self._async_cleanup_kernel()
             raise
         self.kc.allow_stdin = False
-        self.kc.execute = self._execute_silently_if_probe(self.kc.execute)
+        self.kc.execute = self._execute_silently_if_probe(  # type: ignore[method-assign]
+            self.kc.execute)
         await run_hook(self.on_notebook_start, notebook=self.nb)
         return self.kc
 
@@ -157,7 +158,7 @@ class GradingClient(NotebookClient):
         for index, watch in enumerate(self._watches):
             if self._seen[index]:
                 continue
-            event = watch.recv_multipart(zmq.NOBLOCK)  # a Future, already settled
+            event: Any = watch.recv_multipart(zmq.NOBLOCK)  # a Future (an asyncio socket)
             if event.done():
                 self._seen[index] = event.exception() is None
             else:

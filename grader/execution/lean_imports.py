@@ -19,4 +19,5 @@ def skip_unused_format_checkers() -> None:
     if "jsonschema" in sys.modules:
         return  # too late to gain anything, and nothing to change
     for name in UNUSED_FORMAT_CHECKERS:
-        sys.modules.setdefault(name, None)  # `import name` now raises ImportError
+        if name not in sys.modules:  # None: `import name` now raises ImportError
+            sys.modules[name] = None  # type: ignore[assignment]

@@ -35,7 +35,7 @@ async def wait_until_ready(client: KernelClient, timeout: float) -> None:
             else:
                 client._handle_kernel_info_reply(reply)
                 return
-        if not await ensure_async(client.is_alive()):
+        if not await ensure_async(client.is_alive()):  # type: ignore[attr-defined]
             raise RuntimeError("Kernel died before replying to kernel_info")
         if time.monotonic() > deadline:
             raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")

@@ -119,13 +119,13 @@ class LiveNotebook:
             carve("probes: in the kernel" if probe else "cells: in the kernel",
                   kernel_seconds(client.last_reply))
         except DeadKernelError:
-            note = LOST_NOTE if client.cut else DIED_NOTE
-            self._stop(note)
-            return CodeRun(CellStatus.KERNEL_DIED, note=note, seconds=time.monotonic() - started)
+            why = LOST_NOTE if client.cut else DIED_NOTE
+            self._stop(why)
+            return CodeRun(CellStatus.KERNEL_DIED, note=why, seconds=time.monotonic() - started)
         except Exception as exc:  # a malformed message: the kernel is the student's to forge
-            note = UNREADABLE_NOTE.format(type(exc).__name__)
-            self._stop(note)
-            return CodeRun(CellStatus.KERNEL_DIED, note=note, seconds=time.monotonic() - started)
+            why = UNREADABLE_NOTE.format(type(exc).__name__)
+            self._stop(why)
+            return CodeRun(CellStatus.KERNEL_DIED, note=why, seconds=time.monotonic() - started)
         if client.output_channel_lost():
             self._stop(LOST_NOTE)
             return CodeRun(CellStatus.KERNEL_DIED, note=LOST_NOTE,
@@ -138,7 +138,7 @@ class LiveNotebook:
                            seconds=time.monotonic() - started)
         seconds = time.monotonic() - started
         outputs = list(cell.get("outputs", []))
-        note = "output was cut: it printed more than the grader keeps" if (
+        note: str | None = "output was cut: it printed more than the grader keeps" if (
             client.output_truncated) else None
         if client.notebook_output_full:
             note = ("output was cut: the notebook's cells printed more than the grader keeps "
@@ -268,6 +268,7 @@ def _new_kernel(nb: NotebookNode, result: NotebookResult, settings: ExecutionSet
     try:
         with span("kernel start"):
             client.start_new_kernel(cwd=folders.work)
+        assert client.km is not None  # start_new_kernel made it
         live.kernel_pid = getattr(client.km.provisioner, "pid", None)
         with span("kernel ready"):
             client.start_new_kernel_client()

@@ -47,6 +47,7 @@ from grader.plugin.scoring import (
     TITLE_KEY,
 )
 from grader.plugin.student_text import TRACEBACK_LIMIT, student_text
+from grader.plugin.wrappers import Passed
 from grader.reference import computed
 from grader.reports.sanitize import LIMIT, one_paragraph
 from grader.sandbox import describe_sandbox
@@ -152,7 +153,7 @@ def _no_traceback_for_feedback(item: pytest.Item) -> None:
             return str(excinfo.value)  # replaced by the cleaned message
         return original(excinfo, *args, **kwargs)  # type: ignore[arg-type]
 
-    item.repr_failure = repr_failure  # type: ignore[method-assign]
+    item.repr_failure = repr_failure  # type: ignore[method-assign,assignment]
 
 
 def _title(item: pytest.Item) -> str | None:
@@ -243,7 +244,7 @@ def _required_assignment(request: pytest.FixtureRequest) -> str:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
-                              ) -> Iterator[None]:
+                              ) -> Passed[pytest.TestReport]:
     """A failure's message, as students and reports see it: the message alone (no traceback
     of the kit, no test source: hidden tests stay hidden), cleaned of escape sequences and
     other tricks, on one line (a line of its own could pass for the grader's), without the

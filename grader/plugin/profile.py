@@ -12,13 +12,13 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from grader.plugin.scoring import ASSIGNMENT_KEY
+from grader.plugin.wrappers import Passed
 from grader.profiling import spans
 from grader.profiling.breakdown import PROFILE_FILE
 
@@ -36,13 +36,13 @@ class ProfilePlugin:
         self._root.enter_context(self.profile.span(PYTEST_OWN))
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_collection(self, session: pytest.Session) -> Iterator[None]:
+    def pytest_collection(self, session: pytest.Session) -> Passed[None]:
         with spans.span("collection"):
             return (yield)
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None
-                                ) -> Iterator[object]:
+                                ) -> Passed[object]:
         spans.on_notebook(str(dict(item.user_properties).get(ASSIGNMENT_KEY, spans.PROCESS)))
         try:
             with spans.span(PYTEST_OWN):
@@ -52,17 +52,17 @@ class ProfilePlugin:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any],
-                             request: pytest.FixtureRequest) -> Iterator[object]:
+                             request: pytest.FixtureRequest) -> Passed[object]:
         with spans.span("fixtures"):
             return (yield)
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Iterator[object]:
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Passed[object]:
         with spans.span("checks (test code)"):
             return (yield)
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> Iterator[None]:
+    def pytest_sessionfinish(self, session: pytest.Session) -> Passed[None]:
         with spans.span("results writing"):
             return (yield)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,9 @@ from grader.plugin.scoring import (
     KIT_ERROR_CAUSE,
     MESSAGE_KEY,
     ScoreBoard,
+    text_property,
 )
+from grader.plugin.wrappers import Passed
 from grader.sandbox import record
 
 HIDDEN_MANIFEST = "hidden_tests.json"  # in a student kit's tests folder: what it does not ship
@@ -55,7 +56,7 @@ class ScoreReporter:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
-                                  ) -> Iterator[None]:
+                                  ) -> Passed[pytest.TestReport]:
         """A check that gave partial credit: the share of the points it earns travels with
         the report (also from xdist workers), as data."""
         report: pytest.TestReport = yield
@@ -68,9 +69,9 @@ class ScoreReporter:
         self.board.record(report)
         properties = dict(report.user_properties)
         if report.failed and properties.get(CAUSE_KEY) == KIT_ERROR_CAUSE:
-            self.kit_error = self.kit_error or properties.get(MESSAGE_KEY)
+            self.kit_error = self.kit_error or text_property(properties.get(MESSAGE_KEY))
         if report.failed and properties.get(CAUSE_KEY) == KERNEL_NOT_STARTED:
-            self.not_started = self.not_started or properties.get(MESSAGE_KEY)
+            self.not_started = self.not_started or text_property(properties.get(MESSAGE_KEY))
 
     @property
     def no_grade(self) -> str | None:

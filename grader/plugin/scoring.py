@@ -56,15 +56,17 @@ class ScoreBoard:
             return
         name = report.nodeid.rpartition("::")[2]
         score = self.tests.setdefault(
-            report.nodeid, ScoredTest(properties[ASSIGNMENT_KEY], name, properties[POINTS_KEY],
+            report.nodeid, ScoredTest(str(properties[ASSIGNMENT_KEY]), name,
+                                     float(properties[POINTS_KEY]),  # type: ignore[arg-type]
                                      hidden=bool(properties.get(HIDDEN_KEY)),
-                                     title=properties.get(TITLE_KEY)))
+                                     title=text_property(properties.get(TITLE_KEY))))
         if report.skipped and score.hidden:
             score.not_run = True
         elif report.failed:
             score.failed = True
-            score.message = score.message or properties.get(MESSAGE_KEY, report.longreprtext)
-            score.cause = score.cause or properties.get(CAUSE_KEY)
+            score.message = score.message or text_property(properties.get(MESSAGE_KEY)) or \
+                report.longreprtext
+            score.cause = score.cause or text_property(properties.get(CAUSE_KEY))
             if report.when == "call":
                 score.fraction = _fraction_in_range(properties.get(FRACTION_KEY, 0.0))
         elif report.when == "call" and report.passed:
@@ -129,3 +131,8 @@ def _fraction_in_range(value: object) -> float:
 
 def _points_column(earned: float, possible: float) -> str:
     return f"{earned:>6g} / {possible:<6g}"
+
+
+def text_property(value: object) -> str | None:
+    """A report's property that holds text (user_properties are typed `object`)."""
+    return None if value is None else str(value)

@@ -41,7 +41,7 @@ def describe_exception(exc: BaseException) -> dict[str, Any]:
     notebook cell, not in torch, the standard library or the grader."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename not in _OWN_FILES]
     own = [f for f in frames if not _is_library(f.filename)]
-    where = (own or frames or [None])[-1]
+    where = (own or frames)[-1] if own or frames else None
     return {
         "name": type(exc).__name__,
         "message": str(exc)[:1000],

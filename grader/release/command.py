@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for outcome in outcomes:
         print(describe(outcome))
-    if args.student_kit and not args.check:
+    if args.student_kit and not args.check and course is not None:
         from grader.release.student_kit import build_student_kit  # imports torch: only here
 
         kit = build_student_kit(args.student_kit, course, args.solutions.resolve())

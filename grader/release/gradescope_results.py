@@ -48,7 +48,7 @@ def failure_results(message: str, seconds: float) -> dict[str, Any]:
 def _tests(results: dict[str, Any]) -> list[dict[str, Any]]:
     default_visibility = results.get("visibility", "visible")
     numbers: dict[str, int] = {}
-    converted = []
+    converted: list[dict[str, Any]] = []
     for test in results.get("tests", []):
         assignment, _, function = str(test.get("name", "")).partition(": ")
         extra = dict(test.get("extra_data") or {})

@@ -49,9 +49,11 @@ def _calls() -> None:
     bias = torch.zeros(2, requires_grad=True)
     loss = ((x @ weight + bias - y) ** 2).mean()
     loss.backward()
+    gradient = weight.grad
+    assert gradient is not None  # backward() just filled it
     with torch.no_grad():
-        weight -= 0.1 * weight.grad
-        weight.grad.zero_()
+        weight -= 0.1 * gradient
+        gradient.zero_()
     loss.item()
     weight.detach().numpy().tolist()
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.ReLU(), nn.Linear(4, 2))

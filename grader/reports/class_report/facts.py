@@ -46,8 +46,14 @@ def kit_version() -> str:
         return f"{DISTRIBUTION} (version unknown: not installed)"
 
 
-def _sandbox(sandbox: dict[str, object]) -> str:
-    layers = sandbox.get("layers") or []
-    missing = sandbox.get("missing") or []
-    text = f"{sandbox.get('mode', '?')}: {', '.join(map(str, layers)) or 'no layer'}"
-    return text + (f" (missing: {', '.join(map(str, missing))})" if missing else "")
+def _sandbox(sandbox: object) -> str:
+    if not isinstance(sandbox, dict):
+        return "?"
+    layers, missing = _names(sandbox.get("layers")), _names(sandbox.get("missing"))
+    text = f"{sandbox.get('mode', '?')}: {', '.join(layers) or 'no layer'}"
+    return text + (f" (missing: {', '.join(missing)})" if missing else "")
+
+
+def _names(value: object) -> list[str]:
+    """A record's list of names (JSON: anything may be there)."""
+    return [str(name) for name in value] if isinstance(value, list | tuple) else []

@@ -51,7 +51,9 @@ def score_histogram(distribution: Distribution) -> Picture:
                     fontsize=8)
     axes.set_xlabel(f"points (out of {distribution.possible:g})")
     axes.set_ylabel("students")
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    from matplotlib.ticker import MaxNLocator
+
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     name = "Total" if distribution.name == TOTAL else _plain(distribution.name)
     axes.set_title(f"{name}: {count(len(distribution.scores), 'student')}, "
                    f"mean {distribution.mean:.3g}, median {distribution.median:g}")
