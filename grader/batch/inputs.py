@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -29,7 +30,7 @@ from grader.grading.secret import course_secret, secret_digest
 from grader.reference.cache import SHIPPED_KEYS
 from grader.settings import digest_part
 from grader.submissions.students import Student
-from grader.submissions.submitted import student_notebook
+from grader.submissions.submitted import SubmittedNotebook, student_notebook
 
 KIT_PACKAGE = Path(__file__).resolve().parents[1]  # the `grader` package of this kit
 # As grader.plugin.options.SHIPPED_ANSWERS (not imported: it imports pytest and the grading).
@@ -68,7 +69,7 @@ class ClassInputs:
         """`flags`: what to look at in the submission (flags.py), a fact of what it is."""
         files = student_files(student, self.course_notebooks or tuple(self.tests))
         assignments = {
-            name: {"notebook": _sha(f"{found.kind}\0".encode() + found.content),
+            name: {"notebook": notebook_digest(found),
                    "tests": self.tests[name], "reference": self.references[name]}
             for name in sorted(self.tests)
             for found in [student_notebook(student, files.get(name, name))]}
@@ -97,6 +98,21 @@ def class_inputs(course: Course, solutions: Path, notebooks: list[str],
                                    for name in notebooks},
                        secret=secret_digest(course_secret(course.root)),
                        course_notebooks=tuple(course.graded_notebooks()))
+
+
+def notebook_digest(found: SubmittedNotebook) -> str:
+    """What a student's inputs hold of one notebook: its kind and its bytes."""
+    return _sha(f"{found.kind}\0".encode() + found.content)
+
+
+def as_read(inputs: dict[str, Any], read: Mapping[str, SubmittedNotebook]) -> dict[str, Any]:
+    """A student's `inputs` with the digest of each notebook as it was read for grading
+    (grader/submissions/snapshot.py: the folder may have changed since the plan looked)."""
+    body = {key: value for key, value in inputs.items() if key != "digest"}
+    body["assignments"] = {
+        name: {**parts, "notebook": notebook_digest(read[name])} if name in read else parts
+        for name, parts in inputs["assignments"].items()}
+    return {"digest": _sha(json.dumps(body, sort_keys=True).encode()), **body}
 
 
 def student_files(student: Student, course_notebooks: tuple[str, ...]) -> dict[str, str]:

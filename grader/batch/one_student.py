@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from grader.batch.inputs import as_read
 from grader.course import Course
 from grader.plugin.own_process import PLUGIN_ARGS, pytest_environment
 from grader.plugin.progress import PROGRESS_ENV
@@ -30,6 +31,7 @@ from grader.sandbox.cgroups import owner_of, remove_student
 from grader.sandbox.policy import MODE_ENV
 from grader.settings import pytest_arguments
 from grader.similarity.saved import save_own_code
+from grader.submissions.snapshot import Snapshot, take_snapshot
 from grader.submissions.students import Student
 
 RECORD = "grade.json"
@@ -109,6 +111,15 @@ class GradingRun:
                  inputs: dict[str, Any] | None = None, start: Starter = start_pytest) -> None:
         self.settings = settings
         self.student = student
+        # A student of a class folder is graded from a copy of their notebooks read now (a
+        # folder swapped meanwhile for a link, or a notebook for another, changes nothing).
+        self._snapshot: Snapshot | None = None
+        if student.root is not None:
+            self._snapshot = take_snapshot(student, graded_notebooks(settings),
+                                           settings.course.graded_notebooks())
+            student = self._snapshot.student
+            if inputs is not None:
+                inputs = as_read(inputs, self._snapshot.read)
         self.inputs = inputs  # what the grade is computed from, kept in the record
         self.budget = settings.budget if budget == -1.0 else budget  # None: no time limit
         self.folder = folder or student_folder(settings, student)
@@ -186,6 +197,9 @@ class GradingRun:
         self._release()
 
     def _release(self) -> None:
+        if self._snapshot is not None:
+            self._snapshot.remove()
+            self._snapshot = None
         if self._owner is not None:
             remove_student(self._owner)
             self._owner = None
@@ -218,6 +232,12 @@ def save_student_code(settings: BatchSettings, student: Student, folder: Path) -
     names = [f"{name.removesuffix('.ipynb')}.ipynb" for name in settings.assignments]
     save_own_code(folder, student.notebooks, settings.solutions,
                   names or settings.course.graded_notebooks())
+
+
+def graded_notebooks(settings: BatchSettings) -> list[str]:
+    """The notebooks a run grades: those named with --assignment, else every one with tests."""
+    named = [f"{name.removesuffix('.ipynb')}.ipynb" for name in settings.assignments]
+    return named or settings.course.graded_notebooks()
 
 
 def _pytest_args(settings: BatchSettings, student: Student, folder: Path) -> list[str]:

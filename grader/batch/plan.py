@@ -50,7 +50,8 @@ def plan_class(submissions: Path, settings: BatchSettings, notebooks: list[str],
     """A student whose folder (or its assignments/) is a link is recorded here, with the
     reason and no grade: nothing of theirs is read, so nothing is left to grade."""
     everyone = find_students(submissions)
-    flags = class_flags(everyone, notebooks, settings.solutions)  # hard links: whole class
+    flags = class_flags(everyone, notebooks, settings.solutions,  # hard links: whole class
+                        settings.course.graded_notebooks())
     students = [s for s in everyone if shard is None or in_shard(s, shard)]
     shared = class_inputs(settings.course, settings.solutions, notebooks, settings.values)
     inputs = {s.name: shared.for_student(s, flags[s.name]) for s in students}

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from grader.batch.inputs import as_read
 from grader.batch.one_student import BatchSettings, student_folder, write_record
 from grader.batch.plan import Plan, plan_class
 from grader.batch.progress import Progress
@@ -74,9 +75,11 @@ def _grade(client: Any, distributed: Any, plan: Plan, settings: BatchSettings,
     answers = client.submit(pass_answers, ReferenceAnswers.read(settings.cache),
                             key=f"torch-grader-{run}-answers", pure=False)
     expected = plan.shared.course_part
-    tasks = {client.submit(grade_on_worker,
-                           make_job(run, student, settings, notebooks, expected),
-                           answers, key=f"torch-grader-{run}-{index}", pure=False): student
+    # A job carries the notebooks as read now: the record holds their digest (as_read).
+    jobs = {student.name: make_job(run, student, settings, notebooks, expected)
+            for student in plan.todo}
+    tasks = {client.submit(grade_on_worker, jobs[student.name], answers,
+                           key=f"torch-grader-{run}-{index}", pure=False): student
              for index, student in enumerate(plan.todo)}
     for task in distributed.as_completed(list(tasks)):
         student = tasks.pop(task)
@@ -88,7 +91,9 @@ def _grade(client: Any, distributed: Any, plan: Plan, settings: BatchSettings,
             raise GraderError(f"grading stopped while grading {student.name} "
                               f"({record['reason']}). Students graded so far are kept: fix the "
                               "cause and run the same command again")
-        record["inputs"] = plan.inputs[student.name]
+        job = jobs.pop(student.name)
+        record["inputs"] = as_read(plan.inputs[student.name],
+                                   dict(zip(notebooks, job.notebooks, strict=True)))
         _write_student(settings, student, record, outcome["files"])
         progress.advance(student.name, summary(record))
         write_book(settings, plan.students)

@@ -32,7 +32,7 @@ from grader.release.gradescope import MANIFEST
 from grader.release.gradescope_results import failure_results, gradescope_results
 from grader.reports.sanitize import clean_name
 from grader.submissions.submitted import LINK, SubmittedNotebook, lay_out, link_message
-from grader.submissions.unfollowed import look, walk
+from grader.submissions.unfollowed import CUT, look, walk
 
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "AUTOGRADER_ROOT"
@@ -134,6 +134,11 @@ def find_notebooks(submission: Path, assignments: list[str]) -> Submitted:
         if found.kind == LINK:
             notes.append(f"{link_message(_shown(path, submission))}.")
             continue
+        if found.kind == CUT:
+            notes.append(f"The submission holds more files or deeper folders than the grader "
+                         f"looks through: nothing from {_shown(path, submission)} on was looked "
+                         "at.")
+            break
         if not is_notebook(shown):
             continue
         paths[shown] = path

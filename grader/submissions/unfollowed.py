@@ -92,38 +92,68 @@ def _found(folder: int, name: str, where: str, info: os.stat_result, read: int |
 
 
 
-def walk(root: Path) -> Iterator[tuple[str, Found]]:
+def walk(root: Path, skip: tuple[str, ...] = ()) -> Iterator[tuple[str, Found]]:
     """Every file and link below `root` (relative paths, `/`-separated), sorted; links, to
-    files or folders, are yielded as LINK and never entered."""
-    yield from _walk(root, PurePosixPath())
-
-
-def _walk(root: Path, relative: PurePosixPath) -> Iterator[tuple[str, Found]]:
+    files or folders, are yielded as LINK and never entered; folders named in `skip` are not
+    entered either. A submission is anyone's to shape, so the walk is bounded: folders deeper
+    than WALK_DEPTH are not entered, and after WALK_ENTRIES entries it stops; either way it
+    ends with one entry of kind CUT, at the path where it stopped."""
     try:
-        folder = os.open(root, _DIRECTORY) if not relative.parts else _open_folder(root, relative)
+        top = os.open(root, _DIRECTORY)
     except OSError:
         return
+    # A stack of (the folder's descriptor, its path, its entries still to look at).
+    stack = [(top, PurePosixPath(), _entries(top))]
+    seen = 0
     try:
-        entries = sorted((entry.name, entry.is_symlink(), entry.is_dir(follow_symlinks=False))
-                         for entry in os.scandir(folder))
+        while stack:
+            folder, relative, entries = stack[-1]
+            if not entries:
+                os.close(stack.pop()[0])
+                continue
+            name, is_link, is_folder = entries.pop(0)
+            path = relative / name
+            seen += 1
+            if seen > WALK_ENTRIES or (is_folder and not is_link and len(stack) > WALK_DEPTH):
+                yield path.as_posix(), Found(CUT, path.as_posix())
+                return
+            if is_link:
+                yield path.as_posix(), Found(LINK, path.as_posix())
+            elif is_folder:
+                if name in skip:
+                    continue
+                try:
+                    inner = os.open(name, _DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
+                except OSError:  # replaced by a link since it was listed (ELOOP): it is one
+                    yield path.as_posix(), Found(LINK, path.as_posix())
+                    continue
+                stack.append((inner, path, _entries(inner)))
+            else:
+                yield path.as_posix(), _look_in(folder, name, path.as_posix())
     finally:
-        os.close(folder)
-    for name, is_link, is_folder in entries:
-        path = relative / name
-        if is_link:
-            yield path.as_posix(), Found(LINK, path.as_posix())
-        elif is_folder:
-            yield from _walk(root, path)
-        else:
-            yield path.as_posix(), look(root, path)
-
-
-def _open_folder(root: Path, relative: PurePosixPath) -> int:
-    folder = os.open(root, _DIRECTORY)
-    for part in relative.parts:
-        try:
-            inner = os.open(part, _DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
-        finally:
+        for folder, _, _ in stack:
             os.close(folder)
-        folder = inner
-    return folder
+
+
+WALK_DEPTH = 32  # folders below a submission's root that the walk enters
+WALK_ENTRIES = 20_000  # files, folders and links it looks at
+CUT = "cut"  # the kind of the walk's last entry when it stopped there (see walk)
+
+
+def _entries(folder: int) -> list[tuple[str, bool, bool]]:
+    try:
+        with os.scandir(folder) as listed:
+            return sorted((entry.name, entry.is_symlink(), entry.is_dir(follow_symlinks=False))
+                          for entry in listed)
+    except OSError:
+        return []
+
+
+def _look_in(folder: int, name: str, where: str) -> Found:
+    try:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except OSError:
+        return Found(ABSENT)
+    if stat.S_ISLNK(info.st_mode):
+        return Found(LINK, where)
+    return _found(folder, name, where, info, None)
