@@ -22,6 +22,7 @@ from grader.checks.causes import Suspect, hint_for, matching
 from grader.checks.closeness import is_close
 from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Descent
+from grader.checks.gradients import scaled_move
 from grader.checks.linear_mistakes import mistaken_losses
 from grader.checks.loss_functions import mse_suspects
 from grader.checks.loss_record import (
@@ -175,6 +176,8 @@ def test_train_step_is_one_step_of_the_optimizer_it_is_given(submission, referen
                          "(optimizer.step() after cost.backward()), and do not reset the "
                          "gradients between backward() and step().",
                          lambda name=name: found["start"][name])],
+                         scaled_move(name, found["start"][name], moved,
+                                     expected["after_one"][name], lr=STEP_LR) or
                          "Update through the optimizer that is passed in: optimizer.step() "
                          "after cost.backward() (do not create another optimizer inside)."))
 

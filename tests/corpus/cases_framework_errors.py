@@ -114,7 +114,8 @@ model = Line()
             "test_accumulated_grad_shows_gradients_adding_up": "typo of `torch`",
             "test_train_step_is_one_step_of_gradient_descent": "`import troch`",
             "test_train_step_resets_gradients_between_calls": "`import troch`",
-            "test_train_step_repeated_trains_a_model_on_unseen_data": "`import troch`",
+            # a hidden test names only the error: its kernel's text is withheld
+            "test_train_step_repeated_trains_a_model_on_unseen_data": "raised NameError",
         },
         never_said=("is it a typo, or a name from another notebook",),
         why="issue 19: torch is undefined inside functions the grader calls; followed back "
