@@ -12,7 +12,7 @@ from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Descent
 from grader.checks.gradients import scaled_move
 from grader.checks.linear_mistakes import mistaken_losses
-from grader.checks.loss_functions import mse_suspects
+from grader.checks.loss_functions import mse_suspects, notebook_data_suspect
 from grader.checks.loss_record import (
     expect_finite,
     expect_last_below,
@@ -161,8 +161,10 @@ def test_train_step_is_one_step_of_gradient_descent(submission, reference):
     loss = _as_number(found.value, "train_step's return value")
     start = inputs["X"] @ inputs["W"].detach() + inputs["b"].detach()
     expect_close(loss, expected.value, "the loss returned by train_step", hint=hint_for(
-        loss, mse_suspects(start, inputs["y"], NOTEBOOK_ROWS,
-                           place_of(submission, "train_step", NOTEBOOK_ROWS[0])),
+        loss, [*mse_suspects(start, inputs["y"], NOTEBOOK_ROWS,
+                             place_of(submission, "train_step", NOTEBOOK_ROWS[0])),
+               notebook_data_suspect("train_step", reference.value("X_train"),
+                                     reference.value("y_train"), inputs["W"], inputs["b"])],
         "Return loss.item(), the mean squared error computed before the update."))
     for position, name in ((2, "W"), (3, "b")):
         start = inputs[name]

@@ -55,11 +55,12 @@ def _show(values: torch.Tensor) -> str:
 
 
 def scaled_move(name: str, start: object, found: object, expected: object,
-                lr: float | None = None) -> str | None:
+                lr: float | None = None, advice: str = "") -> str | None:
     """How `name` moved, when its move from `start` is the same multiple (other than 1) of the
     expected move in every element: "W moved by 0.3333 times the expected step (as if divided
     by 3)", or, given the learning rate asked, the rate that move amounts to. None when the
-    moves are not one multiple of the other: the evidence then says nothing about the size."""
+    moves are not one multiple of the other: the evidence then says nothing about the size.
+    `advice` replaces the closing words (what to do)."""
     if not all(isinstance(t, torch.Tensor) for t in (start, found, expected)):
         return None
     before = start.detach().double().reshape(-1)  # type: ignore[union-attr]
@@ -74,10 +75,10 @@ def scaled_move(name: str, start: object, found: object, expected: object,
         return None
     if lr is not None:
         return (f"{name} moved by {ratio:.4g} times the expected step: as a learning rate of "
-                f"{ratio * lr:.4g} would, not the {lr:g} it is given: step by lr as it is "
-                "given, times the gradient as it is.")
+                f"{ratio * lr:.4g} would, not the {lr:g} it is given. "
+                f"{advice or 'Step by lr as it is given, times the gradient as it is.'}")
     divisor = 1 / ratio
     as_division = (f" (as if divided by {round(divisor)})"
                    if ratio < 1 and abs(divisor - round(divisor)) < 1e-3 else "")
-    return (f"{name} moved by {ratio:.4g} times the expected step{as_division}: the step is "
-            "exactly lr times the gradient, nothing more.")
+    return (f"{name} moved by {ratio:.4g} times the expected step{as_division}. "
+            f"{advice or 'The step is exactly lr times the gradient, nothing more.'}")

@@ -20,6 +20,7 @@ import torch
 from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Trained
 from grader.checks.mistaken_runs import (
+    NEVER_MOVES,
     Evidence,
     Mistake,
     explain_training,
@@ -181,6 +182,7 @@ def logistic_mistakes(run: LogisticRun, recorded: list[float] | None = None,
                 "Those losses apply a sigmoid of their own, for a model without one; your model "
                 "ends with one: use F.binary_cross_entropy (or nn.BCELoss) on its output.",
                 {"loss": "logits"}),
+        NEVER_MOVES,
     ]
     if found_epochs is not None:
         mistakes.append(Mistake(Cause.OTHER_EPOCHS, f"it runs for {found_epochs} epochs",

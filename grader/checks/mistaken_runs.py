@@ -97,6 +97,16 @@ class Mistake:
         return tuple(sorted(self.changes.items()))
 
 
+# A step that never reaches the parameters (the gradients reset between backward() and the
+# update, an update of copies, no step at all): a run at learning rate 0 stays at the start.
+NEVER_MOVES = Mistake(
+    Cause.NOT_TRAINED,
+    "no update reaches the parameters: they never move from their start",
+    "Every epoch: backward(), then the update (optimizer.step(), or p -= lr * p.grad inside "
+    "torch.no_grad()); reset the gradients before backward() or after the update, never "
+    "between the two, and update the parameters themselves, not copies of them.", {"lr": 0.0})
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the student's training left: its parameters (flattened, in the student's dtype)
