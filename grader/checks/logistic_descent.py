@@ -20,6 +20,7 @@ import torch
 from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Trained
 from grader.checks.mistaken_runs import (
+    CURVE_EPOCHS,
     NEVER_MOVES,
     Evidence,
     Mistake,
@@ -124,7 +125,7 @@ def _batch(runs: Sequence[LogisticRun]) -> list[Trained]:
         W = W - lr * grad_W
         b = b - lr * grad_b
     return [Trained(finals[i], losses[i, :end].tolist(), firsts=tuple(losses[i, :2].tolist()),
-                    counts=(end,))
+                    counts=(end,), curves=(tuple(losses[i, :min(end, CURVE_EPOCHS) + 1]),))
             for i, end in enumerate(ends)]
 
 
