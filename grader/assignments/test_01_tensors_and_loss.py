@@ -11,6 +11,7 @@ import torch
 from grader.checks import expect_close, expect_requires_grad, expect_same_values
 from grader.checks.causes import Suspect, hint_for
 from grader.checks.closeness import is_close
+from grader.checks.gradients import scaled_move
 from grader.checks.loss_functions import expect_mean_squared_error
 from grader.checks.sizes import place_of, sized_call
 from grader.checks.tensors import expect_tensor_like
@@ -20,6 +21,9 @@ from grader.grading.inputs import grader_int, grader_tensor
 pytestmark = pytest.mark.assignment("01_tensors_and_loss.ipynb")
 
 STEP_LR = 0.001  # the notebook's one step
+# One float32 update of the grader's tensors is exact to rounding: a step of 0.001 times a
+# gradient must not pass for no step at all.
+EXACT = {"rtol": 1e-5, "atol": 1e-7}
 NOTEBOOK_ROWS = (3,)  # the study hours: a row count typed in works on them only
 
 
@@ -134,7 +138,9 @@ def test_mse_is_the_mean_of_squared_errors(submission, reference):
         y_pred = y_pred.clone().requires_grad_(True)
         name = f"mse(y_pred, y) for two tensors of shape {tuple(y.shape)}"
         expected = reference.call("mse", y_pred, y).value
-        found = submission.call("mse", y_pred, y).value
+        found = sized_call(lambda y_pred=y_pred, y=y: submission.call("mse", y_pred, y).value,
+                           y.shape[0], NOTEBOOK_ROWS, "mse", submission,
+                           lambda: submission.call("mse", torch.zeros(3, 1), torch.zeros(3, 1)))
         expect_mean_squared_error(found, y_pred, y, name, expected=expected,
                                   notebook_rows=NOTEBOOK_ROWS,
                                   where=place_of(submission, "mse", NOTEBOOK_ROWS[0]))
@@ -144,15 +150,20 @@ def test_mse_is_the_mean_of_squared_errors(submission, reference):
 # notebook drew: init_params(0), when it gives the same start at every call. When it does not
 # (its own test charges that), the notebook drew a start no call can give again: it is the
 # notebook's W and b before their one step (W + lr * W_grad), or W and b as they are if the
-# step did not move them (sgd_step's own test charges that).
+# step did not move them (sgd_step's own test charges that). The step is also replayed from
+# the gradients the notebook itself holds (W_grad, b_grad): gradients made wrong in the given
+# cells (backward() run twice) are charged by the gradients' test, not again by the step's.
 REPLAY = f"""
 import torch
 def same(first, second):
     return (isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor)
             and first.shape == second.shape and bool((first == second).all()))
-def replay(W0, b0, start):
+def replay(W0, b0, start, grads=None):
     loss0 = mse(predict(X_train, W0, b0), y_train)
-    loss0.backward()
+    if grads is None:
+        loss0.backward()
+    else:
+        W0.grad, b0.grad = (g.clone() for g in grads)
     found = {{"start": start, "initial_loss": loss0.item(), "W_grad": copy(W0.grad),
               "b_grad": copy(b0.grad)}}
     if step:
@@ -168,12 +179,19 @@ W_again, b_again = init_params(0)
 drawn = [globals().get(name) for name in ("W", "b", "W_grad", "b_grad")]
 if (same(W0, W_again) and same(b0, b_again)) or not all(
         isinstance(t, torch.Tensor) for t in drawn):
-    result = [replay(W0, b0, "init_params(0)")]
+    starts = [(W0, b0, "init_params(0)")]
 else:
     W_now, b_now, W_grad_now, b_grad_now = (t.detach() for t in drawn)
-    result = [replay(leaf(W_now + {STEP_LR} * W_grad_now), leaf(b_now + {STEP_LR} * b_grad_now),
-                     "the start your notebook drew"),
-              replay(leaf(W_now), leaf(b_now), "the start your notebook drew")]
+    starts = [(leaf(W_now + {STEP_LR} * W_grad_now), leaf(b_now + {STEP_LR} * b_grad_now),
+               "the start your notebook drew"),
+              (leaf(W_now), leaf(b_now), "the start your notebook drew")]
+own_grads = [t.detach() for t in drawn[2:] if isinstance(t, torch.Tensor)]
+from_own_grads = [(leaf(W1), leaf(b1), where) for W1, b1, where in starts
+                  if step and len(own_grads) == 2 and isinstance(W1, torch.Tensor)
+                  and isinstance(b1, torch.Tensor) and W1.shape == own_grads[0].shape
+                  and b1.shape == own_grads[1].shape]
+result = [replay(W1, b1, where) for W1, b1, where in starts]
+result += [replay(W1, b1, where, own_grads) for W1, b1, where in from_own_grads]
 """
 START_NEEDS = ["init_params", "predict", "mse", "X_train", "y_train"]
 
@@ -233,18 +251,21 @@ def test_sgd_step_moves_each_parameter_against_its_gradient(submission, referenc
                 Suspect(Cause.NOT_IN_PLACE,
                         f"{name} did not move: the update made a new tensor instead of "
                         "changing the one in the list. Update in place, p -= lr * p.grad "
-                        "(inside torch.no_grad()), or through p.data.", lambda s=start: s),
+                        "(inside torch.no_grad()), or through p.data.", lambda s=start: s,
+                        **EXACT),
                 Suspect(Cause.NUMBER_TYPED_IN,
                         f"{name} moved by {STEP_LR} times its gradient, not by lr times it: "
                         "use the lr argument, not a number typed in.",
-                        lambda s=start: s.detach() - STEP_LR * s.grad),
+                        lambda s=start: s.detach() - STEP_LR * s.grad, **EXACT),
                 Suspect(Cause.WRONG_SIGN,
                         f"{name} moved along its gradient, not against it: subtract, "
-                        "p -= lr * p.grad.", lambda s=start, lr=lr: s.detach() + lr * s.grad),
+                        "p -= lr * p.grad.", lambda s=start, lr=lr: s.detach() + lr * s.grad,
+                        **EXACT),
             ]
             expect_close(value, wanted, f"{name} after sgd_step([W, b], lr={lr})",
-                         hint=hint_for(value, suspects,
+                         hint=hint_for(value, suspects, scaled_move(name, start, value, wanted) or
                                        "Update each p in place: p -= lr * p.grad."))
+
 
 
 @pytest.mark.points(1)

@@ -10,8 +10,9 @@ from grader.checks.bands import Band
 from grader.checks.causes import Suspect, hint_for
 from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Descent
+from grader.checks.gradients import scaled_move
 from grader.checks.linear_mistakes import mistaken_losses
-from grader.checks.loss_functions import mse_suspects
+from grader.checks.loss_functions import mse_suspects, notebook_data_suspect
 from grader.checks.loss_record import (
     expect_finite,
     expect_last_below,
@@ -38,6 +39,7 @@ SEED = 0  # the training cell's given start: torch.manual_seed(0), then W, then 
 LOSS_BAND = Band(full=0.1, zero=0.5)
 PARAMETER_TOLERANCE = 0.05  # float32 training for 1000 steps: same algorithm lands within 1e-3
 NOTEBOOK_ROWS = (3,)  # the study hours: a row count typed in works on them only
+STEP_LR = 0.05  # the grader's calls of train_step
 LOOP = ("The lesson's loop: 1000 epochs at lr = 0.01 from the seeded start, each one "
         "predicting, computing the MSE, calling backward(), updating W and b against their "
         "gradients, and resetting the gradients.")
@@ -154,13 +156,15 @@ def _as_number(value: object, what: str) -> float:
 def test_train_step_is_one_step_of_gradient_descent(submission, reference):
     """One train_step call returns the loss before the update and moves W, b in place."""
     inputs = _step_inputs()
-    args = (inputs["X"], inputs["y"], inputs["W"], inputs["b"], 0.05)
+    args = (inputs["X"], inputs["y"], inputs["W"], inputs["b"], STEP_LR)
     expected, found = reference.call("train_step", *args), submission.call("train_step", *args)
     loss = _as_number(found.value, "train_step's return value")
     start = inputs["X"] @ inputs["W"].detach() + inputs["b"].detach()
     expect_close(loss, expected.value, "the loss returned by train_step", hint=hint_for(
-        loss, mse_suspects(start, inputs["y"], NOTEBOOK_ROWS,
-                           place_of(submission, "train_step", NOTEBOOK_ROWS[0])),
+        loss, [*mse_suspects(start, inputs["y"], NOTEBOOK_ROWS,
+                             place_of(submission, "train_step", NOTEBOOK_ROWS[0])),
+               notebook_data_suspect("train_step", reference.value("X_train"),
+                                     reference.value("y_train"), inputs["W"], inputs["b"])],
         "Return loss.item(), the mean squared error computed before the update."))
     for position, name in ((2, "W"), (3, "b")):
         start = inputs[name]
@@ -171,7 +175,8 @@ def test_train_step_is_one_step_of_gradient_descent(submission, reference):
                                  f"({name} = {name} - ...) instead of changing the one passed "
                                  f"in. Update in place: {name} -= lr * {name}.grad, inside "
                                  "torch.no_grad().", lambda s=start: s)],
-                         "Update in place: p -= lr * p.grad."))
+                         scaled_move(name, start, found.args[position], expected.args[position],
+                                     lr=STEP_LR) or "Update in place: p -= lr * p.grad."))
 
 
 # Two calls from one state, and one call from where the first ended (on fresh tensors).

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from grader.checks.mistaken_runs import CURVE_EPOCHS
 from grader.probing.wire import decode, encode
 from grader.reference.computed import remembered
 
@@ -31,12 +32,14 @@ LOSSES = ("mean", "half", "sum", "half_sum")
 class Trained:
     """Where a run ends (the parameters, W then b, flattened, in float64), the loss of every
     epoch, and what a notebook may have recorded of it: the first entry in each way a loop
-    may record it, and how many entries."""
+    may record it, how many entries, and the start of each series it may record (one loss per
+    epoch of all the data, or of each data point's step, ...; CURVE_EPOCHS + 1 epochs of it)."""
 
     parameters: torch.Tensor
     losses: list[float]
     firsts: tuple[float, ...]
     counts: tuple[int, ...]
+    curves: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,17 +122,20 @@ _SOURCE = Path(__file__).read_bytes()  # a change to the training here is a new 
 
 def _trained_to_json(trained: Trained) -> dict[str, object]:
     return {"parameters": encode(trained.parameters), "losses": trained.losses,
-            "firsts": list(trained.firsts), "counts": list(trained.counts)}
+            "firsts": list(trained.firsts), "counts": list(trained.counts),
+            "curves": [list(curve) for curve in trained.curves]}
 
 
 def _trained_from_json(data: dict[str, object]) -> Trained:
     parameters = decode(data["parameters"])
     losses, firsts, counts = data["losses"], data["firsts"], data["counts"]
+    curves = data.get("curves", [])
     if not isinstance(parameters, torch.Tensor) or not all(
-            isinstance(part, list) for part in (losses, firsts, counts)):
+            isinstance(part, list) for part in (losses, firsts, counts, curves)):
         raise ValueError("not a training's result")
     return Trained(parameters, [float(x) for x in losses], tuple(float(x) for x in firsts),
-                   tuple(int(x) for x in counts))
+                   tuple(int(x) for x in counts),
+                   tuple(tuple(float(x) for x in curve) for curve in curves))
 
 
 def rows(descent: Descent) -> int:
@@ -236,7 +242,7 @@ def _full_batch(runs: Sequence[Descent]) -> list[Trained]:
             grad_b = d_predictions.sum(axis=1, keepdims=True) + batch.keep * grad_b
             b = b - batch.lr * grad_b
     return [Trained(finals[i], losses[i, :end].tolist(), firsts=tuple(losses[i, :2].tolist()),
-                    counts=(end,))
+                    counts=(end,), curves=(tuple(losses[i, :min(end, CURVE_EPOCHS) + 1]),))
             for i, end in enumerate(ends)]
 
 
@@ -254,7 +260,7 @@ def _per_sample(runs: Sequence[Descent]) -> list[Trained]:
                        dtype=batch.X.dtype).reshape(-1, 1, 1)
     rows_X = [(batch.X[row:row + 1], batch.X[row:row + 1].T, batch.targets[:, row:row + 1])
               for row in range(n)]
-    first_epoch: list[np.ndarray] = []
+    early: list[np.ndarray] = []  # each step's loss over the first epochs, (C,) each
     whole = np.empty((len(runs), last + 1), dtype=batch.X.dtype)
     finals: dict[int, torch.Tensor] = {}
     factor = scale * (2.0 / k)
@@ -268,20 +274,33 @@ def _per_sample(runs: Sequence[Descent]) -> list[Trained]:
             break
         for x, xT, target in rows_X:
             error = x @ W - target if b is None else x @ W + b - target
-            if epoch == 0:
-                first_epoch.append(scale[:, 0, 0] * (error ** 2).mean(axis=(1, 2)))
+            if epoch <= CURVE_EPOCHS:
+                early.append(scale[:, 0, 0] * (error ** 2).mean(axis=(1, 2)))
             d_predictions = factor * error
             grad_W = xT @ d_predictions + batch.keep * grad_W
             W = W - batch.lr * grad_W
             if b is not None and grad_b is not None:
                 grad_b = d_predictions + batch.keep * grad_b
                 b = b - batch.lr * grad_b
-    steps = np.stack(first_epoch, axis=1) if first_epoch else whole[:, :1]
+    # (C, epochs, n): the loss of each data point's step, epoch by epoch
+    steps = np.stack(early, axis=1).reshape(len(runs), -1, n) if early else \
+        whole[:, :1].reshape(len(runs), 1, 1)
     return [Trained(finals[i], whole[i, :end].tolist(),
-                    firsts=(float(steps[i, 0]), float(steps[i].mean()), float(steps[i, -1]),
-                            float(whole[i, 0]), float(whole[i, min(1, last)])),
-                    counts=(end, end * n))
+                    firsts=(float(steps[i, 0, 0]), float(steps[i, 0].mean()),
+                            float(steps[i, 0, -1]), float(whole[i, 0]),
+                            float(whole[i, min(1, last)])),
+                    counts=(end, end * n),
+                    curves=_per_sample_curves(steps[i, :end],
+                                              whole[i, :min(end, CURVE_EPOCHS) + 1]))
             for i, end in enumerate(ends)]
+
+
+def _per_sample_curves(steps: np.ndarray, whole: np.ndarray) -> tuple[tuple[float, ...], ...]:
+    """What a loop over the data points may record, over the first epochs: every step's loss,
+    each epoch's first, mean or last step's, or the loss of all the data."""
+    return (tuple(steps.reshape(-1).tolist()), tuple(steps[:, 0].tolist()),
+            tuple(steps.mean(axis=1).tolist()), tuple(steps[:, -1].tolist()),
+            tuple(whole.tolist()))
 
 
 def _multiple(loss: str, count: int) -> float:

@@ -1,4 +1,5 @@
 """Gradients must not pile up between steps: checked by what the steps do, not by `.grad`.
+And a step of the wrong size is said as measured: the move, as a multiple of the expected one.
 
 Two calls of a step function from one state must move the parameters exactly as two single
 calls would: the first from the start, the second from where the first ended (on fresh tensors
@@ -15,6 +16,7 @@ import torch
 from grader.errors import Cause, Feedback
 
 TOLERANCE = 1e-5  # the same float32 operations on the same inputs: equal to rounding
+SAME_RATIO = 1e-4  # relative: every element moved by the same multiple of its expected move
 
 
 def expect_steps_independent(step: str, start: Mapping[str, torch.Tensor],
@@ -50,3 +52,33 @@ def _show(values: torch.Tensor) -> str:
     flat = values.reshape(-1).tolist()
     shown = ", ".join(f"{v:.4g}" for v in flat[:4]) + (", ..." if len(flat) > 4 else "")
     return shown if len(flat) == 1 else f"[{shown}]"
+
+
+def scaled_move(name: str, start: object, found: object, expected: object,
+                lr: float | None = None, advice: str = "") -> str | None:
+    """How `name` moved, when its move from `start` is the same multiple (other than 1) of the
+    expected move in every element: "W moved by 0.3333 times the expected step (as if divided
+    by 3)", or, given the learning rate asked, the rate that move amounts to. None when the
+    moves are not one multiple of the other: the evidence then says nothing about the size.
+    `advice` replaces the closing words (what to do)."""
+    if not all(isinstance(t, torch.Tensor) for t in (start, found, expected)):
+        return None
+    before = start.detach().double().reshape(-1)  # type: ignore[union-attr]
+    moved = found.detach().double().reshape(-1) - before  # type: ignore[union-attr]
+    wanted = expected.detach().double().reshape(-1) - before  # type: ignore[union-attr]
+    if moved.shape != wanted.shape or not bool((wanted != 0).all()):
+        return None
+    ratios = moved / wanted
+    ratio = ratios[0].item()
+    if not (ratio > 0 and abs(ratio - 1) > SAME_RATIO
+            and bool(torch.isclose(ratios, ratios[0], rtol=SAME_RATIO).all())):
+        return None
+    if lr is not None:
+        return (f"{name} moved by {ratio:.4g} times the expected step: as a learning rate of "
+                f"{ratio * lr:.4g} would, not the {lr:g} it is given. "
+                f"{advice or 'Step by lr as it is given, times the gradient as it is.'}")
+    divisor = 1 / ratio
+    as_division = (f" (as if divided by {round(divisor)})"
+                   if ratio < 1 and abs(divisor - round(divisor)) < 1e-3 else "")
+    return (f"{name} moved by {ratio:.4g} times the expected step{as_division}. "
+            f"{advice or 'The step is exactly lr times the gradient, nothing more.'}")

@@ -13,6 +13,7 @@ from grader.checks.causes import Suspect
 from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Descent, rows, run_all
 from grader.checks.mistaken_runs import (
+    NEVER_MOVES,
     Evidence,
     Mistake,
     explain_training,
@@ -85,6 +86,7 @@ def linear_mistakes(descent: Descent, recorded: list[float] | None = None,
                 f"This lesson takes one step per epoch on all {n} rows at once (full-batch "
                 "gradient descent): compute the loss of all the data, then step once.",
                 {"per_sample": True}),
+        NEVER_MOVES,
     ]
     if found_epochs is not None:
         mistakes.append(Mistake(Cause.OTHER_EPOCHS, f"it runs for {found_epochs} epochs",

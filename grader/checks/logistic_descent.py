@@ -20,6 +20,8 @@ import torch
 from grader.checks.explanation import Explanation
 from grader.checks.gradient_descent import Trained
 from grader.checks.mistaken_runs import (
+    CURVE_EPOCHS,
+    NEVER_MOVES,
     Evidence,
     Mistake,
     explain_training,
@@ -123,7 +125,7 @@ def _batch(runs: Sequence[LogisticRun]) -> list[Trained]:
         W = W - lr * grad_W
         b = b - lr * grad_b
     return [Trained(finals[i], losses[i, :end].tolist(), firsts=tuple(losses[i, :2].tolist()),
-                    counts=(end,))
+                    counts=(end,), curves=(tuple(losses[i, :min(end, CURVE_EPOCHS) + 1]),))
             for i, end in enumerate(ends)]
 
 
@@ -181,6 +183,7 @@ def logistic_mistakes(run: LogisticRun, recorded: list[float] | None = None,
                 "Those losses apply a sigmoid of their own, for a model without one; your model "
                 "ends with one: use F.binary_cross_entropy (or nn.BCELoss) on its output.",
                 {"loss": "logits"}),
+        NEVER_MOVES,
     ]
     if found_epochs is not None:
         mistakes.append(Mistake(Cause.OTHER_EPOCHS, f"it runs for {found_epochs} epochs",

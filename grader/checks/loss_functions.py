@@ -94,3 +94,17 @@ def expect_mean_squared_error(found: Any, y_pred: torch.Tensor, y: torch.Tensor,
     expect_close(found.reshape(()), wanted, name, hint=matching(found, mse_suspects(
         y_pred, y, notebook_rows, where)) or Explanation(
         "The mean squared error is the mean, over the N rows, of (prediction - target) ** 2."))
+
+
+def notebook_data_suspect(function: str, X: torch.Tensor, y: torch.Tensor, W: torch.Tensor,
+                          b: torch.Tensor) -> Suspect:
+    """The loss of a line at (W, b) on the notebook's own data (`X`, `y`: its X_train and
+    y_train), where `function` was given other data: it reads the notebook's names."""
+    def loss() -> torch.Tensor:
+        error = X.detach().double() @ W.detach().double() + b.detach().double() - \
+            y.detach().double()
+        return (error ** 2).mean()
+    return Suspect(Cause.NOTEBOOKS_OWN_DATA,
+                   f"It is the loss on the notebook's own X_train and y_train, not on the X and "
+                   f"y that {function} is given: use its arguments, X and y, inside the "
+                   "function.", loss, rtol=RTOL)

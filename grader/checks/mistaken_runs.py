@@ -5,7 +5,9 @@ in the student's dtype and in float64. A set of mistakes *reproduces* the studen
 when its run ends at the student's parameters within the student's own precision (a few times
 the spread that float32 arithmetic itself gives this very run, its float32 run against its
 float64 one, plus a few units in the last place); and, when the notebook recorded its losses,
-when the run would record as many, starting from the same first loss.
+when the run would record as many, starting from the same first loss and following the same
+curve over the first epochs (two trainings that both converge fully end at the same place:
+momentum is not a tenfold learning rate because both reach the optimum).
 
 Single mistakes are tried first, pairs only if none reproduces the training; runs that would
 record another number of losses than the notebook did are not run at all. The smallest sets
@@ -19,6 +21,7 @@ is named: the message then says what differs, and where, without guessing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -30,6 +33,9 @@ from grader.checks.explanation import Explanation
 from grader.errors import Cause
 
 SAME_FIRST_LOSS = 1e-3  # relative: the first recorded loss, float32 against float64
+# The first epochs of a recorded curve, compared with a re-run's: float32 and float64 runs of
+# one training agree there to a millionth; different trainings part within a few epochs.
+CURVE_EPOCHS = 10
 ULPS = 16  # units in the last place a reproduced value may differ by, beyond the spread
 SPREADS = 4  # times the float32-against-float64 spread of the run itself
 MAX_EPOCHS = 4  # times the lesson's epochs: the longest run the recorded losses may suggest
@@ -43,6 +49,7 @@ REFERENCE_EPS = torch.finfo(torch.float32).eps
 
 class Outcome(Protocol):
     parameters: torch.Tensor  # flattened, float64
+    curves: tuple[tuple[float, ...], ...]  # the start of each series a notebook may record
     firsts: tuple[float, ...]  # the first loss a notebook may record, each way it may
     counts: tuple[int, ...]  # how many losses it may record
 
@@ -95,6 +102,16 @@ class Mistake:
     @property
     def key(self) -> tuple[tuple[str, Any], ...]:
         return tuple(sorted(self.changes.items()))
+
+
+# A step that never reaches the parameters (the gradients reset between backward() and the
+# update, an update of copies, no step at all): a run at learning rate 0 stays at the start.
+NEVER_MOVES = Mistake(
+    Cause.NOT_TRAINED,
+    "no update reaches the parameters: they never move from their start",
+    "Every epoch: backward(), then the update (optimizer.step(), or p -= lr * p.grad inside "
+    "torch.no_grad()); reset the gradients before backward() or after the update, never "
+    "between the two, and update the parameters themselves, not copies of them.", {"lr": 0.0})
 
 
 @dataclass(frozen=True)
@@ -185,6 +202,8 @@ def _reproduces(found: torch.Tensor, recorded: list[float] | None, own: Outcome,
         first = recorded[0]
         if not any(abs(first - f) <= SAME_FIRST_LOSS * abs(f) + 1e-7 for f in own.firsts):
             return False
+        if not _same_curve(recorded, own):
+            return False
     student = found.double().reshape(-1)
     run, reference = own.parameters.reshape(-1), exact.parameters.reshape(-1)
     if student.numel() != run.numel():
@@ -196,6 +215,29 @@ def _reproduces(found: torch.Tensor, recorded: list[float] | None, own: Outcome,
         return True
     return bool((student[finite] - run[finite]).abs().le(
         tolerance(found.dtype, run[finite], reference[finite])).all())
+
+
+def _same_curve(recorded: list[float], own: Outcome) -> bool:
+    """The recorded losses follow one of the series the run may record over its first epochs,
+    measured before each step or after it (a run that tells none is not compared)."""
+    if not own.curves:
+        return True
+
+    def close(found: float, expected: float, floor: float) -> bool:
+        if not (math.isfinite(found) and math.isfinite(expected)):
+            return math.isnan(found) == math.isnan(expected) and (
+                math.isnan(found) or found == expected)
+        return abs(found - expected) <= SAME_FIRST_LOSS * abs(expected) + floor
+
+    for curve in own.curves:
+        if len(curve) < 2:
+            continue
+        early = min(CURVE_EPOCHS, len(curve) - 1, len(recorded))
+        floor = 1e-6 * abs(curve[0]) + 1e-7
+        if any(all(close(recorded[i], curve[i + shift], floor) for i in range(early))
+               for shift in (0, 1)):
+            return True
+    return False
 
 
 def tolerance(dtype: torch.dtype, run: torch.Tensor, exact: torch.Tensor) -> torch.Tensor:

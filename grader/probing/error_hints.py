@@ -1,6 +1,7 @@
 """What an error of PyTorch or Python usually means in this course, as a sentence to add to
 its quoted message: a dtype mismatch, a .grad that is None, an in-place update autograd
-refuses, an import that is a typo."""
+refuses (of a parameter, or of a tensor it keeps for the gradient), an import that is a
+typo."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ _MESSAGE_HINTS = (
      " A number was indexed like a list ([-1], [0]): a value that should be a list, such as "
      "the list of losses a training function returns, is a single number. Check what it "
      "returns: the whole list, not only the last loss."),
+    (re.compile(r"needed for gradient computation has been modified by an inplace operation"),
+     " An in-place operation (+=, *=, add_(), ...) changed a tensor that autograd keeps to "
+     "compute the gradient (the message names the operation that made it). Write that step "
+     "out of place, e = e + 1 rather than e += 1. (Updates of the parameters are the "
+     "exception: those go in place, inside torch.no_grad().)"),
     (re.compile(r"leaf Variable that requires grad is being used in an in-place"),
      " Update parameters inside `with torch.no_grad():` (or through p.data), so that autograd "
      "does not record the update."),

@@ -148,8 +148,8 @@ plt.show()
             # every call of train_step on fresh parameters raises: its three tests say why
             ONE_STEP: "before any backward()",
             RESET: "before any backward()",
-            # a hidden test shows nothing the kernel said (grader/grading/submission.py)
-            REPEATED: "hidden tests do not show what your code said",
+            # a hidden test names only the error: its kernel's text is withheld
+            REPEATED: "raised AttributeError",
         },
         why="zero_() on a .grad that is still None raises AttributeError",
     ),

@@ -114,7 +114,7 @@ model = Line()
             "test_accumulated_grad_shows_gradients_adding_up": "typo of `torch`",
             "test_train_step_is_one_step_of_gradient_descent": "`import troch`",
             "test_train_step_resets_gradients_between_calls": "`import troch`",
-            # hidden: it shows nothing the kernel said; the visible tests name the cause
+            # a hidden test names only the error: its kernel's text is withheld
             "test_train_step_repeated_trains_a_model_on_unseen_data": "raised NameError",
         },
         never_said=("is it a typo, or a name from another notebook",),
