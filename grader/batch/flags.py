@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from grader.reports.sanitize import one_line
 from grader.submissions.students import Student
@@ -68,8 +67,3 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
-
-
-def record_flags(record: dict[str, Any]) -> list[str]:
-    """The flags a student's record (grade.json) carries, in its inputs."""
-    return list((record.get("inputs") or {}).get("flags") or [])
