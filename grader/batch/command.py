@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.batch.shards import parse_shard
 from grader.course import find_course
 from grader.errors import UserError
+from grader.records import StudentRecord
 from grader.settings import GRADE, add_command_options, from_command
+
+if TYPE_CHECKING:  # the commands' module is imported at every start: nothing heavy at once
+    from grader.executors.one_student import BatchSettings
+    from grader.executors.protocol import Executor
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,20 +60,15 @@ def run(args: argparse.Namespace) -> int:
         from grader.preforked.forked_pytest import single_threaded_env
 
         single_threaded_env()  # before numpy is imported: the batch forks its grading processes
-    from grader.batch.one_student import BatchSettings
     from grader.batch.run import grade_class
+    from grader.executors.one_student import BatchSettings
 
     solutions = (args.solutions or course.solutions).resolve()
     settings = BatchSettings(course=course, out=out, solutions=solutions, values=values,
                              cache=out / "reference-cache",
                              assignments=tuple(args.assignment), warm=not args.cold)
     try:
-        if args.scheduler:
-            from grader.cluster.client import grade_on_cluster
-
-            done = grade_on_cluster(submissions, settings, args.scheduler, args.force, shard)
-        else:
-            done = grade_class(submissions, settings, args.jobs, args.force, shard)
+        done = grade_class(submissions, settings, _executor(args, settings), args.force, shard)
     except KeyboardInterrupt:
         return 130
     print(_outcome(done.records, done.graded, shard, out))
@@ -75,6 +76,17 @@ def run(args: argparse.Namespace) -> int:
 
     report_after_batch(out, seed=values["seed"])  # report.html, .md, report/
     return 0
+
+
+def _executor(args: argparse.Namespace, settings: BatchSettings) -> Executor:
+    """Where the students are graded: a Dask cluster with --scheduler, else this machine."""
+    if args.scheduler:
+        from grader.cluster.client import DaskExecutor
+
+        return DaskExecutor(settings, args.scheduler)
+    from grader.executors.local import LocalExecutor
+
+    return LocalExecutor(settings, args.jobs)
 
 
 def _check_folders(submissions: Path, out: Path) -> tuple[Path, Path]:
@@ -97,11 +109,11 @@ def _check_folders(submissions: Path, out: Path) -> tuple[Path, Path]:
     return submissions, out
 
 
-def _outcome(records: list[dict], graded: int, shard: object, out: Path) -> str:
+def _outcome(records: list[StudentRecord], graded: int, shard: object, out: Path) -> str:
     """What the run did, in one line: who was graded now, who was kept, who has no grade."""
     which = f" (shard {shard})" if shard else ""
     kept = len(records) - graded
-    failed = sum(1 for record in records if record["reason"])
+    failed = sum(1 for record in records if record.reason)
     now = f"graded {graded} student{'s' * (graded != 1)}{which}"
     if kept:
         now += (f", kept {kept} graded before from the same inputs"

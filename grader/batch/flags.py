@@ -15,7 +15,6 @@ import os
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from grader.course.matching import files_in
 from grader.reports.sanitize import one_line
@@ -113,8 +112,3 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
-
-
-def record_flags(record: dict[str, Any]) -> list[str]:
-    """The flags a student's record (grade.json) carries, in its inputs."""
-    return list((record.get("inputs") or {}).get("flags") or [])

@@ -11,11 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from grader.batch.flags import record_flags
+from grader.records import StudentRecord
 from grader.reports.sanitize import csv_cell, one_line
 
 
-def gradebook(records: list[dict[str, Any]], assignments: tuple[str, ...] = ()
+def gradebook(records: list[StudentRecord], assignments: tuple[str, ...] = ()
               ) -> pd.DataFrame:
     """`assignments`: names every book has a column for, even when nobody was graded on it."""
     columns = _test_columns(records)
@@ -24,19 +24,19 @@ def gradebook(records: list[dict[str, Any]], assignments: tuple[str, ...] = ()
     columns = dict(sorted(columns.items()))
     rows = []
     for record in records:
-        row: dict[str, Any] = {"student": one_line(record["student"])}
-        results = record.get("results") or {"tests": []}
+        row: dict[str, Any] = {"student": one_line(record.student)}
+        results = record.results or {"tests": []}
         scores = {test["name"]: test["score"] for test in results["tests"]}
         for assignment, tests in columns.items():
             for test in tests:
                 row[f"{assignment}: {test}"] = scores.get(f"{assignment}: {test}", math.nan)
             row[assignment] = _sum(row[f"{assignment}: {t}"] for t in tests) \
-                if record.get("results") else math.nan
-        row["total"] = _sum(row[a] for a in columns) if record.get("results") else math.nan
-        row["reason"] = record.get("reason") or ""
-        row["flags"] = "; ".join(record_flags(record))  # links, notebooks shared (flags.py)
+                if record.results else math.nan
+        row["total"] = _sum(row[a] for a in columns) if record.results else math.nan
+        row["reason"] = record.reason or ""
+        row["flags"] = "; ".join(record.flags)  # links, notebooks shared (flags.py)
         row["sandbox"] = _sandbox(results)
-        row["seconds"] = record.get("seconds", 0.0)
+        row["seconds"] = record.seconds
         rows.append(row)
     frame = pd.DataFrame(rows)
     ordered = ["student", "total", *columns,
@@ -60,18 +60,18 @@ def _sandbox(results: dict[str, Any]) -> str:
     return f"{sandbox['mode']}: {' '.join(sandbox['layers'])}".strip()
 
 
-def _test_columns(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+def _test_columns(records: list[StudentRecord]) -> dict[str, list[str]]:
     """assignment -> its test names, from every student graded (a crashed one has none)."""
     columns: dict[str, list[str]] = {}
     for record in records:
-        for test in (record.get("results") or {"tests": []})["tests"]:
+        for test in (record.results or {"tests": []})["tests"]:
             assignment, _, name = test["name"].partition(": ")
             if name not in columns.setdefault(assignment, []):
                 columns[assignment].append(name)
     return dict(sorted(columns.items()))
 
 
-def write_gradebook(records: list[dict[str, Any]], path: Path,
+def write_gradebook(records: list[StudentRecord], path: Path,
                     assignments: tuple[str, ...] = ()) -> None:
     """The gradebook as a CSV file a spreadsheet opens: no text cell can start a formula."""
     temporary = path.with_suffix(".tmp")

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     target = (args.out or args.outputs[0]).resolve()
     records = merge_outputs([out.resolve() for out in args.outputs], target)
-    failed = sum(1 for record in records if record["reason"])
+    failed = sum(1 for record in records if record.reason)
     print(f"merged {len(records)} students of {len(args.outputs)} outputs into "
           f"{target / 'gradebook.csv'}"
           + (f" ({failed} with a reason instead of a grade)" if failed else ""))

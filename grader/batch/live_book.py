@@ -10,10 +10,10 @@ of n students cost n² reads.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from grader.batch.gradebook import write_gradebook
-from grader.batch.one_student import BatchSettings, is_done, read_record
+from grader.executors.one_student import BatchSettings
+from grader.records import StudentRecord, has_record, read_record
 from grader.submissions.students import Student
 
 WRITE_EVERY = 5.0  # seconds between two writes of the book while students are graded
@@ -25,27 +25,29 @@ class LiveBook:
         self.settings = settings
         self.students = students
         self.assignments = assignments
-        self.records: dict[str, dict[str, Any]] = {}  # read when first needed
+        self.records: dict[str, StudentRecord] = {}  # read when first needed
         self._read = False
         self.written = 0.0  # when the book was last written (time.monotonic())
 
-    def finished(self, student: Student, record: dict[str, Any]) -> None:
+    def finished(self, record: StudentRecord) -> None:
         """A student's record, as written to their grade.json."""
         if not self._read:  # those graded before this run
-            self.records = {s.name: read_record(self.settings, s) for s in self.students
-                            if is_done(self.settings, s)}
+            self.records = {r.student: r for r in self._on_disk()}
             self._read = True
-        self.records[student.name] = record
+        self.records[record.student] = record
         if time.monotonic() - self.written >= WRITE_EVERY:
             self._write([self.records[s.name] for s in self.students if s.name in self.records])
 
-    def write_from_files(self) -> list[dict[str, Any]]:
+    def write_from_files(self) -> list[StudentRecord]:
         """The book of every finished student's record on disk; those records."""
-        records = [read_record(self.settings, s) for s in self.students
-                   if is_done(self.settings, s)]
+        records = self._on_disk()
         self._write(records)
         return records
 
-    def _write(self, records: list[dict[str, Any]]) -> None:
+    def _on_disk(self) -> list[StudentRecord]:
+        return [read_record(self.settings.folder(s)) for s in self.students
+                if has_record(self.settings.folder(s))]
+
+    def _write(self, records: list[StudentRecord]) -> None:
         write_gradebook(records, self.settings.out / "gradebook.csv", self.assignments)
         self.written = time.monotonic()

@@ -12,44 +12,38 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from grader.batch.gradebook import write_gradebook
-from grader.batch.one_student import RECORD
 from grader.batch.preflight import FOLDER as REFERENCE_CHECK
 from grader.errors import UserError
+from grader.records import RECORD, STUDENTS, StudentRecord, read_record, student_folder
 from grader.similarity.saved import OWN_CODE
 
 
 @dataclass(frozen=True)
 class Graded:
     folder: Path  # OUT/students/NAME
-    record: dict[str, Any]
-
-    @property
-    def digest(self) -> str | None:
-        return (self.record.get("inputs") or {}).get("digest")
+    record: StudentRecord
 
 
-def merge_outputs(outputs: list[Path], target: Path) -> list[dict[str, Any]]:
+def merge_outputs(outputs: list[Path], target: Path) -> list[StudentRecord]:
     """Gather every student's folder of `outputs` into `target`; write its gradebook."""
     found: dict[str, Graded] = {}
     for out in outputs:
-        if not (out / "students").is_dir():
+        if not (out / STUDENTS).is_dir():
             raise UserError(f"{out} holds no graded students (no students/ folder): give the "
                             "--out folders of `grader grade` runs")
-        for record_file in sorted((out / "students").glob(f"*/{RECORD}")):
-            graded = Graded(record_file.parent,
-                            json.loads(record_file.read_text(encoding="utf-8")))
-            name = graded.record["student"]
+        for record_file in sorted((out / STUDENTS).glob(f"*/{RECORD}")):
+            graded = Graded(record_file.parent, read_record(record_file.parent))
+            name = graded.record.student
             earlier = found.get(name)
-            if earlier is not None and earlier.digest != graded.digest:
+            if earlier is not None and earlier.record.digest != graded.record.digest:
                 raise UserError(f"{name} was graded in {earlier.folder.parent.parent} and in "
                                 f"{out} from different inputs (notebooks, tests or kit): keep "
                                 "one of them, or grade both again. Nothing was written")
             found.setdefault(name, graded)
     for name, graded in found.items():
-        _copy_student(graded.folder, target / "students" / name)
+        _copy_student(graded.folder, student_folder(target, name))
     records = [graded.record for _, graded in sorted(found.items())]
     write_gradebook(records, target / "gradebook.csv", _assignments(records))
     _copy_reference_code(outputs, target)
@@ -70,8 +64,8 @@ def _copy_reference_code(outputs: list[Path], target: Path) -> None:
             return
 
 
-def seed_of(records: list[dict[str, Any]]) -> int | None:
-    return next((r["inputs"]["settings"]["seed"] for r in records if r.get("inputs")), None)
+def seed_of(records: list[StudentRecord]) -> int | None:
+    return next((r.inputs["settings"]["seed"] for r in records if r.inputs), None)
 
 
 def _copy_student(source: Path, destination: Path) -> None:
@@ -89,20 +83,20 @@ def _copy_student(source: Path, destination: Path) -> None:
     temporary.replace(destination / RECORD)
 
 
-def _assignments(records: list[dict[str, Any]]) -> tuple[str, ...]:
+def _assignments(records: list[StudentRecord]) -> tuple[str, ...]:
     """The assignments graded, as the runs' records say (a column even when nobody got one)."""
-    names = {Path(name).stem for r in records for name in (r.get("inputs") or {})
+    names = {Path(name).stem for r in records for name in (r.inputs or {})
              .get("assignments", {})}
     return tuple(sorted(names))
 
 
-def _warn_if_mixed(records: list[dict[str, Any]]) -> None:
+def _warn_if_mixed(records: list[StudentRecord]) -> None:
     """Say so when the students were not all graded with the same tests, reference, settings,
     secret and kit (shards run from different checkouts, say)."""
-    shared = {json.dumps({key: (r.get("inputs") or {}).get(key) for key in
+    shared = {json.dumps({key: (r.inputs or {}).get(key) for key in
                           ("support", "settings", "kit", "secret")}
                          | {"tests": {a: [parts["tests"], parts["reference"]] for a, parts in
-                                      (r.get("inputs") or {}).get("assignments", {}).items()}},
+                                      (r.inputs or {}).get("assignments", {}).items()}},
                          sort_keys=True) for r in records}
     if len(shared) > 1:
         print(f"warning: these students were graded with {len(shared)} different versions of "

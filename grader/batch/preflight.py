@@ -8,7 +8,7 @@ first students' time budgets.
 
 The check is content-addressed, per assignment: once the solution passed its tests, the digest
 of everything that result depends on (the solution, the assignment's tests, the course's test
-helpers, the kit, the settings that change a grade: grader/batch/inputs.py) is kept in
+helpers, the kit, the settings that change a grade: grader/executors/inputs.py) is kept in
 OUT/reference-check/verified.json, and a later run checks only the assignments whose digest
 changed: an unchanged course pays nothing, a fixed test pays for its own notebook only.
 """
@@ -23,16 +23,39 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from grader.batch.inputs import DIGEST_CHARS, ClassInputs, class_inputs
-from grader.batch.one_student import BatchSettings, GradingRun, Starter, save_student_code
 from grader.errors import GraderError, UserError
+from grader.executors.inputs import DIGEST_CHARS, ClassInputs, class_inputs
+from grader.executors.one_student import BatchSettings, GradingRun, save_student_code
+from grader.executors.protocol import Observer
 from grader.plugin.score_reporter import KIT_ERROR_FILE
-from grader.preforked.forked_pytest import start_pytest
+from grader.preforked.forked_pytest import Starter, start_pytest
+from grader.records import StudentRecord, write_record
 from grader.submissions.students import Student
 
 FOLDER = "reference-check"  # under OUT: the solutions graded as a student
 VERIFIED = "verified.json"  # in FOLDER: assignment -> digest of the inputs it passed with
 SHOWN = 5  # failing tests quoted in the message
+
+
+def check_reference_once(settings: BatchSettings, observer: Observer,
+                         shared: ClassInputs | None = None,
+                         start: Starter = start_pytest) -> None:
+    """The check, with what it did said to `observer` (the class run's progress)."""
+    assignments = settings.notebooks()
+
+    def starting(unchecked: list[str]) -> None:
+        which = "" if len(unchecked) == len(assignments) else \
+            f" of {', '.join(Path(name).stem for name in unchecked)}"
+        observer.note(f"checking the reference solutions{which} (they must pass their own "
+                      "tests)")
+
+    seconds, unchanged = check_reference(settings, assignments, shared, starting, start)
+    if unchanged == len(assignments):
+        observer.note("the reference solutions passed their tests before, with the same "
+                      "solutions, tests, kit and settings: not checked again")
+        return
+    again = f"; {unchanged} unchanged since they passed, not checked again" if unchanged else ""
+    observer.note(f"the reference solutions pass their tests ({seconds:.1f} s{again})")
 
 
 def check_reference(settings: BatchSettings, assignments: list[str],
@@ -102,16 +125,17 @@ def _grade_reference(settings: BatchSettings, assignments: list[str], start: Sta
     """Grade the solutions of `assignments` like a student; raise if they do not pass."""
     names = tuple(Path(name).stem for name in assignments)
     run = GradingRun(replace(settings, assignments=names), Student(FOLDER, settings.solutions),
-                     budget=None, folder=settings.out / FOLDER, start=start)
+                     start, budget=None, folder=settings.out / FOLDER)
     while (record := run.poll()) is None:
         run.wait(1.0)
     folder = run.folder
-    if (folder / KIT_ERROR_FILE).exists():
+    if not isinstance(record, StudentRecord):  # a kit failure: its words are in the file
         raise GraderError(f"grading the reference solutions failed, so nobody was graded: "
                           f"{(folder / KIT_ERROR_FILE).read_text(encoding='utf-8')}")
-    results = record["results"]
+    write_record(folder, record)  # beside its files, as a student's
+    results = record.results
     if results is None:
-        raise GraderError(f"grading the reference solutions failed ({record['reason']}), so "
+        raise GraderError(f"grading the reference solutions failed ({record.reason}), so "
                           f"nobody was graded; see {folder / 'pytest.log'}")
     failing = [test for test in results["tests"] if test["status"] != "passed"]
     if failing:

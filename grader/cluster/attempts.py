@@ -8,9 +8,8 @@ count of starts lives on the scheduler (its metadata), per run and student.
 
 from __future__ import annotations
 
-from typing import Any
-
 from grader.cluster.job import GradingJob
+from grader.records import StudentRecord
 
 MAX_ATTEMPTS = 2  # the first, and one more after a worker died
 
@@ -31,6 +30,6 @@ def killed_workers_reason() -> str:
             "(each died while grading it), so it was not tried again; see the workers' logs")
 
 
-def too_many_attempts(job: GradingJob) -> dict[str, Any]:
-    return {"student": job.student, "results": None, "seconds": 0.0,
-            "reason": killed_workers_reason()}
+def killed_workers_record(student: str) -> StudentRecord:
+    """The record of a student whose grading killed MAX_ATTEMPTS workers: no grade."""
+    return StudentRecord(student, results=None, reason=killed_workers_reason(), seconds=0.0)

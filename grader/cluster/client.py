@@ -1,112 +1,107 @@
-"""The TA's side of `grader grade --scheduler`: one Dask task per student to grade, each
-record written (atomically, as a local batch does) as soon as its task returns.
+"""The TA's side of `grader grade --scheduler`: the Dask executor, one task per student to
+grade, each student's files laid out in their folder as soon as its task returns.
 
-A kill of this process, of a worker or of the scheduler loses nothing that finished: every
-record is on disk as it arrives, and the same command resumes. A worker that dies has its task
-run again elsewhere (attempts.py); an error of the kit on a worker, or a worker whose course or
-kit is not this one's, stops the run as it stops a local batch.
+A kill of this process, of a worker or of the scheduler loses nothing that finished: the class
+run writes every record as it arrives, and the same command resumes. A worker that dies has
+its task run again elsewhere (attempts.py); an error of the kit on a worker, or a worker whose
+course or kit is not this one's, is a kit failure, which stops the run as it stops a local one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import socket
-import sys
 import uuid
-from pathlib import Path
+from collections.abc import Generator
+from types import ModuleType
 from typing import Any
 
-from grader.batch.inputs import as_read
-from grader.batch.one_student import BatchSettings, student_folder, write_record
-from grader.batch.plan import Plan, plan_class
-from grader.batch.progress import Progress
-from grader.batch.run import (
-    ClassRun,
-    assignments,
-    check_reference_once,
-    summary,
-    write_book,
-)
-from grader.batch.shards import Shard
-from grader.cluster.attempts import killed_workers_reason
-from grader.cluster.job import ReferenceAnswers, make_job, pass_answers
+from grader.cluster.attempts import killed_workers_record
+from grader.cluster.job import ReferenceAnswers, from_wire, make_job, pass_answers
 from grader.cluster.worker import grade_on_worker
 from grader.errors import GraderError, UserError
+from grader.executors.inputs import ClassInputs, notebook_digests
+from grader.executors.one_student import BatchSettings
+from grader.executors.protocol import KitFailure, Observer
+from grader.preforked.forked_pytest import Starter, start_pytest
+from grader.records import RECORD, StudentRecord
 from grader.submissions.students import Student
 
 CONNECT_TIMEOUT = "30s"  # to reach the scheduler
 
 
-def grade_on_cluster(submissions: Path, settings: BatchSettings, scheduler: str,
-                     force: bool = False, shard: Shard | None = None) -> ClassRun:
-    distributed = _distributed()
-    notebooks = assignments(settings)
-    plan = plan_class(submissions, settings, notebooks, force, shard)
-    progress = Progress(len(plan.students), len(plan.students) - len(plan.todo))
-    plan.announce()
-    if plan.todo:
-        _check_reachable(scheduler)  # before the reference check: say so at once
-        if settings.warm:  # the reference check is forked from here: before the client's threads
+class DaskExecutor:
+    def __init__(self, settings: BatchSettings, scheduler: str) -> None:
+        self.settings = settings
+        self.scheduler = scheduler
+        self.distributed = _distributed()  # missing: said before anything is planned
+        self._read: dict[str, dict[str, str]] = {}  # student -> notebook digests, as sent
+
+    def prepare(self, observer: Observer) -> Starter:
+        """The scheduler answers (said at once, before the reference check); the reference
+        check forks from here, so this process's imports and fork server come first, before
+        the Dask client's threads exist."""
+        _check_reachable(self.scheduler)
+        if self.settings.warm:
             from grader.preforked.warm_start import warm_start
             from grader.settings import execution_settings
 
-            warm_start(execution_settings(settings.values))
-        check_reference_once(settings, progress)
+            warm_start(execution_settings(self.settings.values))
+        return start_pytest
+
+    def grade(self, students: list[Student], shared: ClassInputs, observer: Observer
+              ) -> Generator[StudentRecord | KitFailure, None, None]:
         try:
-            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
+            client = self.distributed.Client(self.scheduler, timeout=CONNECT_TIMEOUT)
         except OSError as exc:
-            raise UserError(f"could not reach the Dask scheduler at {scheduler}: {exc}") from None
+            raise UserError(f"could not reach the Dask scheduler at {self.scheduler}: "
+                            f"{exc}") from None
         with client:
-            progress.note(f"grading {len(plan.todo)} students on {scheduler} "
+            observer.note(f"grading {len(students)} students on {self.scheduler} "
                           f"({len(client.scheduler_info()['workers'])} workers now)")
+            tasks = self._submit(client, students, shared)
             try:
-                _grade(client, distributed, plan, settings, notebooks, progress)
-            except KeyboardInterrupt:
-                print(f"\ninterrupted: {progress.done} of {len(plan.students)} students graded "
-                      "and kept; run the same command again to grade the rest", file=sys.stderr)
+                for task in self.distributed.as_completed(list(tasks)):
+                    student = tasks.pop(task)
+                    outcome, files = _outcome(task, student, self.distributed)
+                    task.release()  # done: a worker's death must not make it again
+                    if isinstance(outcome, StudentRecord):
+                        _lay_out(self.settings, student, files)
+                        outcome = dataclasses.replace(
+                            outcome, notebooks_read=self._read.pop(student.name, {}))
+                    yield outcome
+            except GeneratorExit:  # the class run stopped (a kit failure): grade nobody else
+                client.cancel(list(tasks))
                 raise
-    return ClassRun(write_book(settings, plan.students), len(plan.todo))
+
+    def _submit(self, client: Any, students: list[Student], shared: ClassInputs
+                ) -> dict[Any, Student]:
+        """A task per student, and the reference answers once: task -> its student."""
+        run = uuid.uuid4().hex[:12]
+        # A task, not scattered data: the scheduler keeps it in the graph and makes it again
+        # if every worker holding it dies. Each worker fetches it once.
+        answers = client.submit(pass_answers, ReferenceAnswers.read(self.settings.cache),
+                                key=f"torch-grader-{run}-answers", pure=False)
+        notebooks = self.settings.notebooks()
+        # A job carries the notebooks as read now: its record holds their digests (as_read).
+        jobs = [make_job(run, student, self.settings, notebooks, shared.course_part)
+                for student in students]
+        self._read = {job.student: notebook_digests(dict(zip(notebooks, job.notebooks,
+                                                             strict=True)))
+                      for job in jobs}
+        return {client.submit(grade_on_worker, job, answers,
+                              key=f"torch-grader-{run}-{index}", pure=False): student
+                for index, (job, student) in enumerate(zip(jobs, students, strict=True))}
 
 
-def _grade(client: Any, distributed: Any, plan: Plan, settings: BatchSettings,
-           notebooks: list[str], progress: Progress) -> None:
-    run = uuid.uuid4().hex[:12]
-    # A task, not scattered data: the scheduler keeps it in the graph and makes it again if
-    # every worker holding it dies. Each worker fetches it once.
-    answers = client.submit(pass_answers, ReferenceAnswers.read(settings.cache),
-                            key=f"torch-grader-{run}-answers", pure=False)
-    expected = plan.shared.course_part
-    # A job carries the notebooks as read now: the record holds their digest (as_read).
-    jobs = {student.name: make_job(run, student, settings, notebooks, expected)
-            for student in plan.todo}
-    tasks = {client.submit(grade_on_worker, jobs[student.name], answers,
-                           key=f"torch-grader-{run}-{index}", pure=False): student
-             for index, student in enumerate(plan.todo)}
-    for task in distributed.as_completed(list(tasks)):
-        student = tasks.pop(task)
-        outcome = _outcome(task, student, distributed)
-        task.release()  # done: a worker's death must not make it again
-        record = outcome["record"]
-        if record.get("kit_error"):
-            client.cancel(list(tasks))
-            raise GraderError(f"grading stopped while grading {student.name} "
-                              f"({record['reason']}). Students graded so far are kept: fix the "
-                              "cause and run the same command again")
-        job = jobs.pop(student.name)
-        record["inputs"] = as_read(plan.inputs[student.name],
-                                   dict(zip(notebooks, job.notebooks, strict=True)))
-        _write_student(settings, student, record, outcome["files"])
-        progress.advance(student.name, summary(record))
-        write_book(settings, plan.students)
-
-
-def _outcome(task: Any, student: Student, distributed: Any) -> dict[str, Any]:
+def _outcome(task: Any, student: Student, distributed: ModuleType
+             ) -> tuple[StudentRecord | KitFailure, dict[str, bytes]]:
     from distributed.scheduler import KilledWorker
 
     try:
-        return task.result()
+        return from_wire(task.result())
     except KilledWorker:  # the scheduler gave up first (its allowed-failures is below ours)
-        return {"record": {"student": student.name, "results": None, "seconds": 0.0,
-                           "reason": killed_workers_reason()}, "files": {}}
+        return killed_workers_record(student.name), {}
     except (distributed.client.FutureCancelledError, OSError) as exc:
         raise GraderError(f"lost the Dask scheduler or this run's tasks while grading "
                           f"{student.name} ({type(exc).__name__}: {exc}). Students graded so "
@@ -117,12 +112,12 @@ def _outcome(task: Any, student: Student, distributed: Any) -> dict[str, Any]:
                           "same command again") from None
 
 
-def _write_student(settings: BatchSettings, student: Student, record: dict[str, Any],
-                   files: dict[str, bytes]) -> None:
-    """The student's files as a local run leaves them, the record last."""
-    folder = student_folder(settings, student)
+def _lay_out(settings: BatchSettings, student: Student, files: dict[str, bytes]) -> None:
+    """The student's files as a local run leaves them; no record until the class run writes
+    it (a stale one goes first: it must not stand for these files)."""
+    folder = settings.folder(student)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "grade.json").unlink(missing_ok=True)
+    (folder / RECORD).unlink(missing_ok=True)
     for stale in folder.iterdir():
         if stale.is_file() and stale.name not in files:
             stale.unlink()
@@ -130,7 +125,6 @@ def _write_student(settings: BatchSettings, student: Student, record: dict[str, 
         temporary = folder / f"{name}.tmp"
         temporary.write_bytes(content)
         temporary.replace(folder / name)
-    write_record(folder, record)
 
 
 def _check_reachable(scheduler: str) -> None:
@@ -146,7 +140,7 @@ def _check_reachable(scheduler: str) -> None:
                         "(`dask scheduler`) or give its address, tcp://HOST:PORT") from None
 
 
-def _distributed() -> Any:
+def _distributed() -> ModuleType:
     try:
         import distributed
     except ImportError:

@@ -5,6 +5,10 @@ Workers need the kit (the same version) and the course (its tests and solutions,
 at the client's path, or at $GRADER_COURSE on the worker; they need no shared file system for
 the submissions or the output: the notebooks travel with the task, the student's files come
 back with its result, and the client writes them.
+
+A task's result is plain data (`to_wire`), as it was before records were typed: a worker with
+another kit still reads as one (its error of the kit stops the run; its record is not trusted
+as this kit's).
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.batch.inputs import student_files
-from grader.batch.one_student import BatchSettings
+from grader.executors.inputs import student_files
+from grader.executors.one_student import BatchSettings
+from grader.executors.protocol import KitFailure
+from grader.records import StudentRecord
 from grader.submissions.students import Student
 from grader.submissions.submitted import SubmittedNotebook, student_notebook
 
@@ -77,3 +83,20 @@ class ReferenceAnswers:
 def pass_answers(answers: ReferenceAnswers) -> ReferenceAnswers:
     """The task that holds the answers on the cluster (recomputable, unlike scattered data)."""
     return answers
+
+
+def to_wire(outcome: StudentRecord | KitFailure, files: dict[str, bytes]) -> dict[str, Any]:
+    """What a task returns: {"record": the record as JSON data, with `kit_error` set on a
+    kit failure, "files": {name: bytes} of the student's folder}."""
+    if isinstance(outcome, KitFailure):
+        return {"record": {"student": outcome.student, "results": None, "seconds": 0.0,
+                           "reason": outcome.reason, "kit_error": True}, "files": {}}
+    return {"record": outcome.to_dict(), "files": files}
+
+
+def from_wire(result: dict[str, Any]) -> tuple[StudentRecord | KitFailure, dict[str, bytes]]:
+    """A task's result as the client reads it (ValueError where it is not of that form)."""
+    record = result["record"]
+    if record.get("kit_error"):
+        return KitFailure(str(record["student"]), str(record["reason"])), {}
+    return StudentRecord.from_dict(record), dict(result["files"])

@@ -16,13 +16,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.batch.inputs import class_inputs
-from grader.batch.one_student import RECORD, BatchSettings, GradingRun
-from grader.cluster.attempts import count_attempt, too_many_attempts
-from grader.cluster.job import GradingJob, ReferenceAnswers
+from grader.cluster.attempts import count_attempt, killed_workers_record
+from grader.cluster.job import GradingJob, ReferenceAnswers, to_wire
 from grader.course import COURSE_ENV
 from grader.course.config import read_course
 from grader.daemon.remote import start_in_daemon
+from grader.executors.inputs import class_inputs
+from grader.executors.one_student import BatchSettings, GradingRun
+from grader.executors.protocol import KitFailure
 from grader.submissions.students import Student
 from grader.submissions.submitted import lay_out
 
@@ -30,17 +31,16 @@ WAIT = 1.0  # seconds between two looks at the grading process (it wakes up when
 
 
 def grade_on_worker(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any]:
-    """{"record": the student's record, "files": {name: bytes} of their folder}."""
+    """The student's record (or the kit's failure) and the files of their folder, as plain
+    data (grader/cluster/job.py's `to_wire`)."""
     attempt = count_attempt(job)
     if attempt is None:
-        return {"record": too_many_attempts(job), "files": {}}
+        return to_wire(killed_workers_record(job.student), {})
     try:
         return _grade(job, answers)
     except Exception as exc:  # an error of the kit on this worker: the client stops the batch
-        return {"record": {"student": job.student, "results": None, "seconds": 0.0,
-                           "reason": f"not graded: an error of the grader on a worker: "
-                                     f"{type(exc).__name__}: {exc}", "kit_error": True},
-                "files": {}}
+        return to_wire(KitFailure(job.student, f"not graded: an error of the grader on a "
+                                               f"worker: {type(exc).__name__}: {exc}"), {})
 
 
 class WorkerMismatch(Exception):
@@ -70,12 +70,13 @@ def _grade(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any]:
                                  values=job.values, cache=cache,
                                  assignments=tuple(Path(n).stem for n in job.assignments),
                                  warm=job.warm)
-        run = GradingRun(settings, Student(job.student, submission), start=start_in_daemon)
-        while (record := run.poll()) is None:
+        run = GradingRun(settings, Student(job.student, submission), start_in_daemon,
+                         budget=settings.budget)
+        while (outcome := run.poll()) is None:
             run.wait(WAIT)
         files = {path.name: path.read_bytes() for path in sorted(run.folder.iterdir())
-                 if path.is_file() and path.name != RECORD}
-        return {"record": record, "files": files}
+                 if path.is_file()}
+        return to_wire(outcome, files)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -14,6 +14,7 @@ from grader.course.find import kit_source
 from grader.daemon.address import NoPrivateFolder, private_folder, read_token, socket_path
 from grader.daemon.protocol import receive, send
 from grader.preforked.forked_pytest import SINGLE_THREADED
+from grader.processes import can_fork
 
 DISABLE_ENV = "GRADER_NO_DAEMON"  # set to 1: every check starts from scratch
 IDLE_ENV = "GRADER_DAEMON_IDLE"  # seconds the daemon waits for the next check
@@ -22,8 +23,7 @@ START_WAIT = 30.0  # seconds for a new daemon to bind its socket
 
 
 def daemon_enabled() -> bool:
-    return os.environ.get(DISABLE_ENV, "") in ("", "0") and hasattr(os, "fork") \
-        and hasattr(os, "pidfd_open")
+    return os.environ.get(DISABLE_ENV, "") in ("", "0") and can_fork()
 
 
 def run_pytest(args: list[str], env: dict[str, str], log: Path, cwd: Path) -> int | None:

@@ -3,10 +3,10 @@
 A process with threads (a Dask worker: its event loop, its task threads) must not fork a
 grading process (grader/preforked/forked_pytest.py). It asks the daemon, which is single-
 threaded, imported everything once and forks from its fork server, exactly as a local batch
-does. `start_in_daemon` has the signature of `start_pytest` (a `Starter` of
-grader/batch/one_student.py); the process it returns behaves as a local one for GradingRun:
-`exit_fd` is readable once the process ended, `kill_group()` stops it and its kernels (closing
-the connection: the daemon's rule for a client gone).
+does. `start_in_daemon` is a `Starter` (grader/preforked/forked_pytest.py); the process it
+returns is a `ChildProcess` (grader/processes.py) seen through one connection: its `exit_fd`
+is readable once the process ended, `kill_group()` stops it and its kernels (closing the
+connection: the daemon's rule for a client gone).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import select
 import socket
-import subprocess
 from typing import IO
 
 from grader.daemon.address import NoPrivateFolder, read_token, socket_path
 from grader.daemon.client import connect, daemon_enabled, start_daemon
 from grader.daemon.protocol import receive, send
-from grader.preforked.forked_pytest import ForkedProcess, start_pytest
+from grader.preforked.forked_pytest import start_pytest
+from grader.processes import ChildProcess
 
 KILLED = -9  # the exit code of a process stopped by kill_group()
 
@@ -28,11 +28,11 @@ KILLED = -9  # the exit code of a process stopped by kill_group()
 class DaemonProcess:
     """The daemon's grading process, as far as this side sees it: one connection."""
 
-    pid = 0  # not ours to signal: the daemon owns it
+    pid = None  # not ours to signal: the daemon owns it
 
     def __init__(self, conn: socket.socket) -> None:
         self.conn = conn
-        self.exit_fd = conn.fileno()
+        self.exit_fd: int | None = conn.fileno()
         self.returncode: int | None = None
         self.lost = False  # the daemon went away without an answer: an error of the kit
 
@@ -50,7 +50,11 @@ class DaemonProcess:
     def kill_group(self) -> None:
         if self.returncode is None:
             self.returncode = KILLED
-            self.conn.close()
+            self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+        self.exit_fd = None
 
     def _read(self) -> None:
         try:
@@ -59,11 +63,11 @@ class DaemonProcess:
             reply = None
         self.lost = not (reply and "exit" in reply)
         self.returncode = int(reply["exit"]) if reply and not self.lost else KILLED
-        self.conn.close()
+        self.close()
 
 
 def start_in_daemon(args: list[str], cwd: str, log: IO[str], env: dict[str, str], fork: bool
-                    ) -> DaemonProcess | ForkedProcess | subprocess.Popen[bytes]:
+                    ) -> ChildProcess:
     """`pytest args` forked by this machine's daemon (started if needed); a fresh process where
     no daemon can serve (cold grading asked, no private folder, a system without fork)."""
     conn = None

@@ -16,9 +16,7 @@ import hmac
 import os
 import secrets
 import selectors
-import signal
 import socket
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +24,8 @@ from pathlib import Path
 from grader.daemon.address import token_path, write_token
 from grader.daemon.protocol import receive, send
 from grader.execution.warm.server import SHARED_SERVER_ENV
-from grader.preforked.forked_pytest import (
-    SINGLE_THREADED,
-    ForkedProcess,
-    single_threaded_env,
-    start_pytest,
-)
+from grader.preforked.forked_pytest import SINGLE_THREADED, single_threaded_env, start_pytest
+from grader.processes import LocalProcess
 from grader.sandbox.policy import AUTO, MODE_ENV
 
 REQUEST_TIMEOUT = 10.0  # seconds a client has to send its request once connected
@@ -40,8 +34,8 @@ REQUEST_TIMEOUT = 10.0  # seconds a client has to send its request once connecte
 @dataclass
 class Check:
     conn: socket.socket
-    process: ForkedProcess | subprocess.Popen[bytes]
-    exit_fd: int
+    process: LocalProcess
+    exit_fd: int  # the process's: readable once it ended
 
 
 class Daemon:
@@ -91,7 +85,8 @@ class Daemon:
             process = start_pytest(list(request["args"]), cwd=str(request["cwd"]), log=log,
                                    env=env,
                                    fork=True)
-        check = Check(conn, process, os.pidfd_open(process.pid))
+        assert process.exit_fd is not None  # the daemon runs where pidfds exist (client.py)
+        check = Check(conn, process, process.exit_fd)
         self.checks[check.exit_fd] = check
         self.selector.register(check.exit_fd, selectors.EVENT_READ, check)
         self.selector.register(conn, selectors.EVENT_READ, check)
@@ -104,15 +99,14 @@ class Daemon:
 
     def _client_gone(self, check: Check) -> None:
         """The client closed its connection (Ctrl-C): its grading process must not go on."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(check.process.pid, signal.SIGKILL)
+        check.process.kill_group()
         check.process.wait()
         self._forget(check)
 
     def _forget(self, check: Check) -> None:
         self.selector.unregister(check.exit_fd)
         self.selector.unregister(check.conn)
-        os.close(check.exit_fd)
+        check.process.close()
         check.conn.close()
         del self.checks[check.exit_fd]
 

@@ -9,7 +9,7 @@ from typing import Any
 from grader.errors import ReferenceSolutionError
 from grader.execution.runner import LiveNotebook
 from grader.grading.call import Call
-from grader.probing.probe import ProbeReply, ProbeRequest, send
+from grader.probing.probe import ProbeReply, ProbeRequest, ProbeStatus, send
 from grader.profiling.spans import span
 from grader.reference.cache import ReferenceCache
 
@@ -45,7 +45,7 @@ class Reference:
         payload = self._cache.get(self._key, digest)
         if payload is None:
             reply, payload = send(self._executed(), request, self._probe_timeout)
-            if reply.status != "ok":
+            if reply.status != ProbeStatus.OK:
                 detail = reply.error or reply.note or reply.names
                 raise ReferenceSolutionError(
                     f"the reference solution {self.path.name} could not answer a "

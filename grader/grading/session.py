@@ -9,12 +9,11 @@ never lives beside another one (kernel_gate.py) nor answers a visible test again
 
 from __future__ import annotations
 
-import os
-import select
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import processes
 from grader.errors import GraderError
 from grader.execution.loading import UnreadableNotebook, load_notebook
 from grader.execution.result import NotebookResult
@@ -55,18 +54,9 @@ def wait_until_gone(pid: int, limit: float) -> None:
     """Until the process `pid` has exited (the sandbox's supervisor: once it has, the kernel and
     every process of its namespace have too); GraderError past `limit` seconds. Without pidfds
     (not Linux: no sandbox, no namespace to wait for) it returns at once."""
-    if not hasattr(os, "pidfd_open"):
-        return
-    try:
-        handle = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return
-    try:
-        if not select.select([handle], [], [], limit)[0]:
-            raise GraderError(f"a kernel that was sent a hidden test's probes was still running "
-                              f"{limit:.0f} s after it was stopped (process {pid})")
-    finally:
-        os.close(handle)
+    if not processes.wait_until_gone(pid, limit):
+        raise GraderError(f"a kernel that was sent a hidden test's probes was still running "
+                          f"{limit:.0f} s after it was stopped (process {pid})")
 
 
 class GradingSession:

@@ -12,7 +12,7 @@ from grader.execution.result import NotebookResult
 from grader.execution.runner import LiveNotebook
 from grader.grading.call import Call, describe_call
 from grader.probing.diagnosis import BLANK, Diagnosed, Diagnosis
-from grader.probing.probe import ProbeReply, ProbeRequest, send
+from grader.probing.probe import ProbeReply, ProbeRequest, ProbeStatus, send
 
 
 class Submission:
@@ -34,7 +34,7 @@ class Submission:
     def value(self, name: str) -> Any:
         """The value of `name` after the notebook ran; Feedback if it is missing or suspect."""
         reply = self._ask(ProbeRequest.value(name), f"reading `{name}`")
-        if reply.status == "missing":
+        if reply.status == ProbeStatus.MISSING:
             raise _explained(self.diagnosis.missing(name))
         self._expect_ok(reply, f"reading `{name}`")
         failure = self.diagnosis.failed_definition(name)
@@ -46,9 +46,9 @@ class Submission:
         """Call the notebook's function `name` with the grader's inputs, in the kernel."""
         what = f"calling {describe_call(name, args, kwargs)}"
         reply = self._ask(ProbeRequest.call(name, args, kwargs), what)
-        if reply.status == "missing":
+        if reply.status == ProbeStatus.MISSING:
             raise _explained(self.diagnosis.missing(name))
-        if reply.status == "not_callable":
+        if reply.status == ProbeStatus.NOT_CALLABLE:
             raise Feedback(f"`{name}` should be a function, but it is a {reply.note}.",
                            cause=Cause.NOT_A_FUNCTION)
         self._expect_ok(reply, what, name)
@@ -57,7 +57,7 @@ class Submission:
     def scenario(self, code: str, needs: Sequence[str], describe: str, **inputs: Any) -> Any:
         """Run a short grader scenario that uses the notebook's `needs`; returns its `result`."""
         reply = self._ask(ProbeRequest.scenario(code, needs, inputs), describe)
-        if reply.status == "missing":
+        if reply.status == ProbeStatus.MISSING:
             raise _explained(self.diagnosis.missing(reply.names[0]))
         self._expect_ok(reply, describe, needs[0] if needs else "")
         return reply.value
@@ -87,24 +87,24 @@ class Submission:
         return reply
 
     def _expect_ok(self, reply: ProbeReply, what: str, function: str = "") -> None:
-        if reply.status == "ok":
+        if reply.status == ProbeStatus.OK:
             return
-        if reply.status == "raised":
+        if reply.status == ProbeStatus.RAISED:
             error = reply.error
             diagnosed = self.diagnosis.raised(error, what, function)
             raise CodeRaised(diagnosed.text, error.get("name", "?"), error.get("message", ""),
                              error.get("line") or "", cause=diagnosed.cause)
-        if reply.status == "timeout":
+        if reply.status == ProbeStatus.TIMEOUT:
             raise Feedback(f"{what} did not finish within {self.probe_timeout:.0f} s and was "
                            "stopped. Is there a loop that never ends?",
                            cause=Cause.CALL_TIMEOUT)
-        if reply.status == "died":
+        if reply.status == ProbeStatus.DIED:
             raise Feedback(f"the kernel died while {what}: {reply.note}.",
                            cause=Cause.KERNEL_DIED)
-        if reply.status == "not_run":
+        if reply.status == ProbeStatus.NOT_RUN:
             raise Feedback(f"the grader could not go on with your notebook: {reply.note}.",
                            cause=Cause.STOPPED_BEFORE)
-        if reply.status == "unencodable":
+        if reply.status == ProbeStatus.UNENCODABLE:
             raise Feedback(f"{what} gave a value the grader cannot read: "
                            f"{reply.error.get('message', '')}", cause=Cause.UNREADABLE_VALUE)
         raise Feedback(f"the grader got no usable answer while {what}: {reply.note}",
@@ -129,10 +129,10 @@ def withheld(reply: ProbeReply, request: ProbeRequest) -> ProbeReply:
                  "function": function if function.isidentifier() else ""}
     asked = {request.name, *request.needs}
     names = [n for n in reply.names if n in asked]
-    if reply.status == "missing" and request.kind == "evaluate" and not names:
-        return ProbeReply("garbled", note=WITHHELD)
-    note = {"garbled": WITHHELD, "not_callable": "value of another kind"}.get(reply.status,
-                                                                                reply.note)
+    if reply.status == ProbeStatus.MISSING and request.kind == "evaluate" and not names:
+        return ProbeReply(ProbeStatus.GARBLED, note=WITHHELD)
+    note = {ProbeStatus.GARBLED: WITHHELD,
+            ProbeStatus.NOT_CALLABLE: "value of another kind"}.get(reply.status, reply.note)
     return dataclasses.replace(reply, error=error, names=names, note=note)
 
 

@@ -21,20 +21,23 @@ as stdin, the given working directory and environment; it never returns into the
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import ctypes
 import gc
 import importlib
 import os
-import signal
-import subprocess
 import sys
-import traceback
-from typing import IO
+from typing import IO, Protocol
 
 from grader.execution.warm.first_calls import warm_up_first_calls
 from grader.execution.warm.preload import thread_count, warm_up_torch_optim
+from grader.processes import (
+    ChildProcess,
+    LocalProcess,
+    can_fork,
+    die_with_parent,
+    fork_child,
+    start_program,
+)
 
 # What every grading process imports; the batch imports it once, before the first fork. Not the
 # plugin module itself: pytest rewrites its asserts when it imports it (`-p`), in the child.
@@ -63,7 +66,6 @@ PRELOAD = (
 )
 SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 CHILD_FAILED = 70  # exit code of a child that failed before pytest could report
-_PR_SET_PDEATHSIG = 1
 
 
 def single_threaded_env() -> None:
@@ -110,88 +112,43 @@ def _preload_pytest_and_the_plugin() -> None:
         delattr(package, PLUGIN.rpartition(".")[2])
 
 
-class ForkedProcess:
-    """The forked child, with the part of Popen's interface the batch uses."""
+class Starter(Protocol):
+    """How a run starts its grading process, `pytest args` with `log` as stdout and stderr:
+    `start_pytest` here, `start_in_daemon` (grader/daemon/remote.py) for a process with
+    threads. `fork`: forked from a process that imported everything, where that is safe."""
 
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
-
-    def wait(self) -> int:
-        if self.returncode is None:
-            _, status = os.waitpid(self.pid, 0)
-            self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
+    def __call__(self, args: list[str], cwd: str, log: IO[str], env: dict[str, str],
+                 fork: bool) -> ChildProcess: ...
 
 
 def start_pytest(args: list[str], cwd: str, log: IO[str], env: dict[str, str],
-                 fork: bool) -> ForkedProcess | subprocess.Popen[bytes]:
+                 fork: bool) -> LocalProcess:
     """`pytest args` in a process of its own: forked if asked and safe, else started fresh."""
     threads = thread_count() if can_fork() else 0
     if fork and threads == 1 and "pytest" in sys.modules:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            _run_in_child(args, cwd, log, env)  # never returns
-        return ForkedProcess(pid)
+        return LocalProcess(fork_child(lambda: _pytest_in_child(args, cwd, log, env),
+                                       failed=CHILD_FAILED))
     if fork and threads:
         print(f"(grader: the batch has {threads} threads, so this student's grading process "
               "was started fresh instead of forked)", file=log, flush=True)
-    posix = os.name == "posix"  # a session and a parent-death signal: not on Windows
-    return subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=cwd, stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                            start_new_session=posix,
-                            preexec_fn=die_with_parent if posix else None)
+    return start_program([sys.executable, "-m", "pytest", *args], cwd, env, log)
 
 
-def can_fork() -> bool:
-    """Linux with fork and pidfds (not macOS, not Windows): the warm machinery's needs."""
-    return sys.platform == "linux" and hasattr(os, "fork") and hasattr(os, "pidfd_open")
+def _pytest_in_child(args: list[str], cwd: str, log: IO[str], env: dict[str, str]) -> int:
+    os.setsid()
+    die_with_parent()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(log.fileno(), 1)
+    os.dup2(log.fileno(), 2)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    sys.argv = ["pytest", *args]
+    from grader.execution.warm.server import forget_inherited_servers
 
+    forget_inherited_servers()
+    import pytest
 
-def die_with_parent() -> None:
-    """Linux: the child is killed if the batch process dies, even by kill -9 (elsewhere,
-    nothing to do)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _run_in_child(args: list[str], cwd: str, log: IO[str], env: dict[str, str]) -> None:
-    code = CHILD_FAILED
-    try:
-        os.setsid()
-        die_with_parent()
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
-        os.chdir(cwd)
-        os.environ.clear()
-        os.environ.update(env)
-        sys.argv = ["pytest", *args]
-        from grader.execution.warm.server import forget_inherited_servers
-
-        forget_inherited_servers()
-        import pytest
-
-        code = int(pytest.main(args))
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else CHILD_FAILED
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        with contextlib.suppress(BaseException):
-            atexit._run_exitfuncs()  # the child's own: its kernels, its temporary files
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(BaseException):
-                stream.flush()
-        os._exit(code)
+    return int(pytest.main(args))

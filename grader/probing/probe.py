@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from grader.execution.probe_channel import PROBE_MIMETYPE
@@ -57,11 +58,28 @@ class ProbeRequest:
         return hashlib.sha256(self.to_json().encode()).hexdigest()
 
 
+class ProbeStatus(str, Enum):
+    """How a probe ended. The first five are the agent's (grader/probing/agent.py writes them
+    on the wire and the reference cache keeps them as written: a `str` enum reads and compares
+    as those words); the rest are the grader's own, when no answer could be read."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    OK = "ok"
+    MISSING = "missing"  # a name the probe needs is not defined
+    RAISED = "raised"  # the student's code raised (`error` says what)
+    NOT_CALLABLE = "not_callable"  # a call of a name that is not a function
+    UNENCODABLE = "unencodable"  # a value the wire format cannot carry
+    TIMEOUT = "timeout"  # the probe ran out of time
+    DIED = "died"  # the kernel died
+    NOT_RUN = "not_run"  # the kernel could not run it (stopped before)
+    GARBLED = "garbled"  # an answer that is not of the grader's form
+
+
 @dataclass
 class ProbeReply:
-    """status: ok, missing, raised, not_callable, unencodable, timeout, died, not_run, garbled."""
-
-    status: str
+    status: ProbeStatus
     value: Any = None
     args: list[Any] = field(default_factory=list)
     kwargs: dict[str, Any] = field(default_factory=dict)
@@ -74,15 +92,25 @@ class ProbeReply:
         try:
             body = wire.decode(json.loads(payload))
         except Exception as exc:  # whatever the kernel sent, it is not an answer
-            return cls("garbled", note=f"the kernel's answer could not be read ({exc})")
-        if not isinstance(body, dict) or not isinstance(body.get("status"), str):
-            return cls("garbled", note="the kernel's answer had no status")
+            return cls(ProbeStatus.GARBLED, note=f"the kernel's answer could not be read ({exc})")
+        status = _status(body.get("status") if isinstance(body, dict) else None)
+        if status is None:
+            return cls(ProbeStatus.GARBLED,
+                       note="the kernel's answer had no status the grader knows")
         fields = {"args": body.get("args", []), "kwargs": body.get("kwargs", {}),
                   "error": body.get("error", {}), "names": body.get("names", []),
                   "note": body.get("type", "")}
         if not _well_formed(fields):  # the agent can be replaced by the notebook: check all
-            return cls("garbled", note="the kernel's answer was not of the grader's form")
-        return cls(status=body["status"], value=body.get("value"), **fields)
+            return cls(ProbeStatus.GARBLED, note="the kernel's answer was not of the grader's form")
+        return cls(status=status, value=body.get("value"), **fields)
+
+
+def _status(found: object) -> ProbeStatus | None:
+    """A status of the agent's words; None for anything else (a replaced agent's own)."""
+    try:
+        return ProbeStatus(found) if isinstance(found, str) else None
+    except ValueError:
+        return None
 
 
 def _well_formed(fields: dict[str, Any]) -> bool:
@@ -109,16 +137,16 @@ def send(live: LiveNotebook, request: ProbeRequest, timeout: float) -> tuple[Pro
     with span("probes: messaging"):
         run = live.run_probe(source, timeout)
     if run.status is CellStatus.TIMEOUT:
-        return ProbeReply("timeout", note=run.note or ""), ""
+        return ProbeReply(ProbeStatus.TIMEOUT, note=run.note or ""), ""
     if run.status is CellStatus.KERNEL_DIED:
-        return ProbeReply("died", note=run.note or ""), ""
+        return ProbeReply(ProbeStatus.DIED, note=run.note or ""), ""
     if run.status is CellStatus.NOT_RUN:
-        return ProbeReply("not_run", note=run.note or ""), ""
+        return ProbeReply(ProbeStatus.NOT_RUN, note=run.note or ""), ""
     payloads = [o["data"][PROBE_MIMETYPE] for o in run.outputs
                 if o.get("output_type") == "display_data" and PROBE_MIMETYPE in o.get("data", {})]
     if not payloads:
         why = f"{run.error_name}: {run.error_message}" if run.error_name else run.note or \
             "no answer"
-        return ProbeReply("garbled", note=f"the grader's probe got {why}"), ""
+        return ProbeReply(ProbeStatus.GARBLED, note=f"the grader's probe got {why}"), ""
     with span("probes: decode"):
         return ProbeReply.from_payload(payloads[-1]), payloads[-1]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.batch.inputs import class_inputs
-from grader.batch.one_student import BatchSettings
 from grader.cluster.job import make_job
 from grader.course.config import read_course
+from grader.executors.inputs import class_inputs
+from grader.executors.one_student import BatchSettings
 from grader.settings import resolve
 from grader.submissions.students import Student
 

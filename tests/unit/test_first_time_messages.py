@@ -9,6 +9,7 @@ import pytest
 
 from grader.batch.command import _check_folders, _outcome
 from grader.errors import UserError
+from grader.records import StudentRecord
 from grader.selfcheck.notebook import SAVE, readable, unreadable_reason
 
 
@@ -29,7 +30,8 @@ def test_a_submissions_folder_without_students_says_how_to_lay_it_out(tmp_path: 
 
 
 def test_the_last_line_says_who_was_graded_now_and_who_was_kept() -> None:
-    records = [{"reason": None}] * 5 + [{"reason": "timed out"}]
+    records = [StudentRecord(f"s{i}", {"tests": []}, None, 1.0) for i in range(5)] + \
+        [StudentRecord("late", None, "timed out", 1.0)]
     out = Path("/g")
     assert _outcome(records, 0, None, out).startswith(
         "graded 0 students: all 6 were graded before from the same notebooks")

@@ -13,6 +13,7 @@ import pytest
 
 from grader.batch.gradebook import write_gradebook
 from grader.export.command import export
+from grader.records import StudentRecord
 from grader.reports.class_report.facts import run_facts
 from grader.reports.class_report.markdown_page import markdown_page
 from grader.reports.class_report.records import read_records
@@ -97,7 +98,8 @@ def test_the_class_report_gradebook_and_exports_stay_neutral_whatever_the_names(
     for line in report.splitlines():
         if line.startswith("| [") or line.startswith("| student"):
             assert len(re.findall(r"(?<!\\)\|", line)) == 3, line  # two cells, as headed
-    records = [json.loads(p.read_text()) for p in sorted(out.glob("students/*/grade.json"))]
+    records = [StudentRecord.from_json(p.read_text())
+               for p in sorted(out.glob("students/*/grade.json"))]
     write_gradebook(records, out / "gradebook.csv", ("02_training_loop",))
     roster = tmp_path / "roster.csv"
     with roster.open("w", newline="", encoding="utf-8") as handle:

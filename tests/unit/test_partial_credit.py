@@ -16,6 +16,7 @@ from grader.checks.bands import Band
 from grader.errors import Cause, Feedback, PartialCredit
 from grader.plugin.results_file import results, write_results
 from grader.plugin.scoring import ScoreBoard, ScoredTest, points_of
+from grader.records import StudentRecord
 from grader.release.gradescope_results import gradescope_results
 from grader.reports.class_report.records import read_records
 from grader.reports.class_report.statistics import summarise
@@ -113,7 +114,7 @@ def _records(tmp_path: Path) -> Path:
 
 
 def test_the_gradebook_sums_fractional_points(tmp_path: Path) -> None:
-    records = [json.loads(p.read_text()) for p in
+    records = [StudentRecord.from_json(p.read_text()) for p in
                sorted((_records(tmp_path) / "students").glob("*/grade.json"))]
     book = gradebook(records).set_index("student")
     assert book.loc["alice", "01_a: test_band"] == 1.33

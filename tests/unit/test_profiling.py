@@ -112,8 +112,8 @@ def test_a_class_breakdown_is_per_graded_notebook_with_the_process_shared_among_
 
 
 def test_the_daemon_serves_a_batch_only_when_its_kernels_start_like_the_daemons() -> None:
-    from grader.batch.starter import daemon_serves
     from grader.execution.settings import ExecutionSettings
+    from grader.executors.starter import daemon_serves
 
     assert daemon_serves(ExecutionSettings())
     assert daemon_serves(ExecutionSettings(cell_timeout=5, notebook_budget=9, probe_budget=3,

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch.inputs import grading_settings
 from grader.cli import build_parser
 from grader.course.config import FOLDERS, read_course
 from grader.errors import UserError
 from grader.execution.settings import ExecutionSettings
+from grader.executors.inputs import grading_settings
 from grader.plugin.options import add_options
 from grader.settings import (
     BY_KEY,

@@ -57,7 +57,6 @@ it is (the student whose groups it joins) is the connecting process, as SO_PEERC
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import hashlib
 import hmac
@@ -69,10 +68,10 @@ import socket
 import struct
 import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 
 from grader.execution.warm.preload import later_steps, preload_first, startup_env, thread_count
+from grader.processes import fork_child, signal_group
 from grader.sandbox.cgroups import owner_of
 
 MAX_REQUEST = 1 << 20
@@ -282,17 +281,13 @@ class ForkServer:
             self.later = []  # unsafe to fork: kernels import what they need themselves
             return
         done_read, done_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                os.close(done_read)
-                self._become_successor(done_write)
-                code = 0
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                _exit_child(code)
+
+        def successor() -> int:
+            os.close(done_read)
+            self._become_successor(done_write)
+            return 0
+
+        pid = fork_child(successor)
         os.close(done_write)
         self.successor = pid
         self.selector.register(done_read, selectors.EVENT_READ, "successor")
@@ -349,19 +344,13 @@ class ForkServer:
         if threads != 1:
             raise ForkRefused(f"the fork server has {threads} threads; forking it is unsafe")
         read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into the server's loop
-            code = 1
-            try:
-                os.close(write_fd)
-                self._forget_in_child()
-                code = become_kernel(read_fd, self.set_by_imports)
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                _exit_child(code)
+
+        def kernel() -> int:  # in the child, which never returns into the server's loop
+            os.close(write_fd)
+            self._forget_in_child()
+            return become_kernel(read_fd, self.set_by_imports)
+
+        pid = fork_child(kernel)
         os.close(read_fd)
         child = Child(pid, os.pidfd_open(pid), write_fd)
         self.children[child.pidfd] = child
@@ -442,24 +431,8 @@ def _prepare_sandbox() -> None:
         prepare(policy)
 
 
-def _exit_child(code: int) -> None:
-    """End a child the way the interpreter would (exit handlers, flushed streams), but never
-    by unwinding into the server's frames."""
-    with contextlib.suppress(BaseException):
-        atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BaseException):
-            stream.flush()
-    os._exit(code)
-
-
 def _kill_group(child: Child) -> None:
-    with contextlib.suppress(OSError):
-        signal.pidfd_send_signal(child.pidfd, 0)  # not reaped yet: its pid is still its own
-        try:
-            os.killpg(child.pid, signal.SIGKILL)
-        except ProcessLookupError:  # forked a moment ago: not yet leader of its own session
-            signal.pidfd_send_signal(child.pidfd, signal.SIGKILL)
+    signal_group(child.pid, child.pidfd)  # reaped only by _reap, after this
 
 
 def _peer(conn: socket.socket) -> tuple[int, int]:

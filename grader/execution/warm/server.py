@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.execution.warm.preload import startup_env
+from grader.processes import signal_group
 
 START_TIMEOUT = 300.0  # seconds for the server's imports, on a machine busy grading
 CLOSE_WAIT = 0.1  # seconds
@@ -66,14 +67,8 @@ class ForkedKernel:
 
     def signal(self, signum: int) -> None:
         """Signal the kernel's process group (its session), as jupyter_client does."""
-        if self.poll() is not None:
-            return
-        try:
-            signal.pidfd_send_signal(self.pidfd, 0)  # not yet reaped: its pid is still its own
-            os.killpg(self.pid, signum)
-        except OSError:
-            with contextlib.suppress(ProcessLookupError):
-                signal.pidfd_send_signal(self.pidfd, signum)
+        if self.poll() is None:
+            signal_group(self.pid, self.pidfd, signum)  # the server reaps it: the pidfd tells
 
     def close(self) -> None:
         if self.pidfd >= 0:

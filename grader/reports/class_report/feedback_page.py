@@ -13,7 +13,7 @@ from pathlib import Path
 
 from grader.reports.class_report.html_parts import text
 from grader.reports.class_report.links import FEEDBACK_PAGE
-from grader.reports.class_report.records import STUDENTS, StudentRecord
+from grader.reports.class_report.records import STUDENTS, ReportedStudent
 from grader.reports.class_report.words import count, points
 from grader.reports.grade import AssignmentGrade, Grade, read_grade
 
@@ -28,14 +28,14 @@ td.number { text-align: right; white-space: nowrap; }
 """
 
 
-def write_feedback_pages(out: Path, students: list[StudentRecord]) -> None:
+def write_feedback_pages(out: Path, students: list[ReportedStudent]) -> None:
     for student in students:
         folder = out / STUDENTS / student.name
         if folder.is_dir():
             _write(folder / FEEDBACK_PAGE, feedback_html(student))
 
 
-def feedback_html(student: StudentRecord) -> str:
+def feedback_html(student: ReportedStudent) -> str:
     name = text(student.name, 200)
     if student.graded and student.results is not None:
         body = _graded(read_grade(student.results))

@@ -1,4 +1,5 @@
-"""What `grader grade` left in OUT: one record per student (OUT/students/NAME/grade.json).
+"""What `grader grade` left in OUT, as the class report reads it: each student's record
+(OUT/students/NAME/grade.json, grader/records.py) with its tests read out of results.json.
 
 A record holds the student's results.json (Gradescope format), or the reason there is none
 (a time-out, a crash of the grading process). Reports and exports read them back from disk,
@@ -7,15 +8,12 @@ so that they can be rebuilt at any time without grading anyone again.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.records import RECORD, STUDENTS, StudentRecord, read_record
 from grader.reports.grade import HIDDEN_VISIBILITIES, in_words
-
-RECORD = "grade.json"  # as written by grader/batch/one_student.py
-STUDENTS = "students"
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,9 @@ class GradedTestResult:
 
 
 @dataclass(frozen=True)
-class StudentRecord:
+class ReportedStudent:
+    """A student as the report shows them: their tests, or why they have none."""
+
     name: str  # the student's folder name: student-controlled, escape before showing
     tests: tuple[GradedTestResult, ...]
     reason: str | None  # why there is no grade; None when graded
@@ -59,15 +59,15 @@ class StudentRecord:
 
 @dataclass(frozen=True)
 class ClassRecords:
-    students: list[StudentRecord]
+    students: list[ReportedStudent]
     unreadable: list[str]  # record files that could not be read, as paths relative to OUT
 
     @property
-    def graded(self) -> list[StudentRecord]:
+    def graded(self) -> list[ReportedStudent]:
         return [s for s in self.students if s.graded]
 
     @property
-    def without_grade(self) -> list[StudentRecord]:
+    def without_grade(self) -> list[ReportedStudent]:
         return [s for s in self.students if not s.graded]
 
     def assignments(self) -> list[str]:
@@ -79,22 +79,21 @@ def read_records(out: Path) -> ClassRecords:
     students, unreadable = [], []
     for path in sorted((out / STUDENTS).glob(f"*/{RECORD}")):
         try:
-            students.append(student_record(json.loads(path.read_text(encoding="utf-8"))))
+            students.append(reported(read_record(path.parent)))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             unreadable.append(str(path.relative_to(out)))
     return ClassRecords(students, unreadable)
 
 
-def student_record(record: dict[str, Any]) -> StudentRecord:
-    results = record.get("results")
-    reason = record.get("reason")
+def reported(record: StudentRecord) -> ReportedStudent:
+    results = record.results
+    reason = record.reason
     if results is None and not reason:
         reason = "no results were recorded"
     tests = tuple(read_test_result(test, (results or {}).get("visibility", "visible"))
                   for test in (results or {}).get("tests", []))
-    flags = tuple(map(str, (record.get("inputs") or {}).get("flags") or ()))
-    return StudentRecord(name=str(record["student"]), tests=tests,
-                         reason=str(reason) if reason else None, results=results, flags=flags)
+    return ReportedStudent(name=record.student, tests=tests, reason=reason or None,
+                           results=results, flags=tuple(record.flags))
 
 
 def read_test_result(test: dict[str, Any], default_visibility: str = "visible") -> GradedTestResult:

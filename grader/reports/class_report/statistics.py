@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from grader.reports.class_report.causes import FailureGroup, group_failures
 from grader.reports.class_report.histogram import Bin, histogram
-from grader.reports.class_report.records import ClassRecords, GradedTestResult, StudentRecord
+from grader.reports.class_report.records import ClassRecords, GradedTestResult, ReportedStudent
 
 TOTAL = "total"
 
@@ -57,8 +57,8 @@ class PerTestSummary:
 @dataclass(frozen=True)
 class ClassSummary:
     students: int
-    graded: list[StudentRecord]
-    without_grade: list[StudentRecord]
+    graded: list[ReportedStudent]
+    without_grade: list[ReportedStudent]
     distributions: list[Distribution]  # TOTAL first, then each assignment
     tests: list[PerTestSummary]  # in the order of the results: assignment, then test
     unreadable: list[str]
@@ -88,14 +88,14 @@ def summarise(records: ClassRecords) -> ClassSummary:
                         tests=_tests(graded), unreadable=records.unreadable)
 
 
-def _distribution(name: str, students: list[StudentRecord], assignment: str | None
+def _distribution(name: str, students: list[ReportedStudent], assignment: str | None
                   ) -> Distribution:
     scores = [s.score(assignment) for s in students]
     possible = max((s.possible(assignment) for s in students), default=0.0)
     return Distribution(name, possible, scores, histogram(scores, possible))
 
 
-def _tests(graded: list[StudentRecord]) -> list[PerTestSummary]:
+def _tests(graded: list[ReportedStudent]) -> list[PerTestSummary]:
     summaries: dict[str, PerTestSummary] = {}
     for student in graded:
         for test in student.tests:

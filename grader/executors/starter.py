@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from grader.batch.one_student import BatchSettings, Starter
 from grader.execution.settings import ExecutionSettings
-from grader.preforked.forked_pytest import can_fork, start_pytest
+from grader.executors.one_student import BatchSettings
+from grader.preforked.forked_pytest import Starter, start_pytest
+from grader.processes import can_fork
 from grader.settings import execution_settings
 
 # Settings of a kernel that reach no fork server's environment: they never make one differ.

@@ -105,12 +105,20 @@ def notebook_digest(found: SubmittedNotebook) -> str:
     return _sha(f"{found.kind}\0".encode() + found.content)
 
 
-def as_read(inputs: dict[str, Any], read: Mapping[str, SubmittedNotebook]) -> dict[str, Any]:
+def notebook_digests(read: Mapping[str, SubmittedNotebook]) -> dict[str, str]:
+    """Assignment -> the digest of the notebook read for it."""
+    return {name: notebook_digest(found) for name, found in read.items()}
+
+
+def as_read(inputs: dict[str, Any], read: Mapping[str, str]) -> dict[str, Any]:
     """A student's `inputs` with the digest of each notebook as it was read for grading
-    (grader/submissions/snapshot.py: the folder may have changed since the plan looked)."""
+    (`read`: notebook_digests; grader/submissions/snapshot.py: the folder may have changed
+    since the plan looked)."""
+    if not read:
+        return inputs
     body = {key: value for key, value in inputs.items() if key != "digest"}
     body["assignments"] = {
-        name: {**parts, "notebook": notebook_digest(read[name])} if name in read else parts
+        name: {**parts, "notebook": read[name]} if name in read else parts
         for name, parts in inputs["assignments"].items()}
     return {"digest": _sha(json.dumps(body, sort_keys=True).encode()), **body}
 
