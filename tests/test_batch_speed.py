@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -54,8 +56,9 @@ def _points(course: Path, out: str) -> dict[str, list[float]]:
 def test_a_rerun_is_forked_by_the_daemon_with_the_same_grades_and_no_kernel_starts_cold(
         course: Path, tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    daemons = tmp_path / "daemons"
-    daemons.mkdir()
+    # A short folder: a socket's path must fit AF_UNIX's 108 bytes, and an xdist worker's
+    # tmp_path with the daemon's folder and name does not (the batch then forks by itself).
+    daemons = Path(tempfile.mkdtemp(prefix="gd-"))
     with_daemon = {**base, FOLDER_ENV: str(daemons)}
     try:
         local = _grade(course, "local", {**base, "GRADER_NO_DAEMON": "1"})
@@ -82,3 +85,4 @@ def test_a_rerun_is_forked_by_the_daemon_with_the_same_grades_and_no_kernel_star
             "# Where grading time went: 2 students, 1 notebook each")
     finally:
         stop_daemons_in(daemons)
+        shutil.rmtree(daemons, ignore_errors=True)
