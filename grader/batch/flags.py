@@ -64,9 +64,9 @@ def class_flags(students: list[Student], notebooks: list[str], solutions: Path,
             if others:
                 flags[owner].append(f"`{notebook}` is the same file as {', '.join(others)} (a "
                                     "hard link): graded, but look at where it came from")
-    for student, others in _look_alike(students).items():
+    for name, others in _look_alike(students).items():
         named = ", ".join(f"`{one_line(other)}`" for other in others)
-        flags[student].append(f"its folder's name looks like {named}, another student's: "
+        flags[name].append(f"its folder's name looks like {named}, another student's: "
                               "check which submission is whose")
     return flags
 

@@ -146,7 +146,9 @@ def expect_cross_entropy_below(probabilities: Any, targets: torch.Tensor,
     expect_shape(tensor, tuple(targets.shape), name)
     loss = binary_cross_entropy(tensor, targets)
     band = threshold if isinstance(threshold, Band) else None
-    if (band.fraction(loss) >= 1.0) if band else loss < threshold:
+    if band is not None and band.fraction(loss) >= 1.0:
+        return
+    if not isinstance(threshold, Band) and loss < threshold:
         return
     text, cause = resolve(hint, Cause.LOSS_TOO_HIGH)
     text = (f"The reference reaches {reference_loss:.4g}. " + (text or (

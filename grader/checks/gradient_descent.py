@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -59,7 +60,7 @@ class Descent:
     per_sample: bool = False  # a step per data point instead of one per epoch
     dtype: torch.dtype = torch.float64
 
-    def but(self, **changes: object) -> Descent:
+    def but(self, **changes: Any) -> Descent:
         """The same run with some things changed (a mistake, a dtype, another epoch count)."""
         return replace(self, **changes)
 
@@ -126,7 +127,7 @@ def _trained_to_json(trained: Trained) -> dict[str, object]:
             "curves": [list(curve) for curve in trained.curves]}
 
 
-def _trained_from_json(data: dict[str, object]) -> Trained:
+def _trained_from_json(data: dict[str, Any]) -> Trained:
     parameters = decode(data["parameters"])
     losses, firsts, counts = data["losses"], data["firsts"], data["counts"]
     curves = data.get("curves", [])

@@ -61,11 +61,12 @@ def scaled_move(name: str, start: object, found: object, expected: object,
     by 3)", or, given the learning rate asked, the rate that move amounts to. None when the
     moves are not one multiple of the other: the evidence then says nothing about the size.
     `advice` replaces the closing words (what to do)."""
-    if not all(isinstance(t, torch.Tensor) for t in (start, found, expected)):
+    if not (isinstance(start, torch.Tensor) and isinstance(found, torch.Tensor)
+            and isinstance(expected, torch.Tensor)):
         return None
-    before = start.detach().double().reshape(-1)  # type: ignore[union-attr]
-    moved = found.detach().double().reshape(-1) - before  # type: ignore[union-attr]
-    wanted = expected.detach().double().reshape(-1) - before  # type: ignore[union-attr]
+    before = start.detach().double().reshape(-1)
+    moved = found.detach().double().reshape(-1) - before
+    wanted = expected.detach().double().reshape(-1) - before
     if moved.shape != wanted.shape or not bool((wanted != 0).all()):
         return None
     ratios = moved / wanted

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import torch
@@ -59,7 +60,7 @@ class LogisticRun:
     reset: bool = True
     dtype: torch.dtype = torch.float64
 
-    def but(self, **changes: object) -> LogisticRun:
+    def but(self, **changes: Any) -> LogisticRun:
         return replace(self, **changes)
 
     @cached_property

@@ -48,17 +48,29 @@ REFERENCE_EPS = torch.finfo(torch.float32).eps
 
 
 class Outcome(Protocol):
-    parameters: torch.Tensor  # flattened, float64
-    curves: tuple[tuple[float, ...], ...]  # the start of each series a notebook may record
-    firsts: tuple[float, ...]  # the first loss a notebook may record, each way it may
-    counts: tuple[int, ...]  # how many losses it may record
+    @property
+    def parameters(self) -> torch.Tensor:
+        """Flattened, float64."""
+
+    @property
+    def curves(self) -> tuple[tuple[float, ...], ...]:
+        """The start of each series a notebook may record."""
+
+    @property
+    def firsts(self) -> tuple[float, ...]:
+        """The first loss a notebook may record, each way it may."""
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """How many losses it may record."""
 
 
 R = TypeVar("R", bound="Rerunnable")
 
 
 class Rerunnable(Protocol):
-    dtype: torch.dtype
+    @property
+    def dtype(self) -> torch.dtype: ...
 
     def but(self: R, **changes: Any) -> R: ...
 

@@ -28,8 +28,12 @@ def scales_with_rows(expected: Any, rows: int, notebook_rows: Sequence[int], wha
                     f"data, instead of by the {rows} rows it is given{where}. Divide by the "
                     f"number of rows of the data it receives ({fix}): the grader calls it on "
                     "data of other sizes.",
-                    lambda k=k: expected * rows / k, rtol=1e-4, atol=1e-7)
+                    _scaled(expected, rows, k), rtol=1e-4, atol=1e-7)
             for k in dict.fromkeys(notebook_rows) if k not in (rows, 0)]
+
+
+def _scaled(expected: Any, rows: int, k: int) -> Callable[[], Any]:
+    return lambda: expected * rows / k
 
 
 def place_of(submission: Any, function: str, number: int) -> str:
@@ -37,7 +41,9 @@ def place_of(submission: Any, function: str, number: int) -> str:
     line of it holds `number` as a literal of its own, that line. Empty if the grader cannot
     tell (the reference has no cells to point at)."""
     diagnosis = getattr(submission, "diagnosis", None)
-    cells = diagnosis.defining_cells(function) if diagnosis is not None else []
+    if diagnosis is None:
+        return ""
+    cells = diagnosis.defining_cells(function)
     if not cells:
         return ""
     cell = cells[-1]

@@ -127,7 +127,7 @@ def fork_server_environment(spec_env: dict[str, str]) -> dict[str, str]:
     return {**os.environ, **spec_env}
 
 
-class GradingProvisioner(LocalProvisioner):  # type: ignore[misc]
+class GradingProvisioner(LocalProvisioner):
     """Launches the kernel cold; with a sandbox, with the allow-listed environment only, and
     removes its cgroup once it is gone. What the kernel prints before it starts goes to
     `start_log` (why a kernel could not start), never to the grader's terminal."""

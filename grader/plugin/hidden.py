@@ -39,7 +39,7 @@ def hidden_last(items: list[pytest.Item], assignment_of: AssignmentOf) -> list[p
     """`items` with each notebook's tests together (in the order its first test had), visible
     before hidden; tests of no notebook keep their places."""
     graded = [(index, item) for index, item in enumerate(items) if assignment_of(item)]
-    first: dict[str, int] = {}
+    first: dict[str | None, int] = {}
     for index, item in graded:
         first.setdefault(assignment_of(item), index)
     ordered = sorted(graded, key=lambda pair: (first[assignment_of(pair[1])],

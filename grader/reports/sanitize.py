@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
 
 LIMIT = 2000  # characters of one message
 CUT = " … (cut)"
@@ -73,7 +76,7 @@ _FORMULA_START = re.compile(r"^([\t\r]|[\s\x00-\x1f]*[=+\-@\uff1d\uff0b\uff0d\uf
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
-def csv_cell(value: object) -> object:
+def csv_cell(value: T) -> T | str:
     """A value for a CSV cell a person may open in a spreadsheet: text that would start a
     formula (`=`, `+`, `-`, `@`, a tab or a carriage return first, ...) gets a leading `'`,
     which spreadsheets show as text; numbers, and text that is a plain number, are kept."""
@@ -85,8 +88,9 @@ def csv_cell(value: object) -> object:
 class Redactor:
     """Replaces secrets and absolute paths in text meant for students."""
 
-    def __init__(self, paths: Mapping[str, str] = (), environ: Mapping[str, str] | None = None,
-                 ) -> None:
+    def __init__(self, paths: Mapping[str, str] | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
+        paths = paths or {}
         environ = os.environ if environ is None else environ
         self.secrets = sorted({value for name, value in environ.items()
                                if SECRET_NAMES.search(name) and len(value) >= MIN_SECRET},

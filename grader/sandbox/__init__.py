@@ -76,12 +76,13 @@ def describe_sandbox(policy: SandboxPolicy) -> str:
     if not policy.active:
         return "sandbox off: notebooks run with the grader's own rights"
     facts = record(policy)
-    text = f"sandbox {policy.mode}: {', '.join(facts['layers'])}"  # type: ignore[arg-type]
-    if facts["missing"]:
+    layers: list[str] = facts["layers"]  # type: ignore[assignment]
+    missing: list[str] = facts["missing"]  # type: ignore[assignment]
+    text = f"sandbox {policy.mode}: {', '.join(layers)}"
+    if missing:
         why: dict[str, str] = facts.get("why_missing") or {}  # type: ignore[assignment]
         text += " (missing: " + "; ".join(
-            f"{layer}: {why[layer]}" if layer in why else layer
-            for layer in facts["missing"]) + ")"  # type: ignore[union-attr]
+            f"{layer}: {why[layer]}" if layer in why else layer for layer in missing) + ")"
     return f"{text}; memory capped on {facts['memory']}; CPU: {facts['cpu']}"
 
 

@@ -170,7 +170,7 @@ def _in_a_trial_group(limits: Limits) -> None:
 
     sleeper = os.fork()
     if sleeper == 0:
-        os.pause()
+        signal.pause()
         os._exit(0)
     owner = cgroups.owner_of(os.getpid())
     try:

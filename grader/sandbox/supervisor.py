@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
+from typing import NoReturn
 
 from grader.sandbox import cgroups
 from grader.sandbox import syscalls as sc
@@ -109,7 +110,7 @@ def _enter_user_namespace() -> None:
             handle.write(text)
 
 
-def _supervise(pid: int, to_kernel: int, from_kernel: int, policy: SandboxPolicy) -> None:
+def _supervise(pid: int, to_kernel: int, from_kernel: int, policy: SandboxPolicy) -> NoReturn:
     code = EXIT_SANDBOX_FAILED
     group = None
     try:

@@ -18,6 +18,9 @@ from grader.plugin.results_file import results, write_results
 from grader.plugin.scoring import ScoreBoard, ScoredTest, points_of
 from grader.records import StudentRecord
 from grader.release.gradescope_results import gradescope_results
+from grader.reports.class_report.facts import run_facts
+from grader.reports.class_report.html_page import html_page
+from grader.reports.class_report.markdown_page import markdown_page
 from grader.reports.class_report.records import read_records
 from grader.reports.class_report.statistics import summarise
 from grader.reports.markdown import PARTIAL, markdown_summary
@@ -129,3 +132,12 @@ def test_the_class_report_counts_partial_credit_and_fractional_scores(tmp_path: 
     total = next(d for d in summary.distributions if d.name == "total")
     assert sorted(total.scores) == [2.0, 3.33]
     assert sum(b.count for b in total.bins) == 2
+
+
+def test_both_class_report_pages_say_how_many_failed_with_part_of_the_points(
+        tmp_path: Path) -> None:
+    records = read_records(_records(tmp_path))
+    summary, facts = summarise(records), run_facts(records, 1)
+    said = "failed by 2 of 2 students, 1 of them with part of the points"
+    assert said in markdown_page(summary, facts).lower()
+    assert said in html_page(summary, facts, {}).lower()

@@ -139,7 +139,7 @@ class ForkServer:
                     self._retire(key.fd)
                 # One batch may hold both a kernel's exit and its connection's close: an event
                 # whose descriptor was closed by an earlier one of the batch is stale.
-                elif self.children.get(key.fd) is what:
+                elif isinstance(what, Child) and self.children.get(key.fd) is what:
                     self._reap(what)
                 elif isinstance(what, Child) and what.conn is not None:
                     self._client_gone(what)

@@ -145,8 +145,8 @@ def _what_went_wrong(summary: ClassSummary) -> str:
         parts.append(
             f"<h3>{text(test.assignment)}: {text(test.title)}"
             f"{' (hidden)' if test.hidden else ''}</h3>"
-            f"<p>failed by {test.failed} of {count(test.graded, 'student')} "
-            f"({points(test.max_score)})</p>"
+            f"<p>failed by {test.failed} of {count(test.graded, 'student')}"
+            f"{text(test.partial_words)} ({points(test.max_score)})</p>"
             f"<table class=\"causes\" data-test=\"{text(_key(test))}\">"
             "<tr><th>what went wrong</th><th class=\"number\">students</th><th>who</th>"
             f"<th>what one of them read</th></tr>{rows}</table>")

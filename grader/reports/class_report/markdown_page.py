@@ -81,7 +81,8 @@ def _pass_rates(summary: ClassSummary, assignment: str) -> str:
 
 def _failed_test(test: PerTestSummary) -> str:
     lines = [f"### {md(test.assignment)}: {md(test.title)}{' (hidden)' if test.hidden else ''}"
-             f"\n\nFailed by {test.failed} of {count(test.graded, 'student')}.\n"]
+             f"\n\nFailed by {test.failed} of {count(test.graded, 'student')}"
+             f"{test.partial_words}.\n"]
     for group in test.groups:
         label = f"**{md(group.cause)}**" if group.cause else md(group.pattern)
         shown = ", ".join(_student_link(name) for name in group.students[:GROUP_STUDENTS])

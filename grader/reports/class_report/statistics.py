@@ -50,6 +50,11 @@ class PerTestSummary:
         return self.graded - self.passed
 
     @property
+    def partial_words(self) -> str:
+        """`, 2 of them with part of the points` (empty when none had part of them)."""
+        return f", {self.partial} of them with part of the points" if self.partial else ""
+
+    @property
     def pass_rate(self) -> float:
         return self.passed / self.graded if self.graded else 0.0
 
