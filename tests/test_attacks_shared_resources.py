@@ -201,9 +201,11 @@ def _classmates(root: Path) -> None:
 
 
 def _attackers(root: Path) -> None:
-    # Spinners, then a long sleep: the hog is graded beside c_beside (-j 2, by name).
+    # Spinners, then a sleep: the hog is graded beside c_beside and the d_ students (-j 2, by
+    # name), its spinners alive for 30 s in each of its notebook's two kernels (visible tests,
+    # then hidden ones): from its second notebook's start on, as long as the others take.
     _student(root, "b_hog", {ONE: solution(ONE), TWO: template(TWO, HOG, "import time\n"
-                                                                         "time.sleep(60)")})
+                                                                         "time.sleep(30)")})
     # Holds 1.5 GB in one notebook, allocates 2 GB in the next: each fits the cap (3.5 GB),
     # together they do not.
     _student(root, "d_memory", {ONE: solution(ONE, hold(1500)), TWO: solution(TWO, hold(2000))})

@@ -18,11 +18,16 @@ from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
 SPINNERS = 200  # busy processes, each calling setsid: without a cpu group, a share each
 ESCAPE_MARK = "grader-attack-escape"
 
-# Spinners that live as long as the kernel (they die with it: its PID namespace).
+# Spinners that live as long as the kernel (they die with it: its PID namespace). Each waits
+# at a gate until all are forked: spinning at once, they would slow the kernel's every next
+# fork (minutes for 200), though the attack is the same once they run.
 HOG = f"""\
 import os, time
+_gate, _open = os.pipe()
 def _spin():
     os.setsid()
+    os.close(_open)
+    os.read(_gate, 1)  # until the kernel closes the gate
     while True:
         pass
 spinners = 0
@@ -34,6 +39,7 @@ for _ in range({SPINNERS}):
     if pid == 0:
         _spin()
     spinners += 1
+os.close(_open)
 """
 
 # How much of a core this kernel gets while it computes for `seconds`.
