@@ -51,9 +51,18 @@ def reference_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 UNIT_TIER = Path(__file__).parent / "unit"
 
 
+MANY_SHORT = ("test_corpus.py",)  # hundreds of tests of about a second each
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Two tiers: tests/unit starts no kernel and no process (`pytest tests/unit`, seconds);
-    every other test of the kit is marked `kernel` (`-m kernel`, `-m "not kernel"`)."""
+    every other test of the kit is marked `kernel` (`-m kernel`, `-m "not kernel"`).
+
+    Longest first: tests marked `slow` (whole classes, attacks), then the others, the corpus's
+    short cases last, so that xdist's workers end together instead of one finishing a long
+    test alone (the order is the same in every worker: a stable sort)."""
     for item in items:
         if not item.path.is_relative_to(UNIT_TIER):
             item.add_marker(pytest.mark.kernel)
+    items.sort(key=lambda item: (item.path.name in MANY_SHORT,
+                                 item.get_closest_marker("slow") is None))

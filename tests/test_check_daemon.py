@@ -24,6 +24,8 @@ from tests.conftest import stop_daemons_in
 from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
 from tests.helpers import template_with_first_cell
 
+pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
+
 
 @pytest.fixture
 def daemon_env() -> Iterator[dict[str, str]]:

@@ -20,6 +20,8 @@ from tests.cluster_killer import KILLER
 from tests.cluster_processes import local_cluster
 from tests.test_batch import NOTEBOOK, make_class
 
+pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
+
 SIZE = 12  # students with notebooks (make_class adds one without)
 ASSIGNMENT = ["--assignment", Path(NOTEBOOK).stem, "--budget", "300"]
 

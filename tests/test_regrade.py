@@ -18,6 +18,8 @@ from nbformat.v4 import new_code_cell
 
 from grader.cli import main
 
+pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
+
 FIRST, SECOND = "01_example", "02_second"
 
 

@@ -16,6 +16,8 @@ import pytest
 from tests.corpus.harness import ROOT
 from tests.journeys.machines import TRACEBACK, Machine, make_environment
 
+pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -18,6 +18,8 @@ import pytest
 
 from tests.journeys.machines import TRACEBACK, Machine, Seen, make_environment
 
+pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
+
 # A notebook's kernel, started as Jupyter starts it (jupyter_client, the notebook's folder as
 # its working directory, JPY_SESSION_NAME naming the notebook), running one cell per argument.
 KERNEL = '''\

@@ -19,6 +19,8 @@ import pytest
 
 from tests.journeys.machines import TRACEBACK, Machine, Seen, make_environment
 
+pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
+
 LINE = '''\
 def line(x, w, b):
     """The line w * x + b, for a tensor x."""

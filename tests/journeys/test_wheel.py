@@ -15,6 +15,8 @@ from grader.release.kit_wheel import build_kit_wheel
 from tests.corpus.harness import ROOT
 from tests.journeys.machines import TRACEBACK, Machine
 
+pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
+
 ROOT_ONLY = pytest.mark.parametrize("machine", ["root"], indirect=True)  # reads this checkout
 
 
