@@ -78,7 +78,9 @@ def watch_disconnects(client: KernelClient) -> list[zmq.Socket]:
         channel.socket.monitor(address, zmq.EVENT_DISCONNECTED)
         watch = client.context.socket(zmq.PAIR)  # closed with the client's context
         watch.connect(address)
-        watches.append(watch)
+        # Read through a synchronous shadow (it keeps `watch` alive): the client's sockets are
+        # asyncio ones, whose reads need an event loop, and the runner asks between cells too.
+        watches.append(zmq.Socket(watch))
     return watches
 
 
@@ -158,11 +160,11 @@ class GradingClient(NotebookClient):
         for index, watch in enumerate(self._watches):
             if self._seen[index]:
                 continue
-            event: Any = watch.recv_multipart(zmq.NOBLOCK)  # a Future (an asyncio socket)
-            if event.done():
-                self._seen[index] = event.exception() is None
-            else:
-                event.cancel()
+            try:
+                watch.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:  # no event yet
+                continue
+            self._seen[index] = True
         return self._seen
 
     def handle_comm_msg(self, outs: list[NotebookNode], msg: dict[str, Any], cell_index: int
