@@ -188,9 +188,11 @@ def base_python() -> Path:
                                 "sys.version_info[:2])"], capture_output=True, text=True)
         if found.stdout.strip() == version:
             return candidate
-    import pytest
-
-    pytest.skip(f"no Python {version} that another user can run (the journeys need one)")
+    raise RuntimeError(
+        f"the journeys need a Python {version} that every user can run (a non-root user's "
+        f"journey runs it): /usr/bin/python3 is missing or another version, and this run's "
+        f"({sys._base_executable}) lies where other users cannot read it. Install Debian's "
+        "python3 (.ci/run does) or run the tests with a Python installed for everyone")
 
 
 def person_account() -> pwd.struct_passwd | None:
