@@ -16,9 +16,10 @@ from grader.checks.mistaken_runs import (
     NEVER_MOVES,
     Evidence,
     Mistake,
+    epochs_mistake,
     explain_training,
     plausible_epochs,
-    plausible_rates,
+    rate_mistakes,
 )
 from grader.errors import Cause
 
@@ -88,20 +89,13 @@ def linear_mistakes(descent: Descent, recorded: list[float] | None = None,
                 {"per_sample": True}),
         NEVER_MOVES,
     ]
-    if found_epochs is not None:
-        mistakes.append(Mistake(Cause.OTHER_EPOCHS, f"it runs for {found_epochs} epochs",
-                                f"Train for exactly {epochs} epochs.", {"epochs": found_epochs}))
+    mistakes += epochs_mistake(found_epochs, epochs)
     if descent.y.dim() == 2 and descent.y.shape[1] == 1:
         mistakes.append(Mistake(
             Cause.BROADCAST, f"the ({n}, 1) predictions are compared with ({n},) targets",
             f"They broadcast to ({n}, {n}), every prediction against every target, with no "
             f"error: keep the targets as a ({n}, 1) column.", {"flat_targets": True}))
-    rates = [descent.lr * 10, descent.lr / 10, *learning_rates]
-    for lr in plausible_rates(rates, descent.lr):
-        mistakes.append(Mistake(Cause.OTHER_LEARNING_RATE, f"the learning rate is {lr:g}",
-                                f"The lesson's is {descent.lr:g}: use lr = {descent.lr:g}.",
-                                {"lr": lr}))
-    return mistakes
+    return mistakes + rate_mistakes(descent.lr, learning_rates)
 
 
 def explain_linear(evidence: Evidence, descent: Descent, tolerance: float,

@@ -25,9 +25,10 @@ from grader.checks.mistaken_runs import (
     NEVER_MOVES,
     Evidence,
     Mistake,
+    epochs_mistake,
     explain_training,
     plausible_epochs,
-    plausible_rates,
+    rate_mistakes,
 )
 from grader.errors import Cause
 
@@ -186,15 +187,8 @@ def logistic_mistakes(run: LogisticRun, recorded: list[float] | None = None,
                 {"loss": "logits"}),
         NEVER_MOVES,
     ]
-    if found_epochs is not None:
-        mistakes.append(Mistake(Cause.OTHER_EPOCHS, f"it runs for {found_epochs} epochs",
-                                f"Train for exactly {epochs} epochs.", {"epochs": found_epochs}))
-    rates = [run.lr * 10, run.lr / 10, *learning_rates]
-    for lr in plausible_rates(rates, run.lr):
-        mistakes.append(Mistake(Cause.OTHER_LEARNING_RATE, f"the learning rate is {lr:g}",
-                                f"The lesson's is {run.lr:g}: use lr = {run.lr:g}.",
-                                {"lr": lr}))
-    return mistakes
+    return mistakes + epochs_mistake(found_epochs, epochs) + rate_mistakes(run.lr,
+                                                                            learning_rates)
 
 
 def explain_logistic(evidence: Evidence, run: LogisticRun, points: torch.Tensor,

@@ -126,6 +126,23 @@ NEVER_MOVES = Mistake(
     "between the two, and update the parameters themselves, not copies of them.", {"lr": 0.0})
 
 
+def epochs_mistake(found_epochs: int | None, epochs: int) -> list[Mistake]:
+    """Another number of epochs than the lesson's, if the recorded losses suggest one."""
+    if found_epochs is None:
+        return []
+    return [Mistake(Cause.OTHER_EPOCHS, f"it runs for {found_epochs} epochs",
+                    f"Train for exactly {epochs} epochs.", {"epochs": found_epochs})]
+
+
+def rate_mistakes(lesson_lr: float, learning_rates: Sequence[float]) -> list[Mistake]:
+    """Other learning rates: ten times and a tenth of the lesson's, and those the notebook
+    holds (plausible_rates)."""
+    rates = [lesson_lr * 10, lesson_lr / 10, *learning_rates]
+    return [Mistake(Cause.OTHER_LEARNING_RATE, f"the learning rate is {lr:g}",
+                    f"The lesson's is {lesson_lr:g}: use lr = {lesson_lr:g}.", {"lr": lr})
+            for lr in plausible_rates(rates, lesson_lr)]
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the student's training left: its parameters (flattened, in the student's dtype)
