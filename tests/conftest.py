@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from grader.daemon.address import FOLDER_ENV, read_token
 from grader.daemon.client import IDLE_ENV
@@ -54,13 +55,29 @@ UNIT_TIER = Path(__file__).parent / "unit"
 MANY_SHORT = ("test_corpus.py",)  # hundreds of tests of about a second each
 
 
+class ModuleScheduling(LoadScopeScheduling):
+    """A module's tests on one xdist worker (its module-scoped fixtures, often a graded class,
+    made once in the run rather than once per worker), but for the corpus: each case alone.
+    Scopes go out in collection order (see below), not xdist's largest-first."""
+
+    def _split_scope(self, nodeid: str) -> str:  # LoadScopeScheduling's (test_private_apis)
+        module = nodeid.split("::", 1)[0]
+        return nodeid if Path(module).name in MANY_SHORT else module
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> ModuleScheduling:
+    config.option.loadscopereorder = False
+    return ModuleScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Two tiers: tests/unit starts no kernel and no process (`pytest tests/unit`, seconds);
     every other test of the kit is marked `kernel` (`-m kernel`, `-m "not kernel"`).
 
     Longest first: tests marked `slow` (whole classes, attacks), then the others, the corpus's
     short cases last, so that xdist's workers end together instead of one finishing a long
-    test alone (the order is the same in every worker: a stable sort)."""
+    test alone (the order is the same in every worker: a stable sort). ModuleScheduling sends
+    a module out where its first test stands in this order."""
     for item in items:
         if not item.path.is_relative_to(UNIT_TIER):
             item.add_marker(pytest.mark.kernel)

@@ -53,14 +53,18 @@ class Course:
 
     def graded_notebooks(self) -> list[str]:
         """The notebook names that have a test module: test_02_x.py -> 02_x.ipynb."""
-        return sorted({p.stem.removeprefix("test_").removesuffix(HIDDEN_SUFFIX) + ".ipynb"
-                       for p in self.test_modules()})
+        return sorted({notebook_of(p) for p in self.test_modules()})
 
     def tests_for(self, notebook: str) -> list[Path]:
         """The notebook's test module, and its hidden tests' module if there is one."""
         stem = Path(notebook).stem
         return [p for p in (self.tests / f"test_{stem}.py",
                             self.tests / f"test_{stem}{HIDDEN_SUFFIX}.py") if p.exists()]
+
+
+def notebook_of(test_module: Path) -> str:
+    """The notebook a test module of a course grades: test_02_x(_hidden).py -> 02_x.ipynb."""
+    return test_module.stem.removeprefix("test_").removesuffix(HIDDEN_SUFFIX) + ".ipynb"
 
 
 def read_course(root: Path) -> Course:

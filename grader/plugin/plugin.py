@@ -35,6 +35,7 @@ from grader.plugin.hidden import (
 )
 from grader.plugin.options import SHIPPED_ANSWERS, add_options, course_of, session_config
 from grader.plugin.profile import ProfilePlugin
+from grader.plugin.scheduling import NotebookScheduling
 from grader.plugin.score_reporter import SESSION_KEY, ScoreReporter
 from grader.plugin.scoring import (
     ASSIGNMENT_KEY,
@@ -97,11 +98,12 @@ def _will_execute_notebooks(config: pytest.Config) -> bool:
             and not config.getoption("collectonly"))
 
 
-@pytest.hookimpl(trylast=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
     """Under pytest -n, keep each notebook's tests on one worker: it is executed once.
 
-    Runs after xdist's own hook, which turns an unset --dist into "load"."""
+    Runs after xdist's own hook (tryfirst), which turns an unset --dist into "load", and
+    before pytest's, which runs the session: this hook stops at the first result, so an
+    implementation marked trylast is never called."""
     explicit = any(arg.startswith(("--dist", "-d")) for arg in config.invocation_params.args)
     if getattr(config.option, "numprocesses", None) and config.option.dist == "load" \
             and not explicit:
@@ -203,6 +205,18 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     session = item.config.stash.get(SESSION_KEY, None)
     if notebook is not None and session is not None:
         session.done_with(notebook)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadgroup (the grader's default under -n): each notebook's tests on one worker
+    (grader/plugin/scheduling.py)."""
+    if config.option.dist != "loadgroup":
+        return None
+    course = None
+    with contextlib.suppress(CourseNotFound):
+        course = course_of(config)
+    return NotebookScheduling(config, log, course)
 
 
 @pytest.hookimpl(optionalhook=True)

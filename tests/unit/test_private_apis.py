@@ -15,6 +15,7 @@ import pytest
 from jupyter_client.client import KernelClient
 from jupyter_client.provisioning import LocalProvisioner
 from nbclient import NotebookClient
+from xdist.scheduler import LoadScopeScheduling
 
 from grader.execution.client import GradingClient
 from grader.execution.kernel_spec import GradingProvisioner
@@ -35,6 +36,8 @@ RELIED_ON = [
     (LocalProvisioner, "launch_kernel", ["self", "cmd", "kwargs"]),
     (LocalProvisioner, "pre_launch", ["self", "kwargs"]),
     (LocalProvisioner, "cleanup", ["self", "restart"]),
+    # grader/plugin/scheduling.py and tests/conftest.py: a scope from a node id
+    (LoadScopeScheduling, "_split_scope", ["self", "nodeid"]),
 ]
 
 # The kit's subclasses and the library classes whose methods they replace.
