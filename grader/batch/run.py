@@ -31,6 +31,7 @@ from grader.executors.protocol import Executor, KitFailure
 from grader.profiling import spans
 from grader.profiling.class_profile import write_class_profile
 from grader.records import RECORD, StudentRecord, student_folder, write_record
+from grader.similarity.saved import OWN_CODE
 
 FIRST_STUDENT = "before the first student (from the command's start)"  # in OUT/profile.md
 
@@ -100,7 +101,7 @@ def _record_ungraded(settings: BatchSettings, record: StudentRecord) -> None:
     go."""
     folder = student_folder(settings.out, record.student)
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in ("results.json", "summary.md", "pytest.log", RECORD):
+    for stale in ("results.json", "summary.md", "pytest.log", OWN_CODE, RECORD):
         (folder / stale).unlink(missing_ok=True)
     write_record(folder, record)
 

@@ -123,9 +123,14 @@ def test_a_student_whose_folder_is_a_link_is_recorded_without_the_executor(
         tmp_path: Path) -> None:
     submissions, settings = _class(tmp_path, ("ann",))
     (submissions / "mallory").symlink_to(submissions / "ann")
+    earlier = settings.out / "students" / "mallory"  # graded once, before the link
+    earlier.mkdir(parents=True)
+    for name in ("results.json", "summary.md", "pytest.log", "own-code.json"):
+        (earlier / name).write_text("{}")
     executor = FakeExecutor(settings)
     grade_class(submissions, settings, executor)
     assert executor.asked == ["ann"]
     record = read_record(settings.out / "students" / "mallory")
     assert record.results is None and record.reason and "link" in record.reason
     assert record.inputs is not None and record.digest
+    assert sorted(p.name for p in earlier.iterdir()) == ["grade.json"]  # nothing of then
