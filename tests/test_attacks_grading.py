@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from grader.reports.sanitize import Redactor
 from tests.attacks.notebooks import NOTEBOOK, listeners, targets, write_attacker
 from tests.attacks.outside import SECRET, grading_env, touched, unsafe_text
 from tests.attacks.processes import wait_until_gone
+from tests.attacks.references import with_references_of
 from tests.attacks.repository import course_repository
 from tests.corpus.harness import ASSIGNMENTS, ROOT, SOLUTIONS, grade
 from tests.test_attacks_in_kernel import require_every_layer
@@ -93,6 +95,8 @@ def test_a_batch_with_an_attacker_gives_honest_classmates_the_grades_of_a_class_
     require_every_layer()
     out = tmp_path / "out"
     env = grading_env(tmp_path / "step-summary.md")
+    control = _batch(_class(tmp_path / "control", False), tmp_path / "control-out", env)
+    with_references_of(tmp_path / "control-out", out)  # checked once, by the control
     with listeners() as net:
         aims = targets(cache=out / "reference-cache", out=out,
                        classmate=tmp_path / "attacked" / "submissions" / "d_after" / NOTEBOOK,
@@ -100,8 +104,9 @@ def test_a_batch_with_an_attacker_gives_honest_classmates_the_grades_of_a_class_
         attacked = _batch(_class(tmp_path / "attacked", True, aims), out, env)
         arrived = net.anything_arrived()
     book_at_exit = (out / "gradebook.csv").read_bytes()
+    ended = time.monotonic()
     left = wait_until_gone(seconds=SETTLE)
-    control = _batch(_class(tmp_path / "control", False), tmp_path / "control-out", env)
+    time.sleep(max(0.0, ended + SETTLE - time.monotonic()))  # a forger unseen would write
 
     assert attacked.returncode == 0 and control.returncode == 0, attacked.stderr
     assert left == [] and not arrived

@@ -22,13 +22,14 @@ import pytest
 from grader.execution.runner import run_notebook
 from grader.execution.settings import ExecutionSettings
 from grader.probing.probe import ProbeRequest, send
-from grader.release.student_kit import build_student_kit
+from tests.attacks.kit_fixture import student_kit
 from tests.attacks.outside import grading_env, unsafe_text
+from tests.attacks.references import with_references_of
 from tests.attacks.replay import write_replayer
 from tests.attacks.sibling import LEAKED, write_sibling_pair
 from tests.class_outputs import assert_same_grades
 from tests.cluster_processes import local_cluster
-from tests.corpus.harness import ASSIGNMENTS, COURSE, ROOT, SOLUTIONS, grade
+from tests.corpus.harness import ASSIGNMENTS, ROOT, SOLUTIONS, grade
 from tests.test_attacks_in_kernel import require_every_layer
 
 LEAKER, READER = "02_training_loop.ipynb", "03_optimizer_and_seeds.ipynb"
@@ -37,11 +38,13 @@ HIDDEN = "test_train_step_repeated_trains_a_model_on_unseen_data"
 LOUD = "x | @octocat #1"  # an honest student whose name would forge markup and mention
 HONEST = ("a_before", LOUD, "m_beside", "z_after")
 SCENARIO_LINES = (LEAKED, 'result = {"losses": losses, "W": W, "b": b}')
+# The module's tests share one graded class (and one kit): in one xdist worker, graded once.
+pytestmark = pytest.mark.xdist_group("attacks-protocol")
 
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_student_kit(tmp_path_factory.mktemp("kit") / "student-kit", COURSE, SOLUTIONS)
+    return student_kit(tmp_path_factory)  # one build per process (tests/attacks/kit_fixture.py)
 
 
 def _honest(submissions: Path) -> None:
@@ -88,14 +91,17 @@ def _grade(submissions: Path, out: Path, *args: str) -> subprocess.CompletedProc
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory, kit: Path) -> dict[str, Path]:
-    """The attacked class and a class of its honest students alone, each graded locally."""
+    """A class of the honest students alone and the attacked class, each graded locally (the
+    control first: every later run starts from its checked reference solutions)."""
     require_every_layer()
     root = tmp_path_factory.mktemp("protocol")
     submissions = _attacked_class(root / "attacked", kit)
     _honest(root / "control" / "submissions")
-    _grade(submissions, root / "attacked-out", "-j", "2")
     _grade(root / "control" / "submissions", root / "control-out", "-j", "2")
+    _grade(submissions, with_references_of(root / "control-out", root / "attacked-out"),
+           "-j", "2")
     return {"submissions": submissions, "out": root / "attacked-out",
+            "control_submissions": root / "control" / "submissions",
             "control": root / "control-out"}
 
 
@@ -202,7 +208,8 @@ def test_shards_merged_grade_the_attacked_class_as_one_machine_does(
         graded: dict[str, Path], tmp_path: Path) -> None:
     shards = [tmp_path / f"shard-{index}" for index in (1, 2)]
     for index, out in enumerate(shards, start=1):
-        _grade(graded["submissions"], out, "-j", "2", "--shard", f"{index}/2")
+        _grade(graded["submissions"], with_references_of(graded["control"], out), "-j", "2",
+               "--shard", f"{index}/2")
     merged = subprocess.run([sys.executable, "-m", "grader.cli", "gradebook", *map(str, shards),
                              "--out", str(tmp_path / "merged")], env=grading_env(
                                  tmp_path / "summary.md"), capture_output=True, text=True,
@@ -216,7 +223,8 @@ def test_shards_merged_grade_the_attacked_class_as_one_machine_does(
 def test_a_dask_cluster_grades_the_attacked_class_as_one_machine_does(
         graded: dict[str, Path], tmp_path: Path) -> None:
     with local_cluster(tmp_path / "cluster") as cluster:
-        _grade(graded["submissions"], tmp_path / "out", "--scheduler", cluster.address)
+        _grade(graded["submissions"], with_references_of(graded["control"], tmp_path / "out"),
+               "--scheduler", cluster.address)
     assert_same_grades(graded["out"], tmp_path / "out")
     check_attacked_class(tmp_path / "out", graded["control"])
 
@@ -243,19 +251,24 @@ def test_replayed_kit_answers_earn_points_in_the_kit_and_nothing_in_a_tas_pytest
 @pytest.mark.slow
 def test_an_unchanged_class_is_not_regraded_and_a_new_secret_regrades_everyone(
         graded: dict[str, Path], tmp_path: Path) -> None:
+    """The attacked class, run again, is kept whole; the new secret regrades every student of
+    the honest class (4 students: regrading the 11 attacked ones shows nothing more, the
+    regrade's cause being the course's secret, not the students)."""
     out = tmp_path / "out"
     shutil.copytree(graded["out"], out)
     again = _grade(graded["submissions"], out, "-j", "2")
     assert "resuming: 11 of 11 students already graded" in again.stderr, again.stderr
+    control = tmp_path / "control"
+    shutil.copytree(graded["control"], control)
     env = grading_env(tmp_path / "summary.md")
     env["GRADER_SECRET"] = "a secret of another course"
     done = subprocess.run(
-        [sys.executable, "-m", "grader.cli", "grade", str(graded["submissions"]), "--out",
-         str(out), "--budget", "300", *GRADED, "-j", "2"], env=env, capture_output=True,
-        text=True, timeout=1200)
+        [sys.executable, "-m", "grader.cli", "grade", str(graded["control_submissions"]),
+         "--out", str(control), "--budget", "300", *GRADED, "-j", "2"], env=env,
+        capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "a new secret of the course (11 students)" in done.stderr, done.stderr
-    assert "a secret of another course" not in _everything_written(out)
+    assert "a new secret of the course (4 students)" in done.stderr, done.stderr
+    assert "a secret of another course" not in _everything_written(control)
 
 
 def test_a_student_kit_has_a_secret_of_its_own(kit: Path) -> None:

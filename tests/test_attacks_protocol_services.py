@@ -16,19 +16,27 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
+from tests.attacks.kit_fixture import student_kit
 from tests.attacks.outside import unsafe_text
 from tests.attacks.replay import write_replayer
 from tests.attacks.repository import course_repository
 from tests.attacks.sibling import LEAKED, write_sibling_pair
 from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
 from tests.test_attacks_in_kernel import require_every_layer
-from tests.test_attacks_protocol import SCENARIO_LINES, kit  # noqa: F401 (a fixture)
+from tests.test_attacks_protocol import SCENARIO_LINES
 from tests.test_ci_workflow import autograde, commit_all, git, start_pull_request
 from tests.test_gradescope import autograder, run_autograder  # noqa: F401 (a fixture)
 from tests.unit.test_neutral_text import _live_markdown
 
 NOTEBOOK = "02_training_loop.ipynb"
 pytestmark = pytest.mark.xdist_group("gradescope")
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return student_kit(tmp_path_factory)  # one build per process (tests/attacks/kit_fixture.py)
+
+
 MENTIONS = """
 def train_step(X, y, W, b, lr):
     raise RuntimeError("ping @octocat and @org/team, see #1 and GH-2 at https://evil.example")
@@ -75,7 +83,7 @@ def _graded(repo: Path, branch: str, out: Path, cache: Path) -> tuple[dict, str]
 
 @pytest.mark.slow
 def test_a_pull_request_follows_no_link_replays_nothing_and_mentions_nobody(
-        tmp_path: Path, kit: Path, reference_cache: Path) -> None:  # noqa: F811
+        tmp_path: Path, kit: Path, reference_cache: Path) -> None:
     require_every_layer()
     repo = course_repository(tmp_path / "course")
     branches = {

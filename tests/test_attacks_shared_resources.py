@@ -32,7 +32,9 @@ from grader.execution.settings import ExecutionSettings
 from grader.probing.probe import ProbeRequest, send
 from grader.sandbox.environment import REFERENCE_ROLE
 from tests.attacks.outside import grading_env
+from tests.attacks.references import with_references_of
 from tests.attacks.resources import (
+    BEACON,
     ESCAPE,
     ESCAPE_MARK,
     EXHAUST,
@@ -45,6 +47,7 @@ from tests.attacks.resources import (
     hold,
     solution,
     template,
+    until_beacon_came_and_went,
     write,
 )
 from tests.helpers import write_notebook
@@ -194,18 +197,21 @@ def _student(root: Path, name: str, notebooks: dict[str, object]) -> None:
 
 def _classmates(root: Path) -> None:
     """Honest students graded before, beside and after the attackers; each notebook also does
-    seconds of CPU-bound work, under the run's tight time limit per cell."""
+    seconds of CPU-bound work, under the run's tight time limit per cell. The one beside shows
+    the hog when its kernels live (BEACON, before its work)."""
     _student(root, "a_before", {ONE: solution(ONE, WORK), TWO: solution(TWO, WORK)})
-    _student(root, "c_beside", {ONE: template(ONE, WORK), TWO: solution(TWO, WORK)})
+    _student(root, "c_beside", {ONE: template(ONE, BEACON, WORK),
+                                TWO: solution(TWO, BEACON, WORK)})
     _student(root, "e_after", {ONE: solution(ONE, WORK), TWO: template(TWO, WORK)})
 
 
 def _attackers(root: Path) -> None:
-    # Spinners, then a sleep: the hog is graded beside c_beside and the d_ students (-j 2, by
-    # name), its spinners alive for 30 s in each of its notebook's two kernels (visible tests,
-    # then hidden ones): from its second notebook's start on, as long as the others take.
-    _student(root, "b_hog", {ONE: solution(ONE), TWO: template(TWO, HOG, "import time\n"
-                                                                         "time.sleep(30)")})
+    # Spinners, then a wait: the hog is graded beside c_beside and the d_ students (-j 2, by
+    # name), its spinners alive in each of its notebook's two kernels (visible tests, then
+    # hidden ones) until a kernel of c_beside was graded beside them from start to end (its
+    # CPU-bound work included), or 30 s (as long as the others took before).
+    _student(root, "b_hog", {ONE: solution(ONE),
+                             TWO: template(TWO, HOG, until_beacon_came_and_went(30))})
     # Holds 1.5 GB in one notebook, allocates 2 GB in the next: each fits the cap (3.5 GB),
     # together they do not.
     _student(root, "d_memory", {ONE: solution(ONE, hold(1500)), TWO: solution(TWO, hold(2000))})
@@ -236,9 +242,10 @@ def test_a_batch_with_resource_attackers_gives_honest_classmates_their_own_grade
     _attackers(attacked)
     control = tmp_path / "control"
     _classmates(control)
+    honest = _batch(control, tmp_path / "control-out", env)  # first: its reference check is
+    out = with_references_of(tmp_path / "control-out", tmp_path / "out")  # the attacked run's
     with EscapeWatch() as watch:
-        done = _batch(attacked, tmp_path / "out", env)
-    honest = _batch(control, tmp_path / "control-out", env)
+        done = _batch(attacked, out, env)
 
     assert done.returncode == 0 and honest.returncode == 0, done.stderr[-3000:]
     assert watch.found == set()

@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 
 from tests.attacks.outside import grading_env
+from tests.attacks.references import with_references_of
 from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
 from tests.test_attacks_in_kernel import require_every_layer
 
@@ -90,12 +91,14 @@ def _record(out: Path, student: str) -> dict:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The attacked class graded locally (the swap made while the first student is graded),
-    graded again once it settled, and the control class."""
+    """The control class; the attacked class graded locally (the swap made while the first
+    student is graded), starting from the control's checked reference solutions; graded again
+    once it settled."""
     require_every_layer()
     root = tmp_path_factory.mktemp("submissions-attacks")
+    _grade(_class(root / "control", attacked=False), root / "control-out", "-j", "1")
     submissions = _class(root / "attacked", attacked=True)
-    out = root / "out"
+    out = with_references_of(root / "control-out", root / "out")
     swapper = _swap_once_grading_began(submissions, out)
     _grade(submissions, out, "-j", "1")
     swapper.join(timeout=5)
@@ -103,7 +106,6 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     settled = root / "settled"
     shutil.copytree(out, settled)
     again = _grade(submissions, settled, "-j", "1")
-    _grade(_class(root / "control", attacked=False), root / "control-out", "-j", "1")
     (root / "first.json").write_text(json.dumps(first))
     (root / "again.txt").write_text(again.stdout + again.stderr)
     return {"root": root, "submissions": submissions, "out": out, "settled": settled,
@@ -158,8 +160,9 @@ def test_a_dask_cluster_grades_the_settled_class_as_one_machine_does(
     from tests.class_outputs import assert_same_grades
     from tests.cluster_processes import local_cluster
 
-    local = tmp_path / "local"
+    local = with_references_of(graded["control"], tmp_path / "local")
     _grade(graded["submissions"], local, "-j", "2")
+    cluster_out = with_references_of(graded["control"], tmp_path / "cluster-out")
     with local_cluster(tmp_path / "cluster") as cluster:
-        _grade(graded["submissions"], tmp_path / "cluster-out", "--scheduler", cluster.address)
-    assert_same_grades(local, tmp_path / "cluster-out")
+        _grade(graded["submissions"], cluster_out, "--scheduler", cluster.address)
+    assert_same_grades(local, cluster_out)

@@ -42,6 +42,34 @@ for _ in range({SPINNERS}):
 os.close(_open)
 """
 
+# Which kernels are alive, across students: a kernel that runs BEACON holds a read lock (an
+# open file description lock, released when the kernel dies) on one byte of a file every
+# kernel may read; a kernel that runs UNTIL_BEACON_CAME_AND_WENT waits until it saw such a
+# lock appear and then go (a classmate's kernel graded beside it, from start to end), at
+# most `seconds` (what it slept before, so that it is never shorter than that).
+_LOCK = """\
+import fcntl, os, struct
+def _beacon_lock(fd, command, kind):
+    return struct.unpack("hh4xqqi4x", fcntl.fcntl(
+        fd, command, struct.pack("hh4xqqi4x", kind, 0, (1 << 40) + 7, 1, 0)))[0]
+_beacon_fd = os.open(os.__file__, os.O_RDONLY)
+"""
+BEACON = _LOCK + "_beacon_lock(_beacon_fd, fcntl.F_OFD_SETLK, fcntl.F_RDLCK)\n"
+
+
+def until_beacon_came_and_went(seconds: float) -> str:
+    return _LOCK + f"""\
+import time
+_deadline = time.monotonic() + {seconds}
+def _alive():
+    return _beacon_lock(_beacon_fd, fcntl.F_OFD_GETLK, fcntl.F_WRLCK) != fcntl.F_UNLCK
+while not _alive() and time.monotonic() < _deadline:
+    time.sleep(0.05)
+while _alive() and time.monotonic() < _deadline:
+    time.sleep(0.05)
+"""
+
+
 # How much of a core this kernel gets while it computes for `seconds`.
 METER = """\
 import time
