@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from grader.release.student_kit import build_student_kit
-from tests.corpus.harness import COURSE, SOLUTIONS
+from tests.attacks.kit_fixture import student_kit
+from tests.corpus.harness import SOLUTIONS
 
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_student_kit(tmp_path_factory.mktemp("course") / "student-kit", COURSE,
-                             SOLUTIONS)
+    return student_kit(tmp_path_factory)  # the attack tests' kit too, where one process runs both
 
 
 def _check_in_kit(kit: Path, notebook: Path) -> subprocess.CompletedProcess[str]:
