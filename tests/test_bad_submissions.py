@@ -81,7 +81,7 @@ def test_a_broken_notebook_file_fails_its_tests_with_the_reason(
     folder = _folder_with_good_second_notebook(tmp_path)
     if text is not None:
         (folder / BAD).write_text(text, encoding="utf-8")
-    graded = grade(folder, reference_cache, *LIMITS, notebooks=(BAD, GOOD))
+    graded = grade(folder, reference_cache, *LIMITS, notebooks=(BAD, GOOD), via_daemon=True)
     _assert_graded(graded, None, phrase)
 
 
@@ -91,5 +91,5 @@ def test_a_misbehaving_cell_costs_only_the_tests_that_need_it(
     code, must_fail, phrase = MISBEHAVING_CELLS[kind]
     folder = _folder_with_good_second_notebook(tmp_path)
     _prepend_to_data_cell(code).build(SOLUTIONS, folder)
-    graded = grade(folder, reference_cache, *LIMITS, notebooks=(BAD, GOOD))
+    graded = grade(folder, reference_cache, *LIMITS, notebooks=(BAD, GOOD), via_daemon=True)
     _assert_graded(graded, must_fail, phrase)

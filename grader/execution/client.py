@@ -37,6 +37,7 @@ PROBE_REPLY_LIMIT = 64 * 1024 * 1024  # bytes: a loss history of a million float
 MESSAGE_LIMIT = 2 * PROBE_REPLY_LIMIT  # bytes of one output message or reply from the kernel
 
 
+AFTER_INTERRUPT_OUTPUT_WAIT = 1  # seconds (nbclient's wait is in whole seconds)
 CUT_GRACE = 0.5  # seconds for a kernel whose channel closed to show whether it died
 SEND_TIMEOUT_MS = 10_000  # a request to a kernel whose connection ZeroMQ cut waits no longer
 
@@ -94,6 +95,7 @@ class GradingClient(NotebookClient):
     def __init__(self, nb: NotebookNode, output_limit_bytes: int,
                  notebook_output_limit_bytes: int | None = None, **kwargs: Any) -> None:
         super().__init__(nb, **kwargs)
+        self.output_wait = self.iopub_timeout  # how long a replied cell's output may lag
         self.output_limit_bytes = output_limit_bytes
         self.notebook_output_limit_bytes = notebook_output_limit_bytes
         self.output_used = 0
@@ -197,6 +199,18 @@ class GradingClient(NotebookClient):
         self.output_truncated = False
         self.notebook_output_full = False
         self.last_reply = None
+        self.iopub_timeout = self.output_wait
+
+    async def _async_handle_timeout(self, timeout: int,
+                                    cell: NotebookNode | None = None) -> dict[str, Any] | None:
+        """nbclient's (interrupt, then the time-out's reply), and no long wait for the
+        interrupted cell's output: nbclient waits for the kernel to go idle as long as for any
+        late output (the cell's time limit: minutes), and a kernel that ignores the interrupt
+        never does. Whether it stops is the grader's question, asked with its own grace
+        (runner.py, _check_responsive); what it printed before the cut is already here."""
+        reply = await super()._async_handle_timeout(timeout, cell)
+        self.iopub_timeout = AFTER_INTERRUPT_OUTPUT_WAIT
+        return reply
 
     def output(
         self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int

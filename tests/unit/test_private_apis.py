@@ -31,6 +31,7 @@ RELIED_ON = [
     (NotebookClient, "output", ["self", "outs", "msg", "display_id", "cell_index"]),
     (NotebookClient, "handle_comm_msg", ["self", "outs", "msg", "cell_index"]),
     (NotebookClient, "async_start_new_kernel_client", ["self"]),
+    (NotebookClient, "_async_handle_timeout", ["self", "timeout", "cell"]),
     (KernelClient, "_handle_kernel_info_reply", ["self", "msg"]),
     (LocalProvisioner, "_finalize_env", ["self", "env"]),
     (LocalProvisioner, "launch_kernel", ["self", "cmd", "kwargs"]),
