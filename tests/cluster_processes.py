@@ -24,6 +24,11 @@ from grader.daemon.address import read_token
 from grader.daemon.protocol import send
 
 START_TIMEOUT = 60.0
+# Dask retries a refused connection until this timeout (30 s by default): the scheduler, asked
+# for a result that a worker killed a moment ago held, or a worker fetching the reference
+# answers from a dead peer, waited that long before the task was made again elsewhere. Every
+# peer is on 127.0.0.1: a live one answers in far less, even on a loaded machine.
+CONNECT_TIMEOUT = "10s"
 
 
 def daemon_folder() -> Path:
@@ -44,7 +49,8 @@ class LocalCluster:
     def env(self) -> dict[str, str]:
         """The workers' environment: their daemons live in the cluster's daemon folder."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        env.update(GRADER_DAEMON_DIR=str(self.daemons), GRADER_DAEMON_IDLE="300")
+        env.update(GRADER_DAEMON_DIR=str(self.daemons), GRADER_DAEMON_IDLE="300",
+                   DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=CONNECT_TIMEOUT)
         return env
 
     def start_worker(self, nanny: bool = False, preload: Path | None = None) -> None:
