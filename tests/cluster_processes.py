@@ -1,6 +1,8 @@
 """A real Dask cluster on 127.0.0.1 for tests and the benchmark: `dask scheduler` and `dask
 worker` processes (one process and one thread each), on ports the system picks, each stopped
-on the way out, with the grading daemons the workers started."""
+on the way out, with the grading daemons the workers started (unless their folder was given:
+then its owner stops them, and the clusters that share it share them, as the workers of one
+machine share its daemon whichever scheduler they serve)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,16 @@ from grader.daemon.address import read_token
 from grader.daemon.protocol import send
 
 START_TIMEOUT = 60.0
+# Dask retries a refused connection until this timeout (30 s by default): the scheduler, asked
+# for a result that a worker killed a moment ago held, or a worker fetching the reference
+# answers from a dead peer, waited that long before the task was made again elsewhere. Every
+# peer is on 127.0.0.1: a live one answers in far less, even on a loaded machine.
+CONNECT_TIMEOUT = "10s"
+
+
+def daemon_folder() -> Path:
+    """A short path (a unix socket's is at most 107 bytes)."""
+    return Path(tempfile.mkdtemp(prefix="gd-"))
 
 
 @dataclass
@@ -30,14 +42,15 @@ class LocalCluster:
     address: str = ""
     scheduler: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
-    # The workers' grading daemons: a short path (a unix socket's is at most 107 bytes).
-    daemons: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="gd-")))
+    daemons: Path = field(default_factory=daemon_folder)
+    own_daemons: bool = True  # stopped with the cluster
 
     @property
     def env(self) -> dict[str, str]:
-        """The workers' environment: their daemons live in this cluster's folder."""
+        """The workers' environment: their daemons live in the cluster's daemon folder."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        env.update(GRADER_DAEMON_DIR=str(self.daemons), GRADER_DAEMON_IDLE="300")
+        env.update(GRADER_DAEMON_DIR=str(self.daemons), GRADER_DAEMON_IDLE="300",
+                   DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=CONNECT_TIMEOUT)
         return env
 
     def start_worker(self, nanny: bool = False, preload: Path | None = None) -> None:
@@ -67,15 +80,19 @@ class LocalCluster:
         for process in [*self.workers, *([self.scheduler] if self.scheduler else [])]:
             if process.poll() is None:
                 self.kill(process)
-        stop_daemons(self.daemons)
-        shutil.rmtree(self.daemons, ignore_errors=True)
+        if self.own_daemons:
+            remove_daemons(self.daemons)
 
 
 @contextlib.contextmanager
 def local_cluster(folder: Path, workers: int = 2, nanny: bool = False,
-                  preload: Path | None = None) -> Iterator[LocalCluster]:
+                  preload: Path | None = None, daemons: Path | None = None
+                  ) -> Iterator[LocalCluster]:
+    """`daemons`: the workers' daemon folder, kept (daemons running) when the cluster stops;
+    by default one of its own, stopped with it."""
     folder.mkdir(parents=True, exist_ok=True)
-    cluster = LocalCluster(folder)
+    cluster = LocalCluster(folder, daemons=daemons or daemon_folder(),
+                           own_daemons=daemons is None)
     try:
         scheduler_file = folder / "scheduler.json"
         log = open(folder / "scheduler.log", "wb")  # noqa: SIM115
@@ -96,6 +113,11 @@ def local_cluster(folder: Path, workers: int = 2, nanny: bool = False,
         yield cluster
     finally:
         cluster.stop()
+
+
+def remove_daemons(folder: Path) -> None:
+    stop_daemons(folder)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def stop_daemons(folder: Path) -> None:

@@ -1,7 +1,11 @@
 """`grader grade --scheduler`: a class graded on a real Dask cluster (a `dask scheduler` and two
 `dask worker` processes on 127.0.0.1) gets the gradebook and the per-student files a local
 `grader grade` writes, even with a worker killed -9 half-way; a student whose grading kills
-every worker it runs on is recorded as such, and the class goes on."""
+every worker it runs on is recorded as such, and the class goes on.
+
+The clusters of this module run on one machine, whose workers share its grading daemons
+whichever scheduler they serve (as a real machine's do): the first worker to grade starts
+them, the others find them warm. One xdist group: the local gradebook is made once."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -17,12 +22,13 @@ import pytest
 
 from tests.class_outputs import assert_same_grades
 from tests.cluster_killer import KILLER
-from tests.cluster_processes import local_cluster
+from tests.cluster_processes import daemon_folder, local_cluster, remove_daemons
 from tests.test_batch import NOTEBOOK, make_class
 
-pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
+pytestmark = [pytest.mark.slow,  # whole runs: ordered first (tests/conftest.py)
+              pytest.mark.xdist_group("cluster")]
 
-SIZE = 12  # students with notebooks (make_class adds one without)
+SIZE = 10  # students with notebooks, each of make_class's kinds (make_class adds one without)
 ASSIGNMENT = ["--assignment", Path(NOTEBOOK).stem, "--budget", "300"]
 
 
@@ -43,8 +49,16 @@ def _grade(submissions: Path, out: Path, *args: str) -> subprocess.CompletedProc
 
 
 @pytest.fixture(scope="module")
+def daemons() -> Iterator[Path]:
+    """The workers' grading daemons, for every cluster of this module."""
+    folder = daemon_folder()
+    yield folder
+    remove_daemons(folder)
+
+
+@pytest.fixture(scope="module")
 def local_grades(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A class of 13 (full marks, templates, broken JSON, cloned repositories, notebooks that
+    """A class of 11 (full marks, templates, broken JSON, cloned repositories, notebooks that
     kill their kernel or monkeypatch torch, no notebook at all), graded on this machine."""
     root = tmp_path_factory.mktemp("class")
     submissions = make_class(root, SIZE)
@@ -53,9 +67,9 @@ def local_grades(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_a_class_graded_on_a_dask_cluster_gets_the_local_gradebook(
-        local_grades: tuple[Path, Path], tmp_path: Path) -> None:
+        local_grades: tuple[Path, Path], daemons: Path, tmp_path: Path) -> None:
     submissions, local = local_grades
-    with local_cluster(tmp_path / "cluster") as cluster:
+    with local_cluster(tmp_path / "cluster", daemons=daemons) as cluster:
         done = _grade(submissions, tmp_path / "out", "--scheduler", cluster.address)
         logs = [p.read_text() for p in (tmp_path / "cluster").glob("worker-*.log")]
     assert "2 workers now" in done.stderr
@@ -67,10 +81,10 @@ def test_a_class_graded_on_a_dask_cluster_gets_the_local_gradebook(
 
 
 def test_a_worker_killed_mid_run_loses_nothing_and_the_class_completes(
-        local_grades: tuple[Path, Path], tmp_path: Path) -> None:
+        local_grades: tuple[Path, Path], daemons: Path, tmp_path: Path) -> None:
     submissions, local = local_grades
     out = tmp_path / "out"
-    with local_cluster(tmp_path / "cluster") as cluster:
+    with local_cluster(tmp_path / "cluster", daemons=daemons) as cluster:
         batch = subprocess.Popen(_command(submissions, out, "--scheduler", cluster.address),
                                  env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
@@ -94,13 +108,14 @@ def test_a_worker_killed_mid_run_loses_nothing_and_the_class_completes(
 
 
 def test_a_student_whose_grading_kills_workers_is_recorded_and_never_blocks_the_class(
-        tmp_path: Path) -> None:
+        daemons: Path, tmp_path: Path) -> None:
     submissions = make_class(tmp_path, 3)
     (submissions / KILLER).mkdir()
     (submissions / KILLER / NOTEBOOK).write_bytes((submissions / "student00" / NOTEBOOK)
                                                   .read_bytes())
     killer = Path(__file__).with_name("cluster_killer.py")
-    with local_cluster(tmp_path / "cluster", nanny=True, preload=killer) as cluster:
+    with local_cluster(tmp_path / "cluster", nanny=True, preload=killer,
+                       daemons=daemons) as cluster:
         _grade(submissions, tmp_path / "out", "--scheduler", cluster.address)
     book = pd.read_csv(tmp_path / "out" / "gradebook.csv").set_index("student")
     assert "stopped 2 cluster workers" in book.loc[KILLER, "reason"]
@@ -111,10 +126,10 @@ def test_a_student_whose_grading_kills_workers_is_recorded_and_never_blocks_the_
 
 
 def test_a_scheduler_killed_mid_run_loses_nothing_and_a_rerun_resumes(
-        local_grades: tuple[Path, Path], tmp_path: Path) -> None:
+        local_grades: tuple[Path, Path], daemons: Path, tmp_path: Path) -> None:
     submissions, local = local_grades
     out = tmp_path / "out"
-    with local_cluster(tmp_path / "first") as cluster:
+    with local_cluster(tmp_path / "first", daemons=daemons) as cluster:
         batch = subprocess.Popen(_command(submissions, out, "--scheduler", cluster.address),
                                  env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
@@ -134,7 +149,7 @@ def test_a_scheduler_killed_mid_run_loses_nothing_and_a_rerun_resumes(
     finished = {p: p.read_bytes() for p in out.glob("students/*/grade.json")}
     assert len(finished) < SIZE + 1
 
-    with local_cluster(tmp_path / "second") as cluster:
+    with local_cluster(tmp_path / "second", daemons=daemons) as cluster:
         rerun = _grade(submissions, out, "--scheduler", cluster.address)
     assert f"resuming: {len(finished)} of {SIZE + 1} students" in rerun.stderr
     for path, content in finished.items():

@@ -14,9 +14,11 @@ no pip of its own: the kit never needs pip to run. The kit comes from a wheel bu
 checkout (`pip wheel`), installed by an outside pip (`pip --python`). Its dependencies (torch,
 Jupyter, ...) are not downloaded again: they are this test run's own, hard-linked (or copied)
 into the environment, so that they really lie where it lies; what the journeys test is the
-kit's packaging and behaviour on those machines, not pip. The base interpreter is Debian's
-/usr/bin/python3 where it is the test run's Python version (the run's own may lie under
-/root, which no other user can read).
+kit's packaging and behaviour on those machines, not pip. Their bytecode (`__pycache__`)
+comes with them, as pip compiles it when it installs a package: without it, every process of a
+user (who cannot write into the environment) would compile torch's and Jupyter's modules
+again. The base interpreter is Debian's /usr/bin/python3 where it is the test run's Python
+version (the run's own may lie under /root, which no other user can read).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 from tests.corpus.harness import ROOT
 
 USER = "grader-journey"  # the account made for the `user` machine
-LEFT_OUT = ("pip", "__editable__", "torch_grader", "__pycache__")  # no pip; the kit: its wheel
+LEFT_OUT = ("pip", "__editable__", "torch_grader")  # no pip; the kit: its wheel
 TRACEBACK = "Traceback (most recent call last)"
 
 
@@ -221,13 +223,14 @@ def scratch(under: str, prefix: str) -> Iterator[Path]:
 
 def _link_tree(source: Path, target: Path) -> None:
     """Hard links where the file system allows (instant), copies elsewhere; never symlinks
-    (the files must really lie in the target)."""
+    (the files must really lie in the target). Bytecode too: a hard link (or copy2) keeps the
+    source's mtime and size, which is what a .pyc is checked against."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_file():
         _link_or_copy(str(source), str(target))
         return
     shutil.copytree(source, target, copy_function=_link_or_copy, symlinks=True,
-                    ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+                    dirs_exist_ok=True)
 
 
 def _link_or_copy(source: str, target: str) -> None:
