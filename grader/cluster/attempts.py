@@ -3,7 +3,9 @@ grading has killed two workers: they are recorded as such, and the class goes on
 
 Dask itself reschedules a task whose worker died, up to the scheduler's `allowed-failures`
 (default 3) before failing it with KilledWorker, which the client records the same way. The
-count of starts lives on the scheduler (its metadata), per run and student.
+count lives on the scheduler (its metadata), per run and student, and counts the starts that
+did not finish: a task that finished on a worker that died before its result was fetched (a
+classmate's grading killed it) runs again without counting against the student.
 """
 
 from __future__ import annotations
@@ -15,14 +17,25 @@ MAX_ATTEMPTS = 2  # the first, and one more after a worker died
 
 
 def count_attempt(job: GradingJob) -> int | None:
-    """This start's number, or None past MAX_ATTEMPTS."""
+    """This start's number (earlier starts that did not finish, plus one), or None past
+    MAX_ATTEMPTS."""
     from distributed import get_client
 
     client = get_client()
-    key = ["torch-grader", job.run, job.student]
-    attempt = int(client.get_metadata(key, 0)) + 1
-    client.set_metadata(key, attempt)
+    attempt = int(client.get_metadata(_key(job), 0)) + 1
+    client.set_metadata(_key(job), attempt)
     return attempt if attempt <= MAX_ATTEMPTS else None
+
+
+def count_finished(job: GradingJob, attempt: int) -> None:
+    """This start finished: it no longer counts as one that died."""
+    from distributed import get_client
+
+    get_client().set_metadata(_key(job), attempt - 1)
+
+
+def _key(job: GradingJob) -> list[str]:
+    return ["torch-grader", job.run, job.student]
 
 
 def killed_workers_reason() -> str:

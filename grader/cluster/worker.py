@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.cluster.attempts import count_attempt, killed_workers_record
+from grader.cluster.attempts import count_attempt, count_finished, killed_workers_record
 from grader.cluster.job import GradingJob, ReferenceAnswers, to_wire
 from grader.course import COURSE_ENV
 from grader.course.config import read_course
@@ -37,10 +37,12 @@ def grade_on_worker(job: GradingJob, answers: ReferenceAnswers) -> dict[str, Any
     if attempt is None:
         return to_wire(killed_workers_record(job.student), {})
     try:
-        return _grade(job, answers)
+        graded = _grade(job, answers)
     except Exception as exc:  # an error of the kit on this worker: the client stops the batch
         return to_wire(KitFailure(job.student, f"not graded: an error of the grader on a "
                                                f"worker: {type(exc).__name__}: {exc}"), {})
+    count_finished(job, attempt)
+    return graded
 
 
 class WorkerMismatch(Exception):
