@@ -39,7 +39,6 @@ LOUD = "x | @octocat #1"  # an honest student whose name would forge markup and 
 HONEST = ("a_before", LOUD, "m_beside", "z_after")
 SCENARIO_LINES = (LEAKED, 'result = {"losses": losses, "W": W, "b": b}')
 # The module's tests share one graded class (and one kit): in one xdist worker, graded once.
-pytestmark = pytest.mark.xdist_group("attacks-protocol")
 
 
 @pytest.fixture(scope="module")

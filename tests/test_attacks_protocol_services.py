@@ -29,7 +29,6 @@ from tests.test_gradescope import autograder, run_autograder  # noqa: F401 (a fi
 from tests.unit.test_neutral_text import _live_markdown
 
 NOTEBOOK = "02_training_loop.ipynb"
-pytestmark = pytest.mark.xdist_group("gradescope")
 
 
 @pytest.fixture(scope="module")

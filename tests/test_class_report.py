@@ -30,7 +30,6 @@ from tests.report_pages import count_records, read_report
 from tests.varied_class import GRADED, HOSTILE_NAMES, make_class
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.xdist_group("class_report")  # the class is graded once per worker
 RESETS = "02_training_loop: test_train_step_resets_gradients_between_calls"
 
 

@@ -5,7 +5,8 @@ every worker it runs on is recorded as such, and the class goes on.
 
 The clusters of this module run on one machine, whose workers share its grading daemons
 whichever scheduler they serve (as a real machine's do): the first worker to grade starts
-them, the others find them warm. One xdist group: the local gradebook is made once."""
+them, the others find them warm. The module runs on one xdist worker (tests/conftest.py): the
+local gradebook is made once."""
 
 from __future__ import annotations
 
@@ -25,8 +26,7 @@ from tests.cluster_killer import KILLER
 from tests.cluster_processes import daemon_folder, local_cluster, remove_daemons
 from tests.test_batch import NOTEBOOK, make_class
 
-pytestmark = [pytest.mark.slow,  # whole runs: ordered first (tests/conftest.py)
-              pytest.mark.xdist_group("cluster")]
+pytestmark = pytest.mark.slow  # whole runs: ordered first (tests/conftest.py)
 
 SIZE = 10  # students with notebooks, each of make_class's kinds (make_class adds one without)
 ASSIGNMENT = ["--assignment", Path(NOTEBOOK).stem, "--budget", "300"]

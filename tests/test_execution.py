@@ -128,7 +128,6 @@ def test_a_file_that_cannot_be_run_is_recorded_as_the_notebooks_problem_not_rais
 
 # --- one notebook, many independent misbehaviours ------------------------------------------
 
-SHARED = pytest.mark.xdist_group("execution-shared")
 OUTPUT_LIMIT_KB = 64
 PRINT_LOOP = "for i in range(50_000):\n    print('spam, spam, spam and eggs', i)"  # ~1.5 MB
 
@@ -152,7 +151,6 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNotebook]:
 
 
 @pytest.mark.slow
-@SHARED
 def test_a_broken_cell_is_recorded_and_later_cells_still_run(shared: LiveNotebook) -> None:
     first = shared.result.cells[0]
 
@@ -165,7 +163,6 @@ def test_a_broken_cell_is_recorded_and_later_cells_still_run(shared: LiveNoteboo
 
 
 @pytest.mark.slow
-@SHARED
 def test_sys_exit_is_an_error_of_its_cell_and_the_kernel_carries_on(
         shared: LiveNotebook) -> None:
     exiting = shared.result.cells[1]
@@ -177,7 +174,6 @@ def test_sys_exit_is_an_error_of_its_cell_and_the_kernel_carries_on(
 
 
 @pytest.mark.slow
-@SHARED
 def test_an_interruptible_endless_loop_times_out_and_later_cells_still_run(
         shared: LiveNotebook) -> None:
     loop = shared.result.cells[3]
@@ -190,7 +186,6 @@ def test_an_interruptible_endless_loop_times_out_and_later_cells_still_run(
 
 
 @pytest.mark.slow
-@SHARED
 def test_a_huge_print_loop_finishes_with_its_output_cut_and_a_note(
         shared: LiveNotebook) -> None:
     printing = shared.result.cells[5]
@@ -202,7 +197,6 @@ def test_a_huge_print_loop_finishes_with_its_output_cut_and_a_note(
 
 
 @pytest.mark.slow
-@SHARED
 def test_the_output_kept_from_a_huge_print_loop_stays_under_the_limit(
         shared: LiveNotebook) -> None:
     run = shared.run_code(PRINT_LOOP, timeout=PROBE_TIMEOUT)
@@ -214,7 +208,6 @@ def test_the_output_kept_from_a_huge_print_loop_stays_under_the_limit(
 
 
 @pytest.mark.slow
-@SHARED
 def test_cells_are_numbered_as_students_count_them_and_know_their_section(
         shared: LiveNotebook) -> None:
     cells = shared.result.cells
@@ -321,7 +314,6 @@ def test_the_notebook_budget_cuts_the_running_cell_and_marks_later_cells_not_run
 
 # --- what every kernel starts with: a seed and a scratch directory -------------------------
 
-SEEDED = pytest.mark.xdist_group("execution-seeded")
 SEED_CELL = """\
 import os
 import random
@@ -363,7 +355,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SeededRun]:
 
 
 @pytest.mark.slow
-@SEEDED
 def test_two_runs_with_the_same_seed_draw_the_same_random_numbers(
         seeded: dict[str, SeededRun]) -> None:
     first, second = seeded["seven"], seeded["seven again"]
@@ -373,7 +364,6 @@ def test_two_runs_with_the_same_seed_draw_the_same_random_numbers(
 
 
 @pytest.mark.slow
-@SEEDED
 def test_a_different_seed_draws_different_random_numbers(
         seeded: dict[str, SeededRun]) -> None:
     seven, eight = seeded["seven"], seeded["eight"]
@@ -384,7 +374,6 @@ def test_a_different_seed_draws_different_random_numbers(
 
 
 @pytest.mark.slow
-@SEEDED
 def test_the_setup_cell_seeds_torch_numpy_and_random_with_the_settings_seed(
         seeded: dict[str, SeededRun]) -> None:
     run = seeded["seven"]
@@ -395,7 +384,6 @@ def test_the_setup_cell_seeds_torch_numpy_and_random_with_the_settings_seed(
 
 
 @pytest.mark.slow
-@SEEDED
 def test_each_kernel_works_in_its_own_empty_scratch_directory_removed_afterwards(
         seeded: dict[str, SeededRun]) -> None:
     runs = list(seeded.values())

@@ -23,7 +23,6 @@ from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "02_training_loop"  # it has hidden tests
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-pytestmark = pytest.mark.xdist_group("gradescope")
 
 # Gradescope's documented fields, and the types this kit gives them.
 TOP_LEVEL = {"score": (int, float), "execution_time": (int, float), "output": str,

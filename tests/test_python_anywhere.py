@@ -33,8 +33,6 @@ from grader.sandbox.policy import LAYERS, OWN_UID
 from tests.corpus.harness import ASSIGNMENTS, SOLUTIONS
 from tests.test_attacks_in_kernel import require_every_layer
 
-pytestmark = pytest.mark.xdist_group("python-anywhere")  # its module fixtures made once
-
 NOTEBOOK = "01_tensors_and_loss.ipynb"
 VERSION = f"python{sys.version_info.major}.{sys.version_info.minor}"
 

@@ -28,7 +28,6 @@ from tests.headless_browser import INSTALL, find_browser, screenshot
 from tests.similarity_class import ASSIGNMENT, SOLUTIONS, honest, planted, student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.xdist_group("similarity")  # the class is graded once per worker
 COPIER, LEAKER = "=copy()", "<img src=x onerror=alert(1)>"  # hostile: a formula, markup
 ORIGINAL = "06_while_loop_and_method_chains"
 CLASS = {

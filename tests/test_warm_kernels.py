@@ -173,11 +173,9 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]
     return runs
 
 
-ISOLATION = pytest.mark.xdist_group("warm-isolation")
 
 
 @pytest.mark.slow
-@ISOLATION
 def test_a_notebook_that_monkeypatches_torch_changes_nothing_for_the_next_one(
         three_runs: list[dict[str, Any]]) -> None:
     for run in three_runs[1:]:
@@ -186,7 +184,6 @@ def test_a_notebook_that_monkeypatches_torch_changes_nothing_for_the_next_one(
 
 
 @pytest.mark.slow
-@ISOLATION
 def test_each_notebook_gets_its_own_kernel_process_forked_from_one_warm_server(
         three_runs: list[dict[str, Any]]) -> None:
     assert len({run["pid"] for run in three_runs}) == 3

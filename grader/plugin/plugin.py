@@ -134,7 +134,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         title = _title(item)
         if title:
             item.user_properties.append((TITLE_KEY, title))
-        item.add_marker(pytest.mark.xdist_group(Path(assignment).stem))
         _no_traceback_for_feedback(item)
         if item.get_closest_marker("hidden"):
             item.user_properties.append((HIDDEN_KEY, True))
