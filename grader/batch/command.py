@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # the commands' module is imported at every start: nothing he
     from grader.executors.protocol import Executor
 
 
+REFERENCE_CACHE = "reference-cache"  # under OUT: the reference solutions' answers
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "grade", help="grade a whole class into OUT/gradebook.csv",
@@ -65,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     solutions = (args.solutions or course.solutions).resolve()
     settings = BatchSettings(course=course, out=out, solutions=solutions, values=values,
-                             cache=out / "reference-cache",
+                             cache=out / REFERENCE_CACHE,
                              assignments=tuple(args.assignment), warm=not args.cold)
     try:
         done = grade_class(submissions, settings, _executor(args, settings), args.force, shard)

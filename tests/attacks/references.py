@@ -9,7 +9,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-CARRIED = ("reference-check", "reference-cache")  # under OUT
+from grader.batch.command import REFERENCE_CACHE
+from grader.batch.preflight import FOLDER as CHECKED
+
+CARRIED = (CHECKED, REFERENCE_CACHE)  # under OUT
 
 
 def with_references_of(done: Path, out: Path) -> Path:
