@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from grader.batch.command import REFERENCE_CACHE
 from grader.reports.sanitize import Redactor
 from tests.attacks.notebooks import NOTEBOOK, listeners, targets, write_attacker
 from tests.attacks.outside import SECRET, grading_env, touched, unsafe_text
@@ -98,7 +99,7 @@ def test_a_batch_with_an_attacker_gives_honest_classmates_the_grades_of_a_class_
     control = _batch(_class(tmp_path / "control", False), tmp_path / "control-out", env)
     with_references_of(tmp_path / "control-out", out)  # checked once, by the control
     with listeners() as net:
-        aims = targets(cache=out / "reference-cache", out=out,
+        aims = targets(cache=out / REFERENCE_CACHE, out=out,
                        classmate=tmp_path / "attacked" / "submissions" / "d_after" / NOTEBOOK,
                        grader_pid=os.getpid(), ports=net.ports, outside=tmp_path / "outside.bin")
         attacked = _batch(_class(tmp_path / "attacked", True, aims), out, env)

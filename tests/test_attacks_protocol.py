@@ -38,7 +38,8 @@ HIDDEN = "test_train_step_repeated_trains_a_model_on_unseen_data"
 LOUD = "x | @octocat #1"  # an honest student whose name would forge markup and mention
 HONEST = ("a_before", LOUD, "m_beside", "z_after")
 SCENARIO_LINES = (LEAKED, 'result = {"losses": losses, "W": W, "b": b}')
-# The module's tests share one graded class (and one kit): in one xdist worker, graded once.
+# The module's tests share one graded class and one kit, made once: tests/conftest.py runs a
+# module on one xdist worker.
 
 
 @pytest.fixture(scope="module")

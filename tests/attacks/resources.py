@@ -46,7 +46,7 @@ os.close(_open)
 # open file description lock, released when the kernel dies) on one byte of a file every
 # kernel may read; a kernel that runs UNTIL_BEACON_CAME_AND_WENT waits until it saw such a
 # lock appear and then go (a classmate's kernel graded beside it, from start to end), at
-# most `seconds` (what it slept before, so that it is never shorter than that).
+# most `seconds` (the fixed sleep it replaces: never longer than that).
 _LOCK = """\
 import fcntl, os, struct
 def _beacon_lock(fd, command, kind):
