@@ -102,9 +102,10 @@ def test_warm_and_cold_kernels_give_identical_grades_and_reference_answers(
     corpus = tmp_path / "corpus"
     for case in _first_mistake_per_notebook():
         case.build(SOLUTIONS, corpus)
-    # (Untouched templates fail every test at their first blank, warm or cold alike: their
-    # zero is tested in test_course.py, and costs the cold run six more kernel starts here.)
-    folders = {"solutions": SOLUTIONS, "corpus": corpus}
+    # Each corpus notebook fails the tests of its one mistake and passes the others, so the
+    # verdicts of every test are compared. (The solutions' full marks and the templates'
+    # zero are tested in test_course.py: here they would cost twelve more cold kernels.)
+    folders = {"corpus": corpus}
     caches = {mode: tmp_path / f"cache-{mode}" for mode in ("warm", "cold")}
 
     # Side by side: each mode executes the reference solutions itself, into its own cache.
@@ -116,8 +117,8 @@ def test_warm_and_cold_kernels_give_identical_grades_and_reference_answers(
     for name in folders:
         assert warm[name].verdicts, f"{name}: nothing graded\n{warm[name].stdout}"
         assert warm[name].verdicts == cold[name].verdicts, name
-    assert warm["solutions"].score[0] == warm["solutions"].score[1]
-    assert warm["corpus"].failed  # the mistakes did cost points, in both modes alike
+    failed = warm["corpus"].failed  # the mistakes cost points, in both modes alike
+    assert failed and len(failed) < len(warm["corpus"].verdicts)
     warm_answers, cold_answers = _answers(caches["warm"]), _answers(caches["cold"])
     assert warm_answers and warm_answers.keys() == cold_answers.keys()
     differ = [name for name in warm_answers
