@@ -324,13 +324,13 @@ steps, inputs_seen, pairs, computed = [], [], [], []
 optimizer.register_step_post_hook(lambda *_: steps.append(1))
 model.register_forward_hook(
     lambda module, args, output: inputs_seen.append(bool(torch.equal(args[0], X))))
-def loss_fn(first, second):
-    target_first = first.requires_grad is False and second.requires_grad
-    prediction, target = (second, first) if target_first else (first, second)
-    pairs.append({"prediction": tuple(prediction.shape), "target": tuple(target.shape),
-                  "is_y": bool(target.numel() == y.numel() and
-                               torch.equal(target.reshape(-1), y.reshape(-1)))})
-    value = torch.nn.functional.l1_loss(first, second)
+def loss_fn(input, target):  # F.l1_loss's names: fit may pass its arguments by keyword
+    target_first = input.requires_grad is False and target.requires_grad
+    prediction, truth = (target, input) if target_first else (input, target)
+    pairs.append({"prediction": tuple(prediction.shape), "target": tuple(truth.shape),
+                  "is_y": bool(truth.numel() == y.numel() and
+                               torch.equal(truth.reshape(-1), y.reshape(-1)))})
+    value = torch.nn.functional.l1_loss(input, target)
     computed.append(value.item())
     return value
 losses = fit(epochs, model, loss_fn, optimizer, X, y)

@@ -1,0 +1,213 @@
+"""Held-out-style variants of notebooks 02-06 written as students write them: keyword
+arguments to a loss function, NumPy numbers, torch.inference_mode(), type hints, a local
+generator, torch.heaviside, a lambda for a function the lesson asks for; and mistakes each
+charged once by the test that owns them. Written afresh for this file.
+"""
+
+from tests.corpus.case import Case, Edit
+
+NB02 = "02_training_loop.ipynb"
+NB03 = "03_optimizer_and_seeds.ipynb"
+NB04 = "04_multiple_outputs_and_nn_linear.ipynb"
+NB05 = "05_design_matrix_and_broadcasting.ipynb"
+NB06 = "06_logistic_regression.ipynb"
+
+FIT_BODY = """    losses = []
+    for _ in range(epochs):
+        loss = loss_fn(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+"""
+
+CASES = [
+    Case(
+        "fit_calls_the_loss_function_with_keywords_valid",
+        NB04,
+        (Edit("fit", "        loss = loss_fn(model(X), y)\n",
+              "        loss = loss_fn(input=model(X), target=y)\n"),),
+        why="valid: loss_fn(input=..., target=...) is how F.mse_loss and nn.MSELoss name "
+            "their arguments",
+    ),
+    Case(
+        "fit_with_type_hints_train_mode_and_inference_mode_prediction_valid",
+        NB04,
+        (Edit("fit", 'def fit(epochs, model, loss_fn, optimizer, X, y):',
+              "def fit(epochs: int, model: nn.Module, loss_fn, optimizer: torch.optim.Optimizer,\n"
+              "        X: torch.Tensor, y: torch.Tensor) -> list[float]:"),
+         Edit("fit", FIT_BODY, """    model.train()
+    history: list[float] = []
+    for epoch in range(1, epochs + 1):
+        optimizer.zero_grad(set_to_none=True)
+        batch_loss = loss_fn(model(X), y)
+        batch_loss.backward()
+        optimizer.step()
+        history.append(float(batch_loss))
+    return history
+"""),
+         Edit("line-prediction", "prediction_at_4 = model(torch.tensor([[4.0]])).item()\n",
+              "model.eval()\nwith torch.inference_mode():\n"
+              "    prediction_at_4 = model(torch.tensor([4.0])).item()\n")),
+        why="valid: type hints, model.train()/eval(), set_to_none, float(loss); a (1,) input "
+            "under inference_mode",
+    ),
+    Case(
+        "update_under_inference_mode_and_tensor_loss_from_train_step_valid",
+        NB02,
+        (Edit("training-loop", """    with torch.no_grad():
+        W -= lr * W.grad
+        b -= lr * b.grad
+    W.grad.zero_()
+    b.grad.zero_()
+""", """    with torch.inference_mode():
+        W -= lr * W.grad
+        b -= lr * b.grad
+        W.grad.zero_()
+        b.grad.zero_()
+"""),
+         Edit("train-step", "    return loss.item()\n", "    return loss.detach()\n"),),
+        why="valid: the update and reset under torch.inference_mode(); train_step returns the "
+            "loss as a detached one-number tensor",
+    ),
+    Case(
+        "sgd_parameter_groups_and_a_local_generator_valid",
+        NB03,
+        (Edit("training-loop", "optimizer = torch.optim.SGD([W, b], lr=lr)\n",
+              'optimizer = torch.optim.SGD([{"params": [W]}, {"params": [b]}], lr=lr)\n'),
+         Edit("train-from-seed", """    torch.manual_seed(seed)
+    W = torch.randn(1, 1, requires_grad=True)
+    b = torch.randn(1, requires_grad=True)
+""", """    generator = torch.Generator().manual_seed(seed)
+    W = torch.randn(1, 1, generator=generator, requires_grad=True)
+    b = torch.randn(1, generator=generator, requires_grad=True)
+""")),
+        why="valid: SGD over two parameter groups; a generator of its own seeded with the seed "
+            "draws what the global one would",
+    ),
+    Case(
+        "design_matrix_with_ones_of_the_length_and_a_lambda_loss_valid",
+        NB05,
+        (Edit("design-matrix",
+              "    ones = torch.ones_like(x)\n    return torch.stack([ones, x], dim=1)\n",
+              "    return torch.stack((torch.ones(len(x)), x), 1)\n"),
+         Edit("mse-loss", "def mse_loss(y_hat, y):", "def _unused(y_hat, y):"),
+         Edit("mse-loss", "    return ((y_hat.reshape(-1) - y.reshape(-1)) ** 2).mean()\n",
+              "    return None\n\n\nmse_loss = lambda y_hat, y: torch.mean((y_hat.view(-1) - "
+              "y.view(-1)) ** 2)  # noqa: E731\n")),
+        why="valid: torch.ones(len(x)) for the ones column; the loss as a lambda",
+    ),
+    Case(
+        "mse_loss_returns_a_python_float",
+        NB05,
+        (Edit("mse-loss", "    return ((y_hat.reshape(-1) - y.reshape(-1)) ** 2).mean()\n",
+              "    return ((y_hat.reshape(-1) - y.reshape(-1)) ** 2).mean().item()\n"),),
+        fails={"test_mse_loss_pairs_each_prediction_with_its_own_target": "do not call .item()",
+               "test_initial_loss_is_your_loss_at_the_starting_weight": "def mse_loss",
+               "test_training_records_a_loss_per_epoch_that_ends_below_the_threshold":
+                   "has no attribute 'backward'",
+               "test_learned_weight_is_that_of_the_lessons_training":
+                   "has no attribute 'backward'"},
+        why="a float has no graph: its own test names .item(); the cells that use it stop, "
+            "and their tests quote the error and point at the loss's cell",
+    ),
+    Case(
+        "classes_with_heaviside_and_accuracy_in_numpy_valid",
+        NB06,
+        (Edit("classes-and-accuracy", "    return (probabilities >= 0.5).float()\n",
+              "    return torch.heaviside(probabilities - 0.5, torch.tensor(1.0))\n"),
+         Edit("classes-and-accuracy", "    return (predictions == targets).float().mean().item()\n",
+              "    import numpy as np\n"
+              "    return np.mean(predictions.numpy() == targets.numpy())\n")),
+        why="valid: heaviside(0) takes the value given, 1.0; np.mean gives a NumPy float64, "
+            "a subclass of Python's float",
+    ),
+    Case(
+        "classes_as_integers_and_accuracy_as_a_one_number_tensor_valid",
+        NB06,
+        (Edit("classes-and-accuracy", "    return (probabilities >= 0.5).float()\n",
+              "    return (probabilities >= 0.5).long()\n"),
+         Edit("classes-and-accuracy", "    return (predictions == targets).float().mean().item()\n",
+              "    return (predictions == targets).float().mean()\n")),
+        why="valid: integer 1/0 classes equal float labels under ==; a one-number tensor holds "
+            "the fraction as .item() would",
+    ),
+    Case(
+        "expit_in_a_module_with_train_and_eval_modes_valid",
+        NB06,
+        (Edit("model", "model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())\n",
+              """class LogisticRegression(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(2, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.special.expit(self.linear(x))
+
+
+model = LogisticRegression()
+"""),
+         Edit("training", "for epoch in range(epochs):\n",
+              "model.train()\nfor epoch in range(epochs):\n"),
+         Edit("training", "    losses.append(loss.item())\n",
+              "    losses.append(loss.item())\nmodel.eval()\n")),
+        why="valid: torch.special.expit is the sigmoid; train()/eval() change nothing here",
+    ),
+    Case(
+        "fit_records_the_loss_after_the_step",
+        NB04,
+        (Edit("fit", "        losses.append(loss.item())\n", """        with torch.no_grad():
+            losses.append(loss_fn(model(X), y).item())
+"""),),
+        fails={"test_fit_trains_a_graders_linear_model_like_the_reference":
+               "before the first step"},
+        why="each epoch records the loss after its step: the first loss is already one step "
+            "on (fit still trains as asked: the line's test passes)",
+    ),
+    Case(
+        "fit_records_numpy_losses_valid",
+        NB04,
+        (Edit("fit", "        losses.append(loss.item())\n",
+              "        losses.append(loss.detach().numpy())\n"),),
+        why="valid: zero-dimensional NumPy arrays of the losses, as some tutorials keep them",
+    ),
+    Case(
+        "train_from_seed_steps_the_notebooks_optimizer",
+        NB03,
+        (Edit("train-from-seed", "    optimizer = torch.optim.SGD([W, b], lr=0.01)\n", ""),),
+        fails={"test_train_from_seed_matches_the_reference": "optimizer"},
+        why="the notebook's optimizer steps the notebook's W and b: the seeded W and b never move",
+    ),
+    Case(
+        "seed_set_before_every_draw",
+        NB03,
+        (Edit("seeded-draws", """    torch.manual_seed(seed)
+    return [torch.rand(1).item() for _ in range(n)]
+""", """    draws = []
+    for _ in range(n):
+        torch.manual_seed(seed)
+        draws.append(torch.rand(1).item())
+    return draws
+"""),),
+        fails={"test_seeded_draws_follow_the_seed_and_repeat_the_lecture": "seed"},
+        why="re-seeding before each draw repeats the first number n times",
+    ),
+    Case(
+        "targets_as_a_column_in_the_loss_and_y_from_the_formula_valid",
+        NB05,
+        (Edit("data", "y = X @ W_true + noise\n", "y = 2.5 + 4.0 * x + noise\n"),
+         Edit("mse-loss", "    return ((y_hat.reshape(-1) - y.reshape(-1)) ** 2).mean()\n",
+              "    return torch.mean((y_hat - y.view(-1, 1)) ** 2)\n")),
+        why="valid: y written from the formula; y.view(-1, 1) pairs a flat or a column target "
+            "with its prediction",
+    ),
+    Case(
+        "bce_on_squeezed_probabilities_valid",
+        NB06,
+        (Edit("training", "    loss = F.binary_cross_entropy(probabilities, y_train)\n",
+              "    loss = F.binary_cross_entropy(probabilities.squeeze(1),\n"
+              "                                  y_train.squeeze(1))\n"),),
+        why="valid: both sides squeezed to (6,): the same pairs, the same loss",
+    ),
+]
