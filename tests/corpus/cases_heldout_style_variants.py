@@ -210,4 +210,64 @@ model = LogisticRegression()
               "                                  y_train.squeeze(1))\n"),),
         why="valid: both sides squeezed to (6,): the same pairs, the same loss",
     ),
+    Case(
+        "design_matrix_model_wrapped_in_a_sequential_valid",
+        NB05,
+        (Edit("model", """model = nn.Linear(2, 1, bias=False)
+with torch.no_grad():
+    model.weight.copy_(torch.tensor([[-5.0, 10.0]]))
+""", """model = nn.Sequential(nn.Linear(2, 1, bias=False))
+with torch.no_grad():
+    model[0].weight.copy_(torch.tensor([[-5.0, 10.0]]))
+"""),
+         Edit("model", "print(model.weight)", "print(model[0].weight)"),
+         Edit("training", "model.weight.data.tolist()", "model[0].weight.data.tolist()")),
+        why="valid: the same bias-free linear layer inside nn.Sequential",
+    ),
+    Case(
+        "sgd_step_with_a_closure_valid",
+        NB03,
+        (Edit("train-step", """    cost = torch.mean((X @ W + b - y) ** 2)
+    optimizer.zero_grad()
+    cost.backward()
+    optimizer.step()
+    return cost.item()
+""", """    def closure():
+        optimizer.zero_grad()
+        cost = torch.mean((X @ W + b - y) ** 2)
+        cost.backward()
+        return cost
+
+    return optimizer.step(closure).item()
+"""),),
+        why="valid: optimizer.step(closure) computes the loss, backpropagates, steps, and "
+            "returns that loss",
+    ),
+    Case(
+        "fit_steps_with_a_closure_valid",
+        NB04,
+        (Edit("fit", FIT_BODY, """    def closure():
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        return loss
+
+    return [optimizer.step(closure).item() for _ in range(epochs)]
+"""),),
+        why="valid: optimizer.step(closure), one step and one loss per epoch",
+    ),
+    Case(
+        "train_step_steps_before_backward",
+        NB03,
+        (Edit("train-step", """    optimizer.zero_grad()
+    cost.backward()
+    optimizer.step()
+""", """    optimizer.zero_grad()
+    optimizer.step()
+    cost.backward()
+"""),),
+        fails={"test_train_step_is_one_step_of_the_optimizer_it_is_given": "step"},
+        why="step() before backward() steps on gradients just reset: W and b never move "
+            "(train_from_seed, with this train_step, is charged nothing more)",
+    ),
 ]
