@@ -290,6 +290,13 @@ def test_fit_trains_a_graders_linear_model_like_the_reference(submission, refere
     found = _fit(submission, FIT_LINEAR, describe, inputs)
     what = f"the losses fit({FIT_EPOCHS}, ...) returns"
     losses = recorded_numbers(found["losses"], what)
+    if len(losses) == 1 < FIT_EPOCHS and found["steps"] == 1:
+        # One loss after one step: the loop itself stopped (an append after the loop would
+        # follow all 25 steps).
+        raise Feedback(f"fit({FIT_EPOCHS}, ...) stepped the optimizer once and returned a "
+                       "single loss: its loop ended after the first epoch. A `return` (or "
+                       "`break`) indented into the loop ends it there: put `return losses` "
+                       "after the loop, level with the `for`.", cause=Cause.LOOP_ENDED_EARLY)
     expect_one_per_epoch(losses, FIT_EPOCHS, what, loop="fit's loop")
     if found["steps"] == 0:
         raise Feedback("fit never called step() on the optimizer it is given: step with "

@@ -270,4 +270,128 @@ with torch.no_grad():
         why="step() before backward() steps on gradients just reset: W and b never move "
             "(train_from_seed, with this train_step, is charged nothing more)",
     ),
+    Case(
+        "fit_over_a_full_batch_data_loader_valid",
+        NB04,
+        (Edit("fit", FIT_BODY, """    from torch.utils.data import DataLoader, TensorDataset
+
+    loader = DataLoader(TensorDataset(X, y), batch_size=len(X))  # one batch: all rows
+    losses = []
+    for epoch in range(epochs):
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+        losses.append(loss.item())
+    return losses
+"""),),
+        why="valid: a DataLoader whose one batch is the whole data set steps as the full "
+            "batch does",
+    ),
+    Case(
+        "design_matrix_through_numpy_valid",
+        NB05,
+        (Edit("design-matrix",
+              "    ones = torch.ones_like(x)\n    return torch.stack([ones, x], dim=1)\n",
+              "    import numpy as np\n\n"
+              "    columns = np.column_stack([np.ones(len(x)), x.numpy()])\n"
+              "    return torch.from_numpy(columns).to(x.dtype)\n"),),
+        why="valid: np.column_stack of ones and x, back to a tensor of x's dtype",
+    ),
+    Case(
+        "demo_cells_run_again_and_draws_as_a_tuple_valid",
+        NB03,
+        (Edit("seed-demo", "", "for seed in (3, 5, 3):\n    torch.manual_seed(seed)\n"
+              "    print(seed, torch.rand(2))\ntorch.rand(7)  # the generator moves on",
+              insert_after=True),
+         Edit("seeded-draws", "    return [torch.rand(1).item() for _ in range(n)]\n",
+              "    return tuple(float(torch.rand(1)) for _ in range(n))\n"),
+         Edit("train-from-seed", "", "print(train_from_seed(3, X_train, y_train, 5)[:2])\n"
+              "torch.rand(3)", insert_after=True)),
+        why="valid: extra cells that move the global generator; draws as a tuple of floats",
+    ),
+    Case(
+        "train_step_resets_with_zeros_like_before_backward_valid",
+        NB02,
+        (Edit("train-step", """    for p in (W, b):
+        if p.grad is not None:
+            p.grad.zero_()
+""", """    W.grad = torch.zeros_like(W)
+    b.grad = torch.zeros_like(b)
+"""),),
+        why="valid: gradients set to fresh zeros before backward() start from nothing",
+    ),
+    Case(
+        "evaluation_run_twice_with_a_boundary_plot_valid",
+        NB06,
+        (Edit("evaluation", "", """import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+with torch.no_grad():
+    weight, bias = model[0].weight[0], model[0].bias[0]
+xs = torch.linspace(0, 7, 50)
+plt.scatter(X_train[:, 0], X_train[:, 1], c=y_train.flatten())
+plt.plot(xs, -(weight[0] * xs + bias) / weight[1])
+with torch.no_grad():
+    probabilities = model(X_train)
+train_predictions = predict_classes(probabilities)
+train_accuracy = accuracy(train_predictions, y_train)
+print(train_accuracy)""", insert_after=True),),
+        why="valid: the evaluation repeated in an extra cell with a plot of the boundary",
+    ),
+    Case(
+        "fit_returns_a_tensor_of_the_losses_valid",
+        NB04,
+        (Edit("fit", "    return losses\n", "    return torch.tensor(losses)\n"),),
+        why="valid: one tensor holding every epoch's loss",
+    ),
+    Case(
+        "fit_returns_inside_its_loop",
+        NB04,
+        (Edit("fit", """        losses.append(loss.item())
+    return losses
+""", """        losses.append(loss.item())
+        return losses
+"""),),
+        fails={"test_fit_trains_a_graders_linear_model_like_the_reference":
+               "ended after the first epoch"},
+        why="the return indented into the loop: one epoch, one loss; named as such, not as an "
+            "append after the loop (the line, trained by this fit, is charged nothing more)",
+        never_said=("the append ran once",),
+    ),
+    Case(
+        "classifier_reset_between_backward_and_step",
+        NB06,
+        (Edit("training", """    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+""", """    loss.backward()
+    optimizer.zero_grad()
+    optimizer.step()
+"""),),
+        fails={"test_trained_model_gives_the_reference_probabilities_on_new_points":
+               "never between the two",
+               "test_training_records_a_loss_per_epoch_that_ends_below_the_threshold":
+               "never move from their start",
+               "test_trained_model_has_a_low_binary_cross_entropy": "never move from their start"},
+        why="the reset wipes each gradient before the step: the model never moves, and the "
+            "re-run without updates says so in the three tests of the training",
+    ),
+    Case(
+        "design_matrix_reset_between_backward_and_step",
+        NB05,
+        (Edit("training", """    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+""", """    loss.backward()
+    optimizer.zero_grad()
+    optimizer.step()
+"""),),
+        fails={"test_learned_weight_is_that_of_the_lessons_training": "never between the two",
+               "test_training_records_a_loss_per_epoch_that_ends_below_the_threshold":
+               "never move from their start"},
+        why="the reset wipes each gradient before the step: the weight stays at [-5, 10]",
+    ),
 ]
