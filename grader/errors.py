@@ -90,6 +90,7 @@ class Cause(str, Enum):
     NO_NOISE = "the noise left out"
     SEED_NOT_USED = "the seed is not used"
     NOT_REPRODUCIBLE = "not reproducible with the same seed"
+    RESEEDED_EACH_DRAW = "seeded again before every draw"
     # Classification
     THRESHOLD = "classes not thresholded at 0.5"
     CLASSES_INVERTED = "classes inverted"

@@ -222,7 +222,11 @@ def test_seeded_draws_follow_the_seed_and_repeat_the_lecture(submission, referen
             [Suspect(Cause.NORMAL_DRAWS,
                      "They are torch.randn's draws: torch.randn draws from the normal "
                      "distribution; the lesson draws uniformly on [0, 1) with torch.rand.",
-                     lambda seed=seed, n=n: _seeded_rand(seed, n, "randn"))],
+                     lambda seed=seed, n=n: _seeded_rand(seed, n, "randn")),
+             Suspect(Cause.RESEEDED_EACH_DRAW,
+                     "They are the first draw, repeated: the generator was seeded again "
+                     "before every draw. Seed once, before the draws.",
+                     lambda seed=seed, n=n: _seeded_rand(seed, 1) * n)],
             "Seed first with torch.manual_seed(seed), then call torch.rand(1) n times."))
 
 
@@ -326,7 +330,16 @@ def _seed_suspects(seed: int, X: torch.Tensor, y: torch.Tensor) -> list[Suspect]
         W, b = (second, first) if b_first else (first, second)
         return Descent(X, y, W, b, lr, SEED_EPOCHS).result.parameters
 
+    def start() -> torch.Tensor:
+        generator = torch.Generator().manual_seed(seed)
+        W, b = torch.randn(1, 1, generator=generator), torch.randn(1, generator=generator)
+        return torch.cat([W.reshape(-1), b]).double()
+
     return [
+        Suspect(Cause.NOT_TRAINED,
+                "They are the seeded start itself: W and b never moved. Step an optimizer made "
+                "over this W and b, `epochs` times (an optimizer over other tensors, such as "
+                "the notebook's W and b, moves those instead).", start, rtol=0.0, atol=1e-6),
         Suspect(Cause.UNIFORM_DRAWS,
                 "They are what a torch.rand start gives: torch.rand draws uniformly from "
                 "[0, 1); draw W and b with torch.randn (standard normal).",
