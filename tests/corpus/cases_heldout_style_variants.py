@@ -395,4 +395,90 @@ print(train_accuracy)""", insert_after=True),),
                "never move from their start"},
         why="the reset wipes each gradient before the step: the weight stays at [-5, 10]",
     ),
+    Case(
+        "updates_by_rebinding_data_valid",
+        NB02,
+        (Edit("training-loop", """        W -= lr * W.grad
+        b -= lr * b.grad
+    W.grad.zero_()""", """        pass
+    W.data = W.data - lr * W.grad.data
+    b.data = b.data - lr * b.grad.data
+    W.grad.zero_()"""),
+         Edit("train-step", """    with torch.no_grad():
+        W -= lr * W.grad
+        b -= lr * b.grad
+""", """    W.data = W.data - lr * W.grad
+    b.data = b.data - lr * b.grad
+""")),
+        why="valid: older tutorials' W.data = W.data - lr * W.grad replaces the values of the "
+            "same tensor",
+    ),
+    Case(
+        "classifier_predicts_once_before_the_loop",
+        NB06,
+        (Edit("training", """for epoch in range(epochs):
+    probabilities = model(X_train)
+""", """probabilities = model(X_train)
+for epoch in range(epochs):
+"""),),
+        fails={"test_trained_model_gives_the_reference_probabilities_on_new_points":
+               "again every epoch, inside the loop",
+               "test_training_records_a_loss_per_epoch_that_ends_below_the_threshold":
+               "a prediction made once, before the loop",
+               "test_trained_model_has_a_low_binary_cross_entropy": "inside the loop"},
+        why="one forward pass before the loop: the second backward() finds its graph freed; "
+            "the training cell stops, and the advice is to predict every epoch",
+    ),
+    Case(
+        "classifier_data_with_a_typo_in_one_point",
+        NB06,
+        (Edit("training-data", "[4.0, 3.0]", "[4.0, 2.0]"),),
+        fails={"test_training_data_are_the_six_points_in_order": "X_train"},
+        why="one number typed wrong: the data test charges it; the training, right on those "
+            "data, is judged on them (it was charged twice more, once as losses 'not those of "
+            "the training')",
+        never_said=("not those of the training",),
+    ),
+    Case(
+        "sgd_data_with_a_typo_in_one_target",
+        NB03,
+        (Edit("training-data", "[[2.0], [4.0], [6.0]]", "[[2.0], [4.0], [8.0]]"),),
+        fails={"test_training_data_are_the_y_equals_2x_columns": "y_train"},
+        why="one target typed wrong: the data test charges it; the loop, right on those data, "
+            "is judged on them (it was charged twice more, its first loss called half the sum)",
+        never_said=("half the sum", "1/2"),
+    ),
+    Case(
+        "noise_drawn_with_torch_rand",
+        NB05,
+        (Edit("data", "noise = 0.4 * torch.randn(n)\n", "noise = 0.4 * torch.rand(n)\n"),),
+        fails={"test_data_are_the_seeded_lesson_data_with_flat_targets": "rand"},
+        why="uniform noise in [0, 0.4): other targets, charged once by the data test (the run "
+            "on them is right)",
+    ),
+    Case(
+        "sgd_data_typo_and_no_reset",
+        NB03,
+        (Edit("training-data", "[[2.0], [4.0], [6.0]]", "[[2.0], [4.0], [8.0]]"),
+         Edit("training-loop", "    optimizer.zero_grad()\n", "")),
+        fails={"test_training_data_are_the_y_equals_2x_columns": "y_train",
+               "test_sgd_loop_records_a_loss_per_epoch_that_ends_below_1e_5": "reset",
+               "test_trained_W_and_b_are_near_the_reference": "reset"},
+        why="two mistakes: a target typed wrong (the data test) and no reset (the loop's "
+            "tests, whose re-run on the notebook's own data names it)",
+        never_said=("half the sum",),
+    ),
+    Case(
+        "classifier_data_typo_and_a_tenth_of_the_rate",
+        NB06,
+        (Edit("training-data", "[4.0, 3.0]", "[4.0, 2.0]"),
+         Edit("training", "    optimizer.zero_grad()\n", "    optimizer.zero_grad()\n"
+              "    for group in optimizer.param_groups:\n        group['lr'] = 0.1\n")),
+        fails={"test_training_data_are_the_six_points_in_order": "X_train",
+               "test_trained_model_gives_the_reference_probabilities_on_new_points": "0.1",
+               "test_training_records_a_loss_per_epoch_that_ends_below_the_threshold": "0.1",
+               "test_trained_model_has_a_low_binary_cross_entropy": "0.1"},
+        why="two mistakes: a point typed wrong (the data test) and lr 0.1 (the training's "
+            "tests, whose re-run on the notebook's own data names the rate)",
+    ),
 ]
