@@ -481,4 +481,19 @@ for epoch in range(epochs):
         why="two mistakes: a point typed wrong (the data test) and lr 0.1 (the training's "
             "tests, whose re-run on the notebook's own data names the rate)",
     ),
+    Case(
+        "prediction_at_4_as_a_numpy_number_valid",
+        NB04,
+        (Edit("line-prediction", "prediction_at_4 = model(torch.tensor([[4.0]])).item()\n",
+              "prediction_at_4 = model(torch.tensor([[4.0]])).detach().numpy()[0, 0]\n"),),
+        why="valid: a NumPy float32 read from the output array is the same number",
+    ),
+    Case(
+        "accuracy_as_a_zero_dimensional_array_valid",
+        NB06,
+        (Edit("classes-and-accuracy",
+              "    return (predictions == targets).float().mean().item()\n",
+              "    return (predictions == targets).float().mean().numpy()\n"),),
+        why="valid: the fraction as a zero-dimensional NumPy array",
+    ),
 ]
