@@ -1,7 +1,11 @@
-"""Held-out-style variants of notebooks 02-06 written as students write them: keyword
-arguments to a loss function, NumPy numbers, torch.inference_mode(), type hints, a local
-generator, torch.heaviside, a lambda for a function the lesson asks for; and mistakes each
-charged once by the test that owns them. Written afresh for this file.
+"""Held-out-style variants of notebooks 02-06 written as students write them. Valid: a loss
+called with keywords, optimizer.step(closure), a full-batch DataLoader, nn.Sequential around the
+bias-free layer, torch.inference_mode(), .data rebinding, NumPy numbers and arrays where a number
+is asked, torch.heaviside, torch.special.expit, a local generator, parameter groups, extra cells.
+Mistakes, each charged once by the test that owns it, with its cause: a data typo (alone and with
+a loop mistake), a return inside fit's loop, a forward pass made once before the loop, the reset
+between backward() and step(), a seed before every draw, the notebook's optimizer inside
+train_from_seed, a float from mse_loss. Written afresh for this file.
 """
 
 from tests.corpus.case import Case, Edit
@@ -495,5 +499,11 @@ for epoch in range(epochs):
               "    return (predictions == targets).float().mean().item()\n",
               "    return (predictions == targets).float().mean().numpy()\n"),),
         why="valid: the fraction as a zero-dimensional NumPy array",
+    ),
+    Case(
+        "train_step_returns_the_loss_as_a_numpy_array_valid",
+        NB03,
+        (Edit("train-step", "    return cost.item()\n", "    return cost.detach().numpy()\n"),),
+        why="valid: the loss as a zero-dimensional NumPy array",
     ),
 ]
