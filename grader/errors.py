@@ -54,6 +54,7 @@ class Cause(str, Enum):
     ONE_EPOCH_TOO_MANY = "one epoch too many"
     ONE_EPOCH_SHORT = "one epoch short"
     APPEND_OUTSIDE_LOOP = "one loss: the append is outside the loop"
+    LOOP_ENDED_EARLY = "one loss: the loop ended after its first epoch"
     TWICE_AS_MANY_LOSSES = "twice as many losses"
     MORE_LOSSES = "more losses: more epochs or a loss per mini-batch"
     FEWER_LOSSES = "fewer losses: fewer epochs or only some"
@@ -89,6 +90,7 @@ class Cause(str, Enum):
     NO_NOISE = "the noise left out"
     SEED_NOT_USED = "the seed is not used"
     NOT_REPRODUCIBLE = "not reproducible with the same seed"
+    RESEEDED_EACH_DRAW = "seeded again before every draw"
     # Classification
     THRESHOLD = "classes not thresholded at 0.5"
     CLASSES_INVERTED = "classes inverted"

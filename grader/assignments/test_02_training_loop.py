@@ -144,8 +144,11 @@ def _step_inputs() -> dict:
 
 
 def _as_number(value: object, what: str) -> float:
+    # One number held in a tensor or a NumPy array (loss.detach().numpy()) is that number.
     if isinstance(value, torch.Tensor) and value.numel() == 1:
         return value.item()
+    if type(value).__module__ == "numpy" and getattr(value, "size", 0) == 1:
+        return float(value.item())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     raise Feedback(f"{what} should be the loss, a number (loss.item()), found "

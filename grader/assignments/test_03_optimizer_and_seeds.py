@@ -56,10 +56,32 @@ LOOP = ("The lesson's loop: 2000 epochs of SGD at lr = 0.01 from W = b = 0, each
         "cost.backward() and optimizer.step().")
 
 
-def lesson_run(reference) -> Descent:
-    """The training the lesson asks for, run by the grader from the given zero start."""
-    return Descent(reference.value("X_train"), reference.value("y_train"), torch.zeros(1, 1),
-                   torch.zeros(1), LR, EPOCHS)
+def _own_data(submission, reference) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """The notebook's X_train and y_train when they have the lesson's shapes but other values
+    (a number typed wrong): the training is then judged on them, and only the data test
+    charges the data. None when they are the lesson's, or unusable for a run."""
+    pairs = []
+    for name in ("X_train", "y_train"):
+        try:
+            found = submission.value(name)
+        except Feedback:
+            return None
+        expected = reference.value(name)
+        if not (isinstance(found, torch.Tensor) and found.is_floating_point()
+                and found.shape == expected.shape and bool(torch.isfinite(found).all())):
+            return None
+        pairs.append((found.detach(), expected))
+    if all(torch.equal(found.double(), expected.double()) for found, expected in pairs):
+        return None
+    return pairs[0][0], pairs[1][0]
+
+
+def lesson_run(submission, reference) -> Descent:
+    """The training the lesson asks for, run by the grader from the given zero start, on the
+    notebook's own data where they differ from the lesson's."""
+    X, y = _own_data(submission, reference) or (reference.value("X_train"),
+                                                reference.value("y_train"))
+    return Descent(X, y, torch.zeros(1, 1), torch.zeros(1), LR, EPOCHS)
 
 
 @pytest.mark.points(1)
@@ -74,11 +96,11 @@ def test_training_data_are_the_y_equals_2x_columns(submission, reference):
 @lru_cache(maxsize=4)
 def _explained(submission, reference) -> Explanation | None:
     """The usual mistakes that reproduce the notebook's training (run only on a failure)."""
-    return line_training(submission, lesson_run(reference), PARAMETER_TOLERANCE)
+    return line_training(submission, lesson_run(submission, reference), PARAMETER_TOLERANCE)
 
 
 def _hint(submission, reference):
-    return line_training_hint(submission, lambda: lesson_run(reference),
+    return line_training_hint(submission, lambda: lesson_run(submission, reference),
                               lambda: _explained(submission, reference), LOOP)
 
 
@@ -88,7 +110,10 @@ def test_sgd_loop_records_a_loss_per_epoch_that_ends_below_1e_5(submission, refe
     values = recorded_numbers(submission.value("losses"), "losses")
     expect_one_per_epoch(values, EPOCHS, "losses",
                          explained=lambda: _explained(submission, reference) or "")
-    run = lesson_run(reference)
+    run = lesson_run(submission, reference)
+    if _own_data(submission, reference) is not None and is_close(
+            values, run.result.losses, rtol=1e-3, atol=1e-6):
+        return  # the lesson's loop on data typed otherwise: charged by the data test alone
     expect_recorded_start(values[0], run.start_loss(), run.loss_after_one_step(), "losses",
                           mistaken_losses(run),
                           explained=lambda: _explained(submission, reference) or "")
@@ -105,9 +130,14 @@ def test_trained_W_and_b_are_near_the_reference(submission, reference):
     """The trained W and b are within 0.001 of the reference's (1.997 and 0.006)."""
     found = trained_W_and_b(submission)
     expected = torch.cat([reference.value(n).double().reshape(-1) for n in ("W", "b")])
+    expected_from = "the reference"
+    if _own_data(submission, reference) is not None:
+        expected = lesson_run(submission, reference).result.parameters
+        expected_from = "the lesson's training on your X_train and y_train"
     for position, name in enumerate(("W", "b")):
         expect_close(found[position], expected[position], name, rtol=0.0,
-                     atol=PARAMETER_TOLERANCE, hint=_hint(submission, reference))
+                     atol=PARAMETER_TOLERANCE, expected_from=expected_from,
+                     hint=_hint(submission, reference))
 
 
 def _step_inputs() -> dict:
@@ -147,8 +177,11 @@ def _two_steps(notebook) -> dict:
 
 
 def _as_number(value: object, what: str) -> float:
+    # One number held in a tensor or a NumPy array (loss.detach().numpy()) is that number.
     if isinstance(value, torch.Tensor) and value.numel() == 1:
         return value.item()
+    if type(value).__module__ == "numpy" and getattr(value, "size", 0) == 1:
+        return float(value.item())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     raise Feedback(f"{what} should be the loss, a number (cost.item()), found "
@@ -222,7 +255,11 @@ def test_seeded_draws_follow_the_seed_and_repeat_the_lecture(submission, referen
             [Suspect(Cause.NORMAL_DRAWS,
                      "They are torch.randn's draws: torch.randn draws from the normal "
                      "distribution; the lesson draws uniformly on [0, 1) with torch.rand.",
-                     lambda seed=seed, n=n: _seeded_rand(seed, n, "randn"))],
+                     lambda seed=seed, n=n: _seeded_rand(seed, n, "randn")),
+             Suspect(Cause.RESEEDED_EACH_DRAW,
+                     "They are the first draw, repeated: the generator was seeded again "
+                     "before every draw. Seed once, before the draws.",
+                     lambda seed=seed, n=n: _seeded_rand(seed, 1) * n)],
             "Seed first with torch.manual_seed(seed), then call torch.rand(1) n times."))
 
 
@@ -326,7 +363,16 @@ def _seed_suspects(seed: int, X: torch.Tensor, y: torch.Tensor) -> list[Suspect]
         W, b = (second, first) if b_first else (first, second)
         return Descent(X, y, W, b, lr, SEED_EPOCHS).result.parameters
 
+    def start() -> torch.Tensor:
+        generator = torch.Generator().manual_seed(seed)
+        W, b = torch.randn(1, 1, generator=generator), torch.randn(1, generator=generator)
+        return torch.cat([W.reshape(-1), b]).double()
+
     return [
+        Suspect(Cause.NOT_TRAINED,
+                "They are the seeded start itself: W and b never moved. Step an optimizer made "
+                "over this W and b, `epochs` times (an optimizer over other tensors, such as "
+                "the notebook's W and b, moves those instead).", start, rtol=0.0, atol=1e-6),
         Suspect(Cause.UNIFORM_DRAWS,
                 "They are what a torch.rand start gives: torch.rand draws uniformly from "
                 "[0, 1); draw W and b with torch.randn (standard normal).",

@@ -290,6 +290,13 @@ def test_fit_trains_a_graders_linear_model_like_the_reference(submission, refere
     found = _fit(submission, FIT_LINEAR, describe, inputs)
     what = f"the losses fit({FIT_EPOCHS}, ...) returns"
     losses = recorded_numbers(found["losses"], what)
+    if len(losses) == 1 < FIT_EPOCHS and found["steps"] == 1:
+        # One loss after one step: the loop itself stopped (an append after the loop would
+        # follow all 25 steps).
+        raise Feedback(f"fit({FIT_EPOCHS}, ...) stepped the optimizer once and returned a "
+                       "single loss: its loop ended after the first epoch. A `return` (or "
+                       "`break`) indented into the loop ends it there: put `return losses` "
+                       "after the loop, level with the `for`.", cause=Cause.LOOP_ENDED_EARLY)
     expect_one_per_epoch(losses, FIT_EPOCHS, what, loop="fit's loop")
     if found["steps"] == 0:
         raise Feedback("fit never called step() on the optimizer it is given: step with "
@@ -324,13 +331,13 @@ steps, inputs_seen, pairs, computed = [], [], [], []
 optimizer.register_step_post_hook(lambda *_: steps.append(1))
 model.register_forward_hook(
     lambda module, args, output: inputs_seen.append(bool(torch.equal(args[0], X))))
-def loss_fn(first, second):
-    target_first = first.requires_grad is False and second.requires_grad
-    prediction, target = (second, first) if target_first else (first, second)
-    pairs.append({"prediction": tuple(prediction.shape), "target": tuple(target.shape),
-                  "is_y": bool(target.numel() == y.numel() and
-                               torch.equal(target.reshape(-1), y.reshape(-1)))})
-    value = torch.nn.functional.l1_loss(first, second)
+def loss_fn(input, target):  # F.l1_loss's names: fit may pass its arguments by keyword
+    target_first = input.requires_grad is False and target.requires_grad
+    prediction, truth = (target, input) if target_first else (input, target)
+    pairs.append({"prediction": tuple(prediction.shape), "target": tuple(truth.shape),
+                  "is_y": bool(truth.numel() == y.numel() and
+                               torch.equal(truth.reshape(-1), y.reshape(-1)))})
+    value = torch.nn.functional.l1_loss(input, target)
     computed.append(value.item())
     return value
 losses = fit(epochs, model, loss_fn, optimizer, X, y)

@@ -133,12 +133,15 @@ def test_mse_loss_pairs_each_prediction_with_its_own_target(submission, referenc
                                   notebook_rows=(N,), where=place_of(submission, "mse_loss", N))
 
 
-# The notebook's run replayed on a copy of its model, with its own mse_loss, X and y.
+# The notebook's run replayed on a copy of its model, with its own mse_loss, X and y. The
+# layer's weight is found by name, so a layer wrapped in nn.Sequential or a module of the
+# student's own is replayed as the bare nn.Linear is.
 TWIN_START = f"""
 import copy, torch
 twin = copy.deepcopy(model)
+twin_weight = next(p for name, p in twin.named_parameters() if name.split(".")[-1] == "weight")
 with torch.no_grad():
-    twin.weight.copy_(torch.tensor({START}))
+    twin_weight.copy_(torch.tensor({START}))
 start_loss = mse_loss(twin(X), y).item()
 result = {{"start_loss": start_loss}}
 """
@@ -151,7 +154,7 @@ for _ in range({EPOCHS}):
     loss.backward()
     optimizer_twin.step()
     twin_losses.append(loss.item())
-result = {{"start_loss": start_loss, "losses": twin_losses, "weight": twin.weight.detach()}}
+result = {{"start_loss": start_loss, "losses": twin_losses, "weight": twin_weight.detach()}}
 """
 
 
@@ -208,17 +211,27 @@ def test_training_records_a_loss_per_epoch_that_ends_below_the_threshold(submiss
                  hint=explained or otherwise)
 
 
+def _by_role(state: dict) -> dict[str, list]:
+    """The module's weights and biases by role, whatever the prefix of their names (a layer
+    inside nn.Sequential is "0.weight")."""
+    roles: dict[str, list] = {}
+    for name, value in state.items():
+        roles.setdefault(name.split(".")[-1], []).append(value)
+    return roles
+
+
 def _weight(submission, reference, own_dtype: bool = False) -> torch.Tensor:
     submission.value("losses")  # reports a training cell that stopped with an error
     model = submission.value("model")
-    if not isinstance(model, ModuleSnapshot) or "weight" not in model.state:
+    roles = _by_role(model.state) if isinstance(model, ModuleSnapshot) else {}
+    if len(roles.get("weight", ())) != 1:
         raise Feedback(f"`model` should be the nn.Linear(2, 1, bias=False) you trained, found "
                        f"{getattr(model, 'type_name', type(model).__name__)}.")
-    if "bias" in model.state:
+    if roles.get("bias"):
         raise Feedback("`model` has a bias: create it with nn.Linear(2, 1, bias=False). The "
                        "column of ones already plays the bias's role.")
     expected = reference.value("model").state["weight"]
-    weight = expect_tensor_like(model.state["weight"], expected, "model.weight",
+    weight = expect_tensor_like(roles["weight"][0], expected, "model.weight",
                                 check_dtype=False).detach()
     return weight if own_dtype and weight.is_floating_point() else weight.double()
 

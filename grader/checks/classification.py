@@ -104,7 +104,10 @@ def expect_accuracy(found: Any, expected: float, name: str,
     """A fraction in [0, 1] equal to `expected` (a percentage, a broadcast comparison of
     `predictions` with `targets`, or a count divided by the notebook's number of rows,
     `notebook_rows`, is recognised; `where` is the function's place, sizes.place_of)."""
-    if isinstance(found, torch.Tensor) and found.numel() == 1:
+    # One number held in a tensor or a NumPy array (.mean().numpy()) is that number.
+    one_in_tensor = isinstance(found, torch.Tensor) and found.numel() == 1
+    one_in_array = type(found).__module__ == "numpy" and getattr(found, "size", 0) == 1
+    if one_in_tensor or one_in_array:
         found = found.item()
     if isinstance(found, bool) or not isinstance(found, (int, float)):
         raise Feedback(f"`{name}` should be a number (a Python float, e.g. with .item()), "

@@ -1,7 +1,7 @@
 """What an error of PyTorch or Python usually means in this course, as a sentence to add to
 its quoted message: a dtype mismatch, a .grad that is None, an in-place update autograd
-refuses (of a parameter, or of a tensor it keeps for the gradient), an import that is a
-typo."""
+refuses (of a parameter, or of a tensor it keeps for the gradient), a graph backpropagated
+twice, an import that is a typo."""
 
 from __future__ import annotations
 
@@ -45,6 +45,11 @@ _MESSAGE_HINTS = (
      "compute the gradient (the message names the operation that made it). Write that step "
      "out of place, e = e + 1 rather than e += 1. (Updates of the parameters are the "
      "exception: those go in place, inside torch.no_grad().)"),
+    (re.compile(r"backward through the graph a second time"),
+     " Each backward() needs a graph of its own: in a training loop, compute the prediction "
+     "and the loss again every epoch, inside the loop. A prediction made once, before the "
+     "loop, or a second backward() on the same loss reuses a graph already freed "
+     "(retain_graph=True only hides it: that graph is of the parameters before the update)."),
     (re.compile(r"leaf Variable that requires grad is being used in an in-place"),
      " Update parameters inside `with torch.no_grad():` (or through p.data), so that autograd "
      "does not record the update."),

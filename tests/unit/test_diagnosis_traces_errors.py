@@ -121,6 +121,12 @@ def test_an_unknown_module_keeps_the_advice_to_remove_the_import() -> None:
     assert "typo of `numpy`" in error_hint("ModuleNotFoundError", "No module named 'nunpy'")
 
 
+def test_a_graph_backpropagated_twice_points_at_the_prediction_made_before_the_loop() -> None:
+    hint = error_hint("RuntimeError", "Trying to backward through the graph a second time (or "
+                      "directly access saved tensors after they have already been freed).")
+    assert "inside the loop" in hint and "before the" in hint
+
+
 def test_an_attribute_error_names_the_cell_of_the_students_class() -> None:
     source = MODEL_CELL.replace("forwawrd", "forward")
     later = _cell(2, "out = model.layer(X)",
