@@ -19,6 +19,7 @@ from grader.checks.loss_record import (
     expect_one_per_epoch,
     expect_recorded_end,
     expect_recorded_start,
+    one_number,
     recorded_numbers,
 )
 from grader.checks.sizes import place_of
@@ -144,15 +145,11 @@ def _step_inputs() -> dict:
 
 
 def _as_number(value: object, what: str) -> float:
-    # One number held in a tensor or a NumPy array (loss.detach().numpy()) is that number.
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        return value.item()
-    if type(value).__module__ == "numpy" and getattr(value, "size", 0) == 1:
-        return float(value.item())
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    raise Feedback(f"{what} should be the loss, a number (loss.item()), found "
-                   f"{type(value).__name__}.", cause=Cause.NOT_A_NUMBER)
+    number = one_number(value)  # a tensor or NumPy array of one element is that number
+    if number is None:
+        raise Feedback(f"{what} should be the loss, a number (loss.item()), found "
+                       f"{type(value).__name__}.", cause=Cause.NOT_A_NUMBER)
+    return number
 
 
 @pytest.mark.points(1)

@@ -44,7 +44,7 @@ def recorded_numbers(value: Any, name: str) -> list[float]:
                        f"but it is {_kind(value)}.")
     numbers, odd = [], []
     for position, item in enumerate(value):
-        number = _number(item)
+        number = one_number(item)
         if number is None:
             odd.append(position)
         else:
@@ -185,7 +185,9 @@ def _same(a: float, b: float) -> bool:
     return math.isfinite(a) and abs(a - b) <= SAME_LOSS * abs(b) + 1e-7
 
 
-def _number(item: Any) -> float | None:
+def one_number(item: Any) -> float | None:
+    """The number `item` holds: a Python int or float, or one element of a tensor or a NumPy
+    array or scalar (loss.item(), loss.detach(), loss.detach().numpy()); None otherwise."""
     if isinstance(item, bool):
         return None
     if isinstance(item, (int, float)):
@@ -193,13 +195,19 @@ def _number(item: Any) -> float | None:
     if isinstance(item, torch.Tensor) and item.numel() == 1 and (
             item.is_floating_point() or not item.dtype.is_complex):
         return float(item.detach().double().reshape(()))
-    if _is_array(item) and item.size == 1:
+    if (_is_array(item) or _is_numpy_scalar(item)) and item.size == 1 and \
+            item.dtype.kind in "biuf":
         return float(item.reshape(()))
     return None
 
 
 def _is_array(value: Any) -> bool:
     return type(value).__name__ == "ndarray" and hasattr(value, "ndim")
+
+
+def _is_numpy_scalar(value: Any) -> bool:  # numpy.float32(1.5): NumPy's own number types
+    return type(value).__module__ == "numpy" and hasattr(value, "dtype") and \
+        hasattr(value, "reshape")
 
 
 def _kind(value: Any) -> str:
