@@ -34,6 +34,7 @@ from grader.checks.loss_record import (
     one_number,
     recorded_numbers,
 )
+from grader.checks.own_data import data_typed_otherwise
 from grader.checks.sizes import place_of
 from grader.checks.trained_line import (
     trained_W_and_b,
@@ -58,23 +59,10 @@ LOOP = ("The lesson's loop: 2000 epochs of SGD at lr = 0.01 from W = b = 0, each
 
 
 def _own_data(submission, reference) -> tuple[torch.Tensor, torch.Tensor] | None:
-    """The notebook's X_train and y_train when they have the lesson's shapes but other values
-    (a number typed wrong): the training is then judged on them, and only the data test
-    charges the data. None when they are the lesson's, or unusable for a run."""
-    pairs = []
-    for name in ("X_train", "y_train"):
-        try:
-            found = submission.value(name)
-        except Feedback:
-            return None
-        expected = reference.value(name)
-        if not (isinstance(found, torch.Tensor) and found.is_floating_point()
-                and found.shape == expected.shape and bool(torch.isfinite(found).all())):
-            return None
-        pairs.append((found.detach(), expected))
-    if all(torch.equal(found.double(), expected.double()) for found, expected in pairs):
-        return None
-    return pairs[0][0], pairs[1][0]
+    """X_train and y_train typed otherwise than the lesson's (grader/checks/own_data.py): the
+    training is then judged on them, and only the data test charges the data."""
+    found = data_typed_otherwise(submission, reference, ("X_train", "y_train"))
+    return (found[0], found[1]) if found else None
 
 
 def lesson_run(submission, reference) -> Descent:

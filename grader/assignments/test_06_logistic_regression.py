@@ -36,6 +36,7 @@ from grader.checks.loss_record import (
     recorded_numbers,
 )
 from grader.checks.mistaken_runs import Evidence
+from grader.checks.own_data import data_typed_otherwise
 from grader.checks.sizes import place_of, sized_call
 from grader.checks.trained_line import departure, learning_rates, recorded_losses
 from grader.errors import Cause, Feedback
@@ -85,27 +86,13 @@ def _as_probabilities(outputs: torch.Tensor) -> torch.Tensor:
 
 
 def _own_data(submission, reference) -> tuple[torch.Tensor, torch.Tensor] | None:
-    """The notebook's X_train and y_train when they have the lesson's shapes and 0/1 labels
-    but other values (a number typed wrong): the training is then judged on them, and only
-    the data test charges the data. None when they are the lesson's, or unusable for a run."""
-    pairs = []
-    for name in ("X_train", "y_train"):
-        try:
-            found = submission.value(name)
-        except Feedback:
-            return None
-        expected = reference.value(name)
-        if not (isinstance(found, torch.Tensor) and found.is_floating_point()
-                and found.shape == expected.shape and bool(torch.isfinite(found).all())):
-            return None
-        pairs.append((found.detach(), expected))
-    (X, expected_X), (y, expected_y) = pairs
-    if not bool(((y == 0) | (y == 1)).all()):
+    """X_train and y_train typed otherwise than the lesson's (grader/checks/own_data.py), with
+    labels still 0 or 1: the training is then judged on them, and only the data test charges
+    the data."""
+    found = data_typed_otherwise(submission, reference, ("X_train", "y_train"))
+    if not found or not bool(((found[1] == 0) | (found[1] == 1)).all()):
         return None
-    if torch.equal(X.double(), expected_X.double()) and torch.equal(y.double(),
-                                                                     expected_y.double()):
-        return None
-    return X, y
+    return found[0], found[1]
 
 
 def lesson_run(submission, reference) -> LogisticRun:
