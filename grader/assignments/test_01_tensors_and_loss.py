@@ -212,8 +212,11 @@ def _matching(replays: list[dict], key: str, found: object) -> dict:
 @pytest.mark.points(1)
 def test_initial_loss_and_its_gradients_are_those_of_your_functions(submission):
     """initial_loss, W_grad and b_grad are what your functions give at the seeded start."""
+    # Replayed first: when a function it needs is still a blank, that blank is the cause, not
+    # the given cell it stopped (nor a later error that followed from it).
+    replays = _replays(submission, step=False)
     found = {name: submission.value(name) for name in ("initial_loss", "W_grad", "b_grad")}
-    replay = _matching(_replays(submission, step=False), "initial_loss", found["initial_loss"])
+    replay = _matching(replays, "initial_loss", found["initial_loss"])
     expect_close(found["initial_loss"], replay["initial_loss"], "initial_loss",
                  expected_from=f"what your mse and predict give at {replay['start']}",
                  hint="Compute it once, at the start, before any step.")
@@ -271,8 +274,9 @@ def test_sgd_step_moves_each_parameter_against_its_gradient(submission, referenc
 @pytest.mark.points(1)
 def test_one_step_lowers_the_loss_as_your_functions_do(submission):
     """loss_after_step is the loss after one step of your sgd_step at lr = 0.001."""
+    replays = _replays(submission, step=True)  # first, as in the test of the initial loss
     found = submission.value("loss_after_step")
-    replay = _matching(_replays(submission, step=True), "after", found)
+    replay = _matching(replays, "after", found)
     expect_close(found, replay["after"], "loss_after_step",
                  expected_from="the loss after one step of your sgd_step",
                  hint=hint_for(found, [Suspect(
