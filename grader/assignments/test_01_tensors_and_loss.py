@@ -204,6 +204,22 @@ def _replays(submission, step: bool) -> list[dict]:
                                step=step)
 
 
+def _given_value(submission, name: str, step: bool) -> object:
+    """`name` as a given cell of lesson 2 left it. When that cell stopped, and a function or
+    value it needs is still a blank, that blank is named, by the function that holds it: the
+    cell's own error (a NameError, or sgd_step's `.grad is None` after the loss's cell stopped)
+    only followed from it, and a cell of two functions is named by the first."""
+    try:
+        return submission.value(name)
+    except Feedback:
+        try:
+            _replays(submission, step)
+        except Feedback as needed:
+            if needed.cause is Cause.NOT_IMPLEMENTED:
+                raise needed from None
+        raise
+
+
 def _matching(replays: list[dict], key: str, found: object) -> dict:
     """The replay whose `key` is `found`, or else the first (the one to compare with)."""
     return next((r for r in replays if is_close(found, r[key])), replays[0])
@@ -212,7 +228,8 @@ def _matching(replays: list[dict], key: str, found: object) -> dict:
 @pytest.mark.points(1)
 def test_initial_loss_and_its_gradients_are_those_of_your_functions(submission):
     """initial_loss, W_grad and b_grad are what your functions give at the seeded start."""
-    found = {name: submission.value(name) for name in ("initial_loss", "W_grad", "b_grad")}
+    found = {name: _given_value(submission, name, step=False)
+             for name in ("initial_loss", "W_grad", "b_grad")}
     replay = _matching(_replays(submission, step=False), "initial_loss", found["initial_loss"])
     expect_close(found["initial_loss"], replay["initial_loss"], "initial_loss",
                  expected_from=f"what your mse and predict give at {replay['start']}",
@@ -271,7 +288,7 @@ def test_sgd_step_moves_each_parameter_against_its_gradient(submission, referenc
 @pytest.mark.points(1)
 def test_one_step_lowers_the_loss_as_your_functions_do(submission):
     """loss_after_step is the loss after one step of your sgd_step at lr = 0.001."""
-    found = submission.value("loss_after_step")
+    found = _given_value(submission, "loss_after_step", step=True)
     replay = _matching(_replays(submission, step=True), "after", found)
     expect_close(found, replay["after"], "loss_after_step",
                  expected_from="the loss after one step of your sgd_step",
