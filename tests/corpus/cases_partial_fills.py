@@ -101,6 +101,12 @@ CASES = [
            "test_linear_model_is_trained_by_fit_as_asked_and_predicts_at_4":
                f"{BLANK} code cell 7"},
           "the line's model from seed 777 keeps its point"),
+    _case("blank_fruit_training_is_named_by_the_trained_parameters_test", NB4,
+          (_template_cell(NB4, "fruit-training"),),
+          dict.fromkeys(("test_fruit_training_records_a_loss_per_epoch_that_ends_below_1",
+                         "test_trained_weight_and_bias_are_those_of_the_lessons_training"),
+                        f"{BLANK} code cell 4"),
+          "the parameters never moved because the training is a blank, not a wrong update"),
     _case("blank_line_prediction_alone", NB4, (_template_cell(NB4, "line-prediction"),),
           {"test_linear_model_is_trained_by_fit_as_asked_and_predicts_at_4":
                f"{BLANK} code cell 11"},
