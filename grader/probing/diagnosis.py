@@ -133,6 +133,11 @@ class Diagnosis:
                                      f"{_verb(role)} `{name}`.)", root.cause)
                 return Diagnosed(f"{self.label(cell)} could not {_verb(role)} `{name}`: "
                                  f"{root.text}", root.cause)
+            blank = self._blank_definer(missing)
+            if blank is not None and blank is not cell:
+                return Diagnosed(f"{NOT_IMPLEMENTED}: fill the blank in {self.label(blank)}"
+                                 f"{_section(blank)} ({self.label(cell)} needs `{missing}` to "
+                                 f"{_verb(role)} `{name}`).", Cause.NOT_IMPLEMENTED)
             return Diagnosed(
                 f"{self.label(cell)}, which {role} `{name}`, stopped with NameError: name "
                 f"'{missing}' is not defined. No cell before it defines `{missing}`: is it "
@@ -184,6 +189,14 @@ class Diagnosis:
             root = self.missing(name, seen)
             return root if root.cause is not Cause.MISSING_NAME else None
         return None
+
+    def _blank_definer(self, name: str) -> CellResult | None:
+        """The cell that defines `name` in the solution, when the student's is still a blank
+        (a later cell that only updates `name` then fails with a NameError of it)."""
+        if name not in self.solution_cells:
+            return None
+        cell = self.result.cell_by_id(self.solution_cells[name])
+        return cell if cell is not None and self._blank_behind(cell) is cell else None
 
     def _failed_import_of(self, name: str) -> CellResult | None:
         """A cell whose import failed on a module named like `name` (`import troch`, then
