@@ -9,22 +9,13 @@ train_from_seed, a float from mse_loss. Written afresh for this file.
 """
 
 from tests.corpus.case import Case, Edit
+from tests.corpus.cases_04_idioms import SOLUTION_FIT
 
 NB02 = "02_training_loop.ipynb"
 NB03 = "03_optimizer_and_seeds.ipynb"
 NB04 = "04_multiple_outputs_and_nn_linear.ipynb"
 NB05 = "05_design_matrix_and_broadcasting.ipynb"
 NB06 = "06_logistic_regression.ipynb"
-
-FIT_BODY = """    losses = []
-    for _ in range(epochs):
-        loss = loss_fn(model(X), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses
-"""
 
 CASES = [
     Case(
@@ -41,7 +32,7 @@ CASES = [
         (Edit("fit", 'def fit(epochs, model, loss_fn, optimizer, X, y):',
               "def fit(epochs: int, model: nn.Module, loss_fn, optimizer: torch.optim.Optimizer,\n"
               "        X: torch.Tensor, y: torch.Tensor) -> list[float]:"),
-         Edit("fit", FIT_BODY, """    model.train()
+         Edit("fit", SOLUTION_FIT, """    model.train()
     history: list[float] = []
     for epoch in range(1, epochs + 1):
         optimizer.zero_grad(set_to_none=True)
@@ -251,7 +242,7 @@ with torch.no_grad():
     Case(
         "fit_steps_with_a_closure_valid",
         NB04,
-        (Edit("fit", FIT_BODY, """    def closure():
+        (Edit("fit", SOLUTION_FIT, """    def closure():
         optimizer.zero_grad()
         loss = loss_fn(model(X), y)
         loss.backward()
@@ -278,7 +269,7 @@ with torch.no_grad():
     Case(
         "fit_over_a_full_batch_data_loader_valid",
         NB04,
-        (Edit("fit", FIT_BODY, """    from torch.utils.data import DataLoader, TensorDataset
+        (Edit("fit", SOLUTION_FIT, """    from torch.utils.data import DataLoader, TensorDataset
 
     loader = DataLoader(TensorDataset(X, y), batch_size=len(X))  # one batch: all rows
     losses = []
